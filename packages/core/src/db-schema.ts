@@ -1,0 +1,94 @@
+import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import type { Layer, ModelSpec } from "./model-spec.js";
+import type { TrialStatus } from "./trial.js";
+
+/**
+ * The system of record. Migrations are generated from this file by drizzle-kit
+ * (packages/orchestrator/drizzle) and applied on start; PGlite and server Postgres
+ * share them.
+ */
+
+/** One launched sweep. `config` is the validated config as the user wrote it. */
+export const sweeps = pgTable("sweeps", {
+  id: text("id").primaryKey(),
+  name: text("name").notNull(),
+  config: jsonb("config").notNull(),
+  configHash: text("config_hash").notNull(),
+  /** queued | running | completed | cancelled (completed: every trial terminal). */
+  status: text("status").notNull().default("queued"),
+  createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+  updatedAt: timestamp("updated_at", { withTimezone: true }).notNull().defaultNow(),
+  finishedAt: timestamp("finished_at", { withTimezone: true }),
+});
+
+/** One point of a sweep. Terminal rows (completed/failed/pruned/cancelled) are never modified. */
+export const trials = pgTable(
+  "trials",
+  {
+    id: text("id").primaryKey(),
+    sweepId: text("sweep_id")
+      .notNull()
+      .references(() => sweeps.id, { onDelete: "cascade" }),
+    ordinal: integer("ordinal").notNull(),
+    name: text("name").notNull(),
+    key: text("key").notNull(),
+    params: jsonb("params").notNull().$type<Record<string, unknown>>(),
+    model: jsonb("model").notNull().$type<{ spec: ModelSpec; layers: Layer[] }>(),
+    status: text("status").notNull().default("queued").$type<TrialStatus>(),
+    /** Delivery attempt of the latest recorded event; older attempts cannot write. */
+    attempt: integer("attempt").notNull().default(0),
+    worker: text("worker"),
+    backend: text("backend"),
+    paramCount: integer("param_count"),
+    epochsPlanned: integer("epochs_planned").notNull(),
+    bestValLoss: doublePrecision("best_val_loss"),
+    bestEpoch: integer("best_epoch"),
+    overfitEpoch: integer("overfit_epoch"),
+    testLoss: doublePrecision("test_loss"),
+    testAccuracy: doublePrecision("test_accuracy"),
+    error: text("error"),
+    createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp("started_at", { withTimezone: true }),
+    finishedAt: timestamp("finished_at", { withTimezone: true }),
+    durationMs: doublePrecision("duration_ms"),
+  },
+  (t) => [index("trials_sweep_idx").on(t.sweepId, t.ordinal)],
+);
+
+/** Keras History, one row per (trial, epoch); epoch is 1-based. */
+export const epochs = pgTable(
+  "epochs",
+  {
+    trialId: text("trial_id")
+      .notNull()
+      .references(() => trials.id, { onDelete: "cascade" }),
+    epoch: integer("epoch").notNull(),
+    loss: doublePrecision("loss").notNull(),
+    accuracy: doublePrecision("accuracy").notNull(),
+    valLoss: doublePrecision("val_loss").notNull(),
+    valAccuracy: doublePrecision("val_accuracy").notNull(),
+    durationMs: doublePrecision("duration_ms").notNull(),
+    imagesPerS: doublePrecision("images_per_s").notNull(),
+    attempt: integer("attempt").notNull(),
+    recordedAt: timestamp("recorded_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.trialId, t.epoch] })],
+);
+
+/** Last heartbeat seen from each worker process. */
+export const workers = pgTable("workers", {
+  id: text("id").primaryKey(),
+  host: text("host").notNull(),
+  pid: integer("pid").notNull(),
+  threads: integer("threads").notNull(),
+  backend: text("backend").notNull(),
+  trials: jsonb("trials").notNull().$type<string[]>(),
+  imagesPerS: doublePrecision("images_per_s").notNull().default(0),
+  status: text("status").notNull(),
+  lastSeen: timestamp("last_seen", { withTimezone: true }).notNull(),
+});
+
+export type SweepRow = typeof sweeps.$inferSelect;
+export type TrialRow = typeof trials.$inferSelect;
+export type EpochRow = typeof epochs.$inferSelect;
+export type WorkerRow = typeof workers.$inferSelect;

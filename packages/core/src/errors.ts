@@ -1,0 +1,29 @@
+/**
+ * A mistake in what the user gave us (config, arguments): the CLI prints its
+ * message on one line and exits 2. Classified by `name`, never `instanceof`, so it
+ * survives a thread or process boundary.
+ *
+ * The message names where (config path or argument), the rule, and the value received.
+ */
+export class UsageError extends Error {
+  override readonly name = "UsageError";
+  readonly code = "E_USAGE";
+  constructor(
+    message: string,
+    /** Config path (`parameters.model.pool.size.values`) or argument (`--threads`). */
+    readonly where?: string,
+  ) {
+    super(message);
+  }
+}
+
+export function isUsageError(error: unknown): error is UsageError {
+  return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "UsageError";
+}
+
+/** Renders a received value for an error message: short, one line. */
+export function describeValue(value: unknown): string {
+  if (value === undefined) return "nothing";
+  const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}

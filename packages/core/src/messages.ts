@@ -1,0 +1,59 @@
+import type { EpochMetrics, TrialSpec } from "./trial.js";
+
+/**
+ * NATS names. Streams and consumers may be prefixed (tests isolate themselves with
+ * a prefix); subjects below are relative to that prefix's stream.
+ */
+export const NATS_NAMES = {
+  trialsStream: "SWEEP_TRIALS",
+  eventsStream: "SWEEP_EVENTS",
+  workersConsumer: "workers",
+  recorderConsumer: "recorder",
+  heartbeatBucket: "sweep_workers",
+  controlBucket: "sweep_control",
+  checkpointBucket: "sweep_checkpoints",
+  trialSubject: (sweepId: string) => `sweep.trial.${sweepId}`,
+  eventSubject: (sweepId: string, trialId: string) => `sweep.event.${sweepId}.${trialId}`,
+} as const;
+
+export const MESSAGE_VERSION = 1;
+
+/** Published once per trial on `sweep.trial.<sweepId>`; message id = trial id. */
+export interface TrialMessage {
+  v: typeof MESSAGE_VERSION;
+  trial: TrialSpec;
+}
+
+/** Common to every event: enough to record it idempotently. */
+interface EventBase {
+  v: typeof MESSAGE_VERSION;
+  sweepId: string;
+  trialId: string;
+  /** JetStream delivery count of the trial message that produced this event. */
+  attempt: number;
+  /** ISO timestamp at the worker. */
+  at: string;
+}
+
+export type TrialEvent =
+  | (EventBase & { type: "started"; worker: string; backend: string; paramCount: number; resumeFromEpoch: number })
+  | (EventBase & { type: "epoch"; metrics: EpochMetrics })
+  | (EventBase & { type: "completed"; test_loss: number; test_accuracy: number; duration_ms: number })
+  | (EventBase & { type: "failed"; error: string; retryable: boolean })
+  | (EventBase & { type: "pruned"; epoch: number; reason: string })
+  | (EventBase & { type: "cancelled"; epoch: number });
+
+export type TrialEventType = TrialEvent["type"];
+
+/** Worker liveness, written to the heartbeat KV bucket under the worker id. */
+export interface WorkerHeartbeat {
+  id: string;
+  host: string;
+  pid: number;
+  threads: number;
+  backend: string;
+  trials: string[];
+  images_per_s: number;
+  at: string;
+  status: "running" | "stopping" | "stopped";
+}

