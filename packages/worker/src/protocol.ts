@@ -1,0 +1,51 @@
+import type { MessagePort } from "node:worker_threads";
+import type { EpochMetrics, TrialSpec } from "@sweep/core";
+
+/**
+ * The contract between a worker process's main thread and the Piscina thread that
+ * trains one trial. A task module (the real trainer, or a benchmark fixture) default-
+ * exports `(request: TrainRequest) => Promise<TrainOutcome>`.
+ */
+
+/** Which tfjs backend to train on; `auto` = tfjs-node if it loads, else wasm, else cpu. */
+export type BackendChoice = "auto" | "node" | "wasm" | "cpu";
+
+export interface TrainRequest {
+  trial: TrialSpec;
+  backend: BackendChoice;
+  /** Resume after this checkpoint (bytes from a previous `epoch` progress message). */
+  checkpoint?: Uint8Array;
+  /**
+   * Int32Array over a SharedArrayBuffer of length 1: the main thread stores 1 to ask
+   * the trial to stop; the task checks it between batches and returns `cancelled`.
+   */
+  cancelFlag: Int32Array;
+  /** Progress messages (`TrainProgress`) go here; transferred to the thread. */
+  port: MessagePort;
+}
+
+/** Posted on `TrainRequest.port` while a trial trains. */
+export type TrainProgress =
+  | { type: "started"; backend: string; paramCount: number; resumeFromEpoch: number }
+  /** After each finished epoch; `checkpoint` holds weights + optimizer state + RNG state after it. */
+  | { type: "epoch"; metrics: EpochMetrics; checkpoint: Uint8Array };
+
+export type TrainOutcome =
+  | { status: "completed"; test_loss: number; test_accuracy: number; epochs: number; backend: string }
+  | { status: "pruned"; epoch: number; reason: string; backend: string }
+  | { status: "cancelled"; epoch: number; backend: string };
+
+/**
+ * A trial that can never succeed (invalid architecture, NaN loss, bad payload): the
+ * caller records it failed and does not redeliver it. Any other thrown error is
+ * treated as transient. Classified by `name` because it crosses a thread boundary.
+ */
+export class DeterministicTrialError extends Error {
+  override readonly name = "DeterministicTrialError";
+}
+
+export function isDeterministicTrialError(error: unknown): boolean {
+  return (
+    typeof error === "object" && error !== null && (error as { name?: unknown }).name === "DeterministicTrialError"
+  );
+}
