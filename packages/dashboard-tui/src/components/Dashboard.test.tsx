@@ -1,0 +1,208 @@
+import { render } from "ink-testing-library";
+import { afterEach, describe, expect, it } from "vitest";
+import type { DashboardSnapshot, EpochPoint, TrialView } from "../snapshot.js";
+import { Dashboard } from "./Dashboard.js";
+
+const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r" };
+const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
+
+function curve(valLosses: number[]): EpochPoint[] {
+  return valLosses.map((valLoss, i) => ({ epoch: i + 1, loss: 0.3 / (i + 1), valLoss, durationMs: 1000 }));
+}
+
+function trial(id: string, rank: number | null, valLosses: number[], extra: Partial<TrialView> = {}): TrialView {
+  const best = valLosses.length ? Math.min(...valLosses) : null;
+  return {
+    id,
+    rank,
+    name: id,
+    params: {},
+    status: "completed",
+    epochsDone: valLosses.length,
+    epochsPlanned: 6,
+    bestValLoss: best,
+    bestEpoch: best === null ? null : valLosses.indexOf(best) + 1,
+    overfitEpoch: null,
+    lastValLoss: valLosses.at(-1) ?? null,
+    valAccuracy: null,
+    testAccuracy: null,
+    curve: curve(valLosses),
+    model: [
+      { layer: "conv2d_1 (Conv2D)", outputShape: "(None, 26, 26, 32)", params: 320 },
+      { layer: "dense_1 (Dense)", outputShape: "(None, 10)", params: 1290 },
+    ],
+    ...extra,
+  };
+}
+
+/** The reference case's shape: model5 ranks first, model4 overfits from epoch 3. */
+function sampleSnapshot(): DashboardSnapshot {
+  return {
+    sweep: { id: "mnist-ab12", name: "mnist-variants", status: "running", createdAt: NOW - 65_000, finishedAt: null },
+    trials: [
+      trial("model5", 1, [0.06, 0.04, 0.03, 0.029, 0.028, 0.0224], {
+        params: { "model.pool.size": 4 },
+        valAccuracy: 0.9921,
+        testAccuracy: 0.9927,
+      }),
+      trial("model3", 2, [0.07, 0.05, 0.031, 0.03, 0.0247, 0.025], { valAccuracy: 0.993, testAccuracy: 0.9926 }),
+      trial("model4", 3, [0.05, 0.037, 0.04, 0.045, 0.05, 0.06], {
+        params: { "model.pool": null },
+        overfitEpoch: 3,
+        status: "pruned",
+        valAccuracy: 0.9896,
+        testAccuracy: 0.9896,
+      }),
+      trial("model1", null, [], { status: "queued" }),
+    ],
+    workers: [
+      {
+        id: "w1",
+        host: "gpu-box",
+        threads: 2,
+        backend: "wasm",
+        imagesPerS: 231,
+        lastSeen: NOW - 1_000,
+        status: "running",
+      },
+      {
+        id: "w2",
+        host: "old-box",
+        threads: 1,
+        backend: "cpu",
+        imagesPerS: 2,
+        lastSeen: NOW - 9_000,
+        status: "running",
+      },
+    ],
+    takenAt: NOW,
+  };
+}
+
+const mounted: Array<{ unmount(): void }> = [];
+afterEach(() => {
+  for (const app of mounted.splice(0)) app.unmount();
+});
+
+function mount(loadSnapshot: () => Promise<DashboardSnapshot>) {
+  const app = render(<Dashboard loadSnapshot={loadSnapshot} intervalMs={20} />);
+  mounted.push(app);
+  const frame = () => app.lastFrame() ?? "";
+  const waitFor = async (predicate: (frame: string) => boolean) => {
+    for (let i = 0; i < 200 && !predicate(frame()); i++) await new Promise((r) => setTimeout(r, 10));
+    expect(predicate(frame()), frame()).toBe(true);
+    return frame();
+  };
+  const press = async (key: string, until: (frame: string) => boolean) => {
+    app.stdin.write(key);
+    return waitFor(until);
+  };
+  return { app, frame, waitFor, press };
+}
+
+/** Names of the ranking rows, top to bottom. */
+function rowOrder(frame: string): string[] {
+  return frame
+    .split("\n")
+    .map((line) => /^[›\s]\s?(?:\d+|—)\s+(model\d)/.exec(line.trimEnd())?.[1])
+    .filter((name): name is string => name !== undefined);
+}
+
+function selectedRow(frame: string): string | undefined {
+  return /›\s+(?:\d+|—)\s+(model\d)/.exec(frame)?.[1];
+}
+
+describe("Dashboard", () => {
+  it("shows the ranking in the snapshot's (trial_ranking) order with header, workers and footer", async () => {
+    const { waitFor } = mount(async () => sampleSnapshot());
+    const frame = await waitFor((f) => f.includes("model1"));
+    expect(rowOrder(frame)).toEqual(["model5", "model3", "model4", "model1"]);
+    expect(frame).toContain("mnist-variants");
+    expect(frame).toMatch(/trials \[[█░]+\] 3\/4 +epochs \[[█░]+\] 18\/24/);
+    expect(frame).toContain("elapsed 1m05s");
+    expect(frame).toMatch(/old-box .* STALE/);
+    expect(frame).not.toMatch(/gpu-box .* STALE/);
+    expect(frame).toMatch(/model5 +pool\.size/);
+    expect(frame).toContain("0.0224 @6");
+    expect(frame).toContain("q quit");
+  });
+
+  it("flags the overfitting trial with the epoch it began, and only that one", async () => {
+    const { waitFor } = mount(async () => sampleSnapshot());
+    const frame = await waitFor((f) => f.includes("model1"));
+    const flagged = frame.split("\n").filter((line) => line.includes("⚠"));
+    expect(flagged).toHaveLength(1);
+    expect(flagged[0]).toMatch(/model4 .*⚠ e3/);
+  });
+
+  it("moves the selection with ↑/↓ and toggles the detail pane with enter", async () => {
+    const { waitFor, press } = mount(async () => sampleSnapshot());
+    expect(selectedRow(await waitFor((f) => f.includes("model1")))).toBe("model5");
+    await press(KEY.down, (f) => selectedRow(f) === "model3");
+    await press(KEY.down, (f) => selectedRow(f) === "model4");
+    await press(KEY.up, (f) => selectedRow(f) === "model3");
+    await press(KEY.down, (f) => selectedRow(f) === "model4");
+    const detail = await press(KEY.enter, (f) => f.includes("output shape"));
+    expect(detail).toContain("pool=null");
+    expect(detail).toContain("overfit (from epoch 3)");
+    expect(detail).toContain("best (epoch 2)");
+    expect(detail).toContain("(None, 26, 26, 32)");
+    expect(detail).toContain("total params 1,610");
+    const markerLine = detail.split("\n").find((line) => /^\W*\s+B\s+O\s*\W*$/.test(line));
+    expect(markerLine, detail).toBeDefined();
+    await press(KEY.enter, (f) => !f.includes("output shape"));
+  });
+
+  it("cycles the sort metric with s", async () => {
+    const { waitFor, press } = mount(async () => sampleSnapshot());
+    await waitFor((f) => f.includes("model1"));
+    let frame = await press("s", (f) => f.includes("sort: last val_loss"));
+    expect(rowOrder(frame)).toEqual(["model5", "model3", "model4", "model1"]);
+    frame = await press("s", (f) => f.includes("sort: val accuracy"));
+    expect(rowOrder(frame)).toEqual(["model3", "model5", "model4", "model1"]);
+    frame = await press("s", (f) => f.includes("sort: test accuracy"));
+    expect(rowOrder(frame)).toEqual(["model5", "model3", "model4", "model1"]);
+  });
+
+  it("filters by status with f", async () => {
+    const { waitFor, press } = mount(async () => sampleSnapshot());
+    await waitFor((f) => f.includes("model1"));
+    let frame = await press("f", (f) => f.includes("filter: running"));
+    expect(rowOrder(frame)).toEqual([]);
+    expect(frame).toContain("no trial matches");
+    frame = await press("f", (f) => f.includes("filter: completed"));
+    expect(rowOrder(frame)).toEqual(["model5", "model3"]);
+    frame = await press("f", (f) => f.includes("filter: pruned"));
+    expect(rowOrder(frame)).toEqual(["model4"]);
+  });
+
+  it("shows 'disconnected' without credentials while loads fail, keeps the last frame, and reconnects", async () => {
+    let databaseUp = true;
+    const { waitFor } = mount(async () => {
+      if (!databaseUp) throw new Error("connect ECONNREFUSED postgres://sweep:hunter2@db.local:5432/sweep");
+      return sampleSnapshot();
+    });
+    await waitFor((f) => f.includes("model1"));
+    databaseUp = false;
+    const frame = await waitFor((f) => f.includes("disconnected"));
+    expect(frame).toContain("ECONNREFUSED");
+    expect(frame).not.toContain("hunter2");
+    expect(frame).toContain("model5");
+    databaseUp = true;
+    await waitFor((f) => !f.includes("disconnected"));
+  });
+
+  it("stops refreshing once q is pressed", async () => {
+    let loads = 0;
+    const { app, waitFor } = mount(async () => {
+      loads++;
+      return sampleSnapshot();
+    });
+    await waitFor(() => loads >= 2);
+    app.stdin.write("q");
+    await new Promise((r) => setTimeout(r, 60));
+    const afterQuit = loads;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(loads).toBe(afterQuit);
+  });
+});

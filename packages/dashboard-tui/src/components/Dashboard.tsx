@@ -1,0 +1,56 @@
+import { useApp, useInput, useStdout } from "ink";
+import { useRef, useState } from "react";
+import { type SnapshotLoader, useSnapshot } from "../use-snapshot.js";
+import {
+  initialViewState,
+  moveSelection,
+  nextOf,
+  SORT_METRICS,
+  STATUS_FILTERS,
+  type ViewState,
+  visibleTrials,
+} from "../view-state.js";
+import { DashboardScreen } from "./DashboardScreen.js";
+
+export interface DashboardProps {
+  loadSnapshot: SnapshotLoader;
+  /** Refresh period; the default is one second. */
+  intervalMs?: number;
+}
+
+const DEFAULT_ROWS = 40;
+const DEFAULT_COLUMNS = 100;
+
+/** The live dashboard: refreshes from `loadSnapshot` and answers ↑/↓, enter, s, f, q. */
+export function Dashboard({ loadSnapshot, intervalMs = 1000 }: DashboardProps) {
+  const { exit } = useApp();
+  const { stdout } = useStdout();
+  const { snapshot, error } = useSnapshot(loadSnapshot, intervalMs);
+  const [view, setView] = useState<ViewState>(initialViewState);
+  // Keys may arrive before the handler of the latest render is subscribed: read the trials through a ref.
+  const trials = useRef(snapshot?.trials ?? []);
+  trials.current = snapshot?.trials ?? [];
+
+  useInput((input, key) => {
+    if (input === "q") exit();
+    else if (key.upArrow || key.downArrow) {
+      const step = key.upArrow ? -1 : 1;
+      setView((v) => ({
+        ...v,
+        selectedTrialId: moveSelection(visibleTrials(trials.current, v), v.selectedTrialId, step),
+      }));
+    } else if (key.return) setView((v) => ({ ...v, detailOpen: !v.detailOpen }));
+    else if (input === "s") setView((v) => ({ ...v, sort: nextOf(SORT_METRICS, v.sort) }));
+    else if (input === "f") setView((v) => ({ ...v, filter: nextOf(STATUS_FILTERS, v.filter) }));
+  });
+
+  return (
+    <DashboardScreen
+      snapshot={snapshot}
+      connectionError={error}
+      view={view}
+      columns={stdout.columns || DEFAULT_COLUMNS}
+      rows={stdout.rows || DEFAULT_ROWS}
+    />
+  );
+}

@@ -1,0 +1,47 @@
+import { render } from "ink";
+import { Dashboard } from "./components/Dashboard.js";
+import type { SnapshotLoader } from "./use-snapshot.js";
+
+export interface RenderDashboardOptions {
+  /** Called once per refresh; a rejection shows "disconnected" and the next refresh retries. */
+  loadSnapshot: SnapshotLoader;
+  /** Refresh period in ms (default 1000). */
+  intervalMs?: number;
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+}
+
+export interface DashboardHandle {
+  /** Resolves when the user quits (q, Ctrl+C) or `close()` is called; the terminal is restored by then. */
+  waitUntilExit(): Promise<void>;
+  /** Quits the dashboard from the program's side (e.g. the sweep finished). */
+  close(): void;
+}
+
+const ENTER_ALTERNATE_SCREEN = "\u001b[?1049h";
+const LEAVE_ALTERNATE_SCREEN = "\u001b[?1049l";
+
+/**
+ * Shows the dashboard full-screen (the terminal's alternate screen when stdout is a
+ * TTY) until the user quits. The caller owns the data source: this package never
+ * opens a database.
+ */
+export function renderDashboard(options: RenderDashboardOptions): DashboardHandle {
+  const stdout = options.stdout ?? process.stdout;
+  const fullScreen = stdout.isTTY === true;
+  if (fullScreen) stdout.write(ENTER_ALTERNATE_SCREEN);
+  const instance = render(<Dashboard loadSnapshot={options.loadSnapshot} intervalMs={options.intervalMs} />, {
+    stdout,
+    stdin: options.stdin ?? process.stdin,
+    patchConsole: false,
+  });
+  const exited = instance.waitUntilExit().finally(() => {
+    if (fullScreen) stdout.write(LEAVE_ALTERNATE_SCREEN);
+  });
+  return {
+    waitUntilExit: async () => {
+      await exited;
+    },
+    close: () => instance.unmount(),
+  };
+}
