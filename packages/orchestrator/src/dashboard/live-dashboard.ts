@@ -1,0 +1,63 @@
+import { type DashboardHandle, progressLine, redactCredentials, renderDashboard } from "@sweep/dashboard-tui";
+import { snapshotLoader } from "./load-snapshot.js";
+import type { SqlReader } from "./sql-reader.js";
+
+export interface LiveDashboardOptions {
+  /** Refresh period in ms (default 1000). */
+  intervalMs?: number;
+  /** Where to draw or print; default process.stdout. */
+  stdout?: NodeJS.WriteStream;
+}
+
+/**
+ * Shows a running sweep while `sweep run` trains it: the full dashboard when stdout
+ * is a terminal, else one plain progress line whenever progress changes. The caller
+ * keeps owning `db`; `close()` stops the display (call it when the sweep ends), and
+ * `waitUntilExit()` also resolves when the user quits the dashboard with q.
+ */
+export function startLiveDashboard(
+  db: SqlReader,
+  sweepId: string,
+  options: LiveDashboardOptions = {},
+): DashboardHandle {
+  const stdout = options.stdout ?? process.stdout;
+  const loadSnapshot = snapshotLoader(db, { sweepRef: sweepId });
+  if (stdout.isTTY) return renderDashboard({ loadSnapshot, intervalMs: options.intervalMs, stdout });
+  return printProgressLines(loadSnapshot, options.intervalMs ?? 1000, stdout);
+}
+
+function printProgressLines(
+  loadSnapshot: ReturnType<typeof snapshotLoader>,
+  intervalMs: number,
+  stdout: NodeJS.WriteStream,
+): DashboardHandle {
+  let lastLine = "";
+  let stopped = false;
+  let timer: NodeJS.Timeout | undefined;
+  let finish: () => void = () => {};
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const tick = async () => {
+    try {
+      const line = progressLine(await loadSnapshot());
+      // The elapsed time changes every tick; print when anything else does.
+      const withoutClock = line.replace(/, elapsed .*$/, "");
+      if (!stopped && withoutClock !== lastLine) stdout.write(`${line}\n`);
+      lastLine = withoutClock;
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      if (!stopped) stdout.write(`database unreachable: ${redactCredentials(message)}\n`);
+    }
+    if (!stopped) timer = setTimeout(tick, intervalMs);
+  };
+  void tick();
+  return {
+    waitUntilExit: () => finished,
+    close: () => {
+      stopped = true;
+      clearTimeout(timer);
+      finish();
+    },
+  };
+}

@@ -1,0 +1,78 @@
+import { TERMINAL_TRIAL_STATUSES, type TrialStatus } from "@sweep/core";
+import type { DashboardSnapshot, ModelLayerRow, SnapshotLoader, TrialView } from "@sweep/dashboard-tui";
+import type { SqlReader } from "./sql-reader.js";
+import {
+  type RankedTrialRow,
+  readCurves,
+  readRankedTrials,
+  readSweep,
+  readWorkers,
+  type TrialCurve,
+} from "./sweep-rows.js";
+
+const isTerminal = (status: string) => TERMINAL_TRIAL_STATUSES.includes(status as TrialStatus);
+
+/**
+ * What the dashboard already read and will not read again: the curves of finished
+ * trials (a terminal trial is never modified) and every trial's layer table (a
+ * trial's model never changes). A trial seen running again (a retry) is dropped.
+ */
+class ReadCache {
+  readonly finishedCurves = new Map<string, TrialCurve>();
+  readonly modelTables = new Map<string, ModelLayerRow[]>();
+}
+
+/** The trials of one sweep as the dashboard and the plots show them, in `trial_ranking` order. */
+export async function readTrialViews(db: SqlReader, sweepId: string, cache = new ReadCache()): Promise<TrialView[]> {
+  const ranked = await readRankedTrials(db, sweepId);
+  for (const row of ranked) if (!isTerminal(row.status)) cache.finishedCurves.delete(row.id);
+  const toRead = ranked.filter((row) => !cache.finishedCurves.has(row.id)).map((row) => row.id);
+  const fresh = await readCurves(db, toRead);
+  for (const row of ranked)
+    if (isTerminal(row.status) && toRead.includes(row.id))
+      cache.finishedCurves.set(row.id, fresh.get(row.id) ?? EMPTY_CURVE);
+  return ranked.map((row) =>
+    trialView(row, cache.finishedCurves.get(row.id) ?? fresh.get(row.id) ?? EMPTY_CURVE, cache),
+  );
+}
+
+const EMPTY_CURVE: TrialCurve = { points: [], lastValAccuracy: null };
+
+function trialView(row: RankedTrialRow, curve: TrialCurve, cache: ReadCache): TrialView {
+  return {
+    id: row.id,
+    rank: row.rank,
+    name: row.name,
+    params: row.params,
+    status: row.status,
+    epochsDone: curve.points.length,
+    epochsPlanned: row.epochs_planned,
+    bestValLoss: row.best_val_loss,
+    bestEpoch: row.best_epoch,
+    overfitEpoch: row.overfit_epoch,
+    lastValLoss: curve.points.at(-1)?.valLoss ?? null,
+    valAccuracy: curve.lastValAccuracy,
+    testAccuracy: row.test_accuracy,
+    curve: curve.points,
+    model: cache.modelTables.get(row.id) ?? [],
+  };
+}
+
+export interface SnapshotSource {
+  /** The sweep's id or name; undefined follows the latest sweep. */
+  sweepRef?: string;
+}
+
+/**
+ * A loader for the dashboard: each call reads the sweep, its ranking, the curves
+ * of unfinished trials and the workers through `db`.
+ */
+export function snapshotLoader(db: SqlReader, source: SnapshotSource = {}): SnapshotLoader {
+  const cache = new ReadCache();
+  return async (): Promise<DashboardSnapshot> => {
+    const { sweep, now } = await readSweep(db, source.sweepRef);
+    const workers = await readWorkers(db);
+    const trials = sweep ? await readTrialViews(db, sweep.id, cache) : [];
+    return { sweep, trials, workers, takenAt: now };
+  };
+}
