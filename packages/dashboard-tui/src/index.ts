@@ -1,7 +1,7 @@
 export { Dashboard, type DashboardProps } from "./components/Dashboard.js";
-export { type DashboardHandle, type RenderDashboardOptions, renderDashboard } from "./render-dashboard.js";
 export { redactCredentials } from "./format.js";
 export { progressLine } from "./progress-line.js";
+export { type DashboardHandle, type RenderDashboardOptions, renderDashboard } from "./render-dashboard.js";
 export { type RenderFrameOptions, renderDashboardFrame } from "./render-frame.js";
 export type {
   DashboardSnapshot,
