@@ -55,16 +55,16 @@ export function Ranking({ rows, selectedTrialId, columns }: RankingProps) {
         const best = trial.bestValLoss === null ? "—" : `${formatLoss(trial.bestValLoss)} @${trial.bestEpoch}`;
         return (
           <Text key={trial.id} wrap="truncate-end" inverse={selected}>
-            {fit(selected ? "›" : "", FIXED.mark)}
-            {fit(trial.rank === null ? "—" : String(trial.rank), FIXED.rank)}
-            {fit(trial.name, width.name)}
+            {fit(selected ? "›" : "", FIXED.mark) +
+              fit(trial.rank === null ? "—" : String(trial.rank), FIXED.rank) +
+              fit(trial.name, width.name)}
             <Text dimColor={!selected}>{fit(describeParams(trial.params), width.differs)}</Text>
             <Text color={STATUS_COLOR[trial.status]}>{fit(trial.status, FIXED.status)}</Text>
-            {fit(`${trial.epochsDone}/${trial.epochsPlanned}`, FIXED.epoch)}
-            {fit(best, FIXED.best)}
-            {fit(formatLoss(trial.lastValLoss), FIXED.last)}
-            {fit(formatPercent(trial.valAccuracy), FIXED.valAcc)}
-            {fit(formatPercent(trial.testAccuracy), FIXED.testAcc)}
+            {fit(`${trial.epochsDone}/${trial.epochsPlanned}`, FIXED.epoch) +
+              fit(best, FIXED.best) +
+              fit(formatLoss(trial.lastValLoss), FIXED.last) +
+              fit(formatPercent(trial.valAccuracy), FIXED.valAcc) +
+              fit(formatPercent(trial.testAccuracy), FIXED.testAcc)}
             <Text color="red">{fit(trial.overfitEpoch === null ? "" : `⚠ e${trial.overfitEpoch}`, FIXED.overfit)}</Text>
             <Text color="cyan">{sparkline(trial.curve.slice(-width.spark).map((p) => p.valLoss))}</Text>
           </Text>
