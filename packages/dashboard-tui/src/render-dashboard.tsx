@@ -18,7 +18,7 @@ export interface DashboardHandle {
   close(): void;
 }
 
-const ENTER_ALTERNATE_SCREEN = "\u001b[?1049h";
+const ENTER_ALTERNATE_SCREEN = "\u001b[?1049h\u001b[H";
 const LEAVE_ALTERNATE_SCREEN = "\u001b[?1049l";
 
 /**
