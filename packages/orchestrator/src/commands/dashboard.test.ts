@@ -1,0 +1,101 @@
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedSweep } from "../bench/seed-sweep.js";
+import { syntheticTrials } from "../bench/synthetic-sweep.js";
+import { createSchemaForTests, openDatabase, resolveDatabaseTarget } from "../dashboard/stand-in-storage.js";
+
+const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
+const TMUX_SOCKET = `sweep-dashboard-test-${process.pid}`;
+const SWEEP = { sweepId: "dash-pty-1", sweepName: "pty-variants" };
+
+function tmux(...args: string[]): string {
+  return execFileSync("tmux", ["-u", "-L", TMUX_SOCKET, ...args], { encoding: "utf8" });
+}
+
+async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${tmux("capture-pane", "-p")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Trial names of the ranking rows on screen, top to bottom. */
+function rankingOnScreen(screen: string): string[] {
+  return [...screen.matchAll(/^[› ] (?:\d+|—) +(variant-\d+)/gm)].map((m) => m[1]);
+}
+
+describe("sweep dashboard in a terminal", () => {
+  let dir = "";
+  let expectedOrder: string[] = [];
+  let expectedOverfit: Array<{ name: string; overfit_epoch: number | null }> = [];
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "sweep-dashboard-pty-"));
+    const db = await openDatabase(resolveDatabaseTarget({ db: path.join(dir, "db") }));
+    try {
+      await createSchemaForTests(db);
+      await seedSweep(db, {
+        ...SWEEP,
+        trials: syntheticTrials({ trials: 8, epochs: 6, running: 1, queued: 1, seed: 7 }),
+        workers: [
+          { id: "w-fresh", host: "fresh-host", threads: 2, backend: "wasm", imagesPerS: 230, silentForMs: 0 },
+          { id: "w-stale", host: "stale-host", threads: 1, backend: "cpu", imagesPerS: 2, silentForMs: 60_000 },
+        ],
+      });
+      const ranked = await db.query<{ name: string; overfit_epoch: number | null }>(
+        `SELECT t.name, t.overfit_epoch FROM trial_ranking r JOIN trials t ON t.id = r.trial_id
+         WHERE r.sweep_id = $1 ORDER BY r.rank, t.ordinal`,
+        [SWEEP.sweepId],
+      );
+      expectedOrder = ranked.map((r) => r.name);
+      expectedOverfit = ranked;
+    } finally {
+      await db.close();
+    }
+  });
+
+  afterAll(async () => {
+    try {
+      tmux("kill-server");
+    } catch {
+      // the server exits by itself once its only session has ended
+    }
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("draws the first frame in trial_ranking order, answers keys, and exits 0 on q", async () => {
+    const exitFile = path.join(dir, "exit-code");
+    const command = `node ${SWEEP_BIN} dashboard --db ${path.join(dir, "db")} --interval 200; echo $? > ${exitFile}`;
+    tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "dash", command);
+
+    const screen = await until("the first frame", () => {
+      const text = tmux("capture-pane", "-p");
+      return rankingOnScreen(text).length === 8 ? text : undefined;
+    });
+    expect(screen).toContain("pty-variants");
+    expect(screen).toMatch(/stale-host .*STALE/);
+    expect(screen).not.toMatch(/fresh-host .*STALE/);
+    expect(rankingOnScreen(screen).slice(0, expectedOrder.length)).toEqual(expectedOrder);
+    for (const { name, overfit_epoch } of expectedOverfit) {
+      const row = screen.split("\n").find((line) => line.includes(name)) ?? "";
+      if (overfit_epoch === null) expect(row).not.toContain("⚠");
+      else expect(row).toContain(`⚠ e${overfit_epoch}`);
+    }
+
+    tmux("send-keys", "-t", "dash", "Enter");
+    await until("the detail pane", () => (tmux("capture-pane", "-p").includes("output shape") ? true : undefined));
+
+    tmux("send-keys", "-t", "dash", "q");
+    const code = await until("the dashboard to exit", async () => {
+      const text = await readFile(exitFile, "utf8").catch(() => "");
+      return text.trim() === "" ? undefined : text.trim();
+    });
+    expect(code).toBe("0");
+  });
+});
