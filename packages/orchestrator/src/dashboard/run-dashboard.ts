@@ -17,7 +17,7 @@ export async function runDashboard({ sweepRef, db, intervalMs }: DashboardComman
   const database = await openDatabase(resolveDatabaseTarget({ db }));
   try {
     if (sweepRef !== undefined && (await readSweep(database, sweepRef)).sweep === null) {
-      throw new UsageError(`sweep: no sweep has the id or name ${describeValue(sweepRef)}`, "sweep");
+      throw new UsageError(`argument <sweep>: no sweep has the id or name ${describeValue(sweepRef)}`, "sweep");
     }
     await renderDashboard({ loadSnapshot: snapshotLoader(database, { sweepRef }), intervalMs }).waitUntilExit();
   } finally {

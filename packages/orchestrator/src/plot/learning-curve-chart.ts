@@ -22,10 +22,10 @@ export function learningCurveSpec(trial: TrialView): TopLevelSpec {
     { epoch: p.epoch, series: "val_loss", value: p.valLoss },
   ]);
   const marks = [
-    ...(trial.bestEpoch === null ? [] : [epochMark(trial.bestEpoch, `best: epoch ${trial.bestEpoch}`, BEST_COLOR)]),
+    ...(trial.bestEpoch === null ? [] : [epochMark(trial.bestEpoch, `best: epoch ${trial.bestEpoch}`, BEST_COLOR, 4)]),
     ...(trial.overfitEpoch === null
       ? []
-      : [epochMark(trial.overfitEpoch, `overfit from epoch ${trial.overfitEpoch}`, OVERFIT_COLOR)]),
+      : [epochMark(trial.overfitEpoch, `overfit from epoch ${trial.overfitEpoch}`, OVERFIT_COLOR, 22)]),
   ];
   const accuracy = trial.testAccuracy === null ? "" : `, test accuracy ${(trial.testAccuracy * 100).toFixed(2)}%`;
   return {
@@ -52,15 +52,15 @@ export function learningCurveSpec(trial: TrialView): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** A dashed vertical rule at `epoch` with its label at the top, in one colour. */
-function epochMark(epoch: number, label: string, color: string) {
+/** A dashed vertical rule at `epoch` with its label `labelY` px below the top, in one colour. */
+function epochMark(epoch: number, label: string, color: string, labelY: number) {
   const data = { values: [{ epoch, label }] };
   const x = { field: "epoch", type: "quantitative" } as const;
   return [
     { data, mark: { type: "rule", color, strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { x } },
     {
       data,
-      mark: { type: "text", color, align: "left", dx: 4, baseline: "top", y: 4, fontWeight: "bold" },
+      mark: { type: "text", color, align: "left", dx: 4, baseline: "top", y: labelY, fontWeight: "bold" },
       encoding: { x, text: { field: "label" } },
     },
   ];

@@ -17,7 +17,8 @@ export async function plotSweep({ sweepRef, outDir, db }: PlotCommand): Promise<
   const database = await openDatabase(resolveDatabaseTarget({ db }));
   try {
     const { sweep } = await readSweep(database, sweepRef);
-    if (!sweep) throw new UsageError(`sweep: no sweep has the id or name ${describeValue(sweepRef)}`, "sweep");
+    if (!sweep)
+      throw new UsageError(`argument <sweep>: no sweep has the id or name ${describeValue(sweepRef)}`, "sweep");
     const trials = await readTrialViews(database, sweep.id);
     const dir = outDir ?? path.join("plots", sweep.id);
     const plots = await writeSweepPlots({ sweepName: sweep.name, trials, outDir: dir });
