@@ -84,4 +84,21 @@ describe("snapshotLoader on PGlite", () => {
     expect(after?.lastValLoss).toBe(0.5);
     expect(after?.valAccuracy).toBe(0.9);
   });
+
+  it("gives each trial the layer table of its stored model (Keras' Model1: 1,199,882 params)", async () => {
+    const [first] = (await snapshotLoader(db)()).trials;
+    expect(first.model.map((row) => row.layer)).toEqual([
+      "conv2d_1 (Conv2D)",
+      "conv2d_2 (Conv2D)",
+      "max_pooling2d_1 (MaxPooling2D)",
+      "dropout_1 (Dropout)",
+      "flatten_1 (Flatten)",
+      "dense_1 (Dense)",
+      "dropout_2 (Dropout)",
+      "dense_2 (Dense)",
+    ]);
+    expect(first.model[0].outputShape).toBe("(None, 26, 26, 32)");
+    expect(first.model[4].outputShape).toBe("(None, 9216)");
+    expect(first.model.reduce((sum, row) => sum + row.params, 0)).toBe(1_199_882);
+  });
 });

@@ -1,5 +1,6 @@
 import { TERMINAL_TRIAL_STATUSES, type TrialStatus } from "@sweep/core";
 import type { DashboardSnapshot, ModelLayerRow, SnapshotLoader, TrialView } from "@sweep/dashboard-tui";
+import { readModelTables } from "./model-tables.js";
 import type { SqlReader } from "./sql-reader.js";
 import {
   type RankedTrialRow,
@@ -28,6 +29,8 @@ export async function readTrialViews(db: SqlReader, sweepId: string, cache = new
   for (const row of ranked) if (!isTerminal(row.status)) cache.finishedCurves.delete(row.id);
   const toRead = ranked.filter((row) => !cache.finishedCurves.has(row.id)).map((row) => row.id);
   const fresh = await readCurves(db, toRead);
+  const withoutModel = ranked.filter((row) => !cache.modelTables.has(row.id)).map((row) => row.id);
+  for (const [id, table] of await readModelTables(db, withoutModel)) cache.modelTables.set(id, table);
   for (const row of ranked)
     if (isTerminal(row.status) && toRead.includes(row.id))
       cache.finishedCurves.set(row.id, fresh.get(row.id) ?? EMPTY_CURVE);
