@@ -70,7 +70,7 @@ export async function seedSweep(
        AS u(id, ordinal, name, params, status, epochs_planned, best_val_loss, best_epoch, overfit_epoch, test_accuracy)`,
     [
       sweepId,
-      JSON.stringify(MODEL),
+      MODEL,
       ids,
       trials.map((t) => t.ordinal),
       trials.map((t) => t.name),

@@ -16,7 +16,9 @@ export interface DashboardCommand {
 export async function runDashboard({ sweepRef, db, intervalMs }: DashboardCommand): Promise<void> {
   const database = await openDatabase(resolveDatabaseTarget({ db }));
   try {
-    if (sweepRef !== undefined && (await readSweep(database, sweepRef)).sweep === null) {
+    // One read before taking the screen: an unreachable database or unknown sweep fails here, on one line.
+    const { sweep } = await readSweep(database, sweepRef);
+    if (sweepRef !== undefined && sweep === null) {
       throw new UsageError(`argument <sweep>: no sweep has the id or name ${describeValue(sweepRef)}`, "sweep");
     }
     await renderDashboard({ loadSnapshot: snapshotLoader(database, { sweepRef }), intervalMs }).waitUntilExit();

@@ -1,0 +1,142 @@
+import { execFileSync } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import net from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { seedSweep } from "../bench/seed-sweep.js";
+import { syntheticTrials } from "../bench/synthetic-sweep.js";
+import {
+  createSchemaForTests,
+  openDatabase,
+  resolveDatabaseTarget,
+  type SweepDatabase,
+} from "../dashboard/stand-in-storage.js";
+
+const SERVER = process.env.SWEEP_TEST_PG ?? "postgres://root@127.0.0.1:5432/test";
+const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
+const TMUX_SOCKET = `sweep-dashboard-reconnect-${process.pid}`;
+const DATABASE = `sweep_dashboard_reconnect_${process.pid}`;
+
+function tmux(...args: string[]): string {
+  return execFileSync("tmux", ["-u", "-L", TMUX_SOCKET, ...args], { encoding: "utf8" });
+}
+
+async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${tmux("capture-pane", "-p")}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** A TCP proxy to Postgres that can drop every connection and refuse new ones: the database "goes away". */
+class CuttableProxy {
+  private readonly sockets = new Set<net.Socket>();
+  private up = true;
+  private readonly server = net.createServer((client) => {
+    if (!this.up) return client.destroy();
+    const upstream = net.connect(this.target.port, this.target.host);
+    for (const socket of [client, upstream]) {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+      socket.on("error", () => socket.destroy());
+    }
+    client.pipe(upstream).pipe(client);
+    client.on("close", () => upstream.destroy());
+    upstream.on("close", () => client.destroy());
+  });
+
+  constructor(private readonly target: { host: string; port: number }) {}
+
+  async listen(): Promise<number> {
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    return (this.server.address() as net.AddressInfo).port;
+  }
+
+  cut(): void {
+    this.up = false;
+    for (const socket of this.sockets) socket.destroy();
+  }
+
+  restore(): void {
+    this.up = true;
+  }
+
+  async close(): Promise<void> {
+    this.cut();
+    await new Promise((resolve) => this.server.close(resolve));
+  }
+}
+
+describe("sweep dashboard when the database goes away", () => {
+  let dir = "";
+  let admin: SweepDatabase;
+  let proxy: CuttableProxy;
+  let viaProxy = "";
+
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), "sweep-dashboard-reconnect-"));
+    admin = await openDatabase(resolveDatabaseTarget({ db: SERVER }));
+    await admin.query(`CREATE DATABASE ${DATABASE}`);
+    const server = new URL(SERVER);
+    const direct = new URL(SERVER);
+    direct.pathname = `/${DATABASE}`;
+    const db = await openDatabase(resolveDatabaseTarget({ db: direct.toString() }));
+    try {
+      await createSchemaForTests(db);
+      await seedSweep(db, {
+        sweepId: "reconnect-1",
+        sweepName: "reconnect-variants",
+        trials: syntheticTrials({ trials: 4, epochs: 5, seed: 2 }),
+      });
+    } finally {
+      await db.close();
+    }
+    proxy = new CuttableProxy({ host: server.hostname, port: Number(server.port || 5432) });
+    const through = new URL(direct);
+    through.port = String(await proxy.listen());
+    through.password = "hunter2";
+    viaProxy = through.toString();
+  });
+
+  afterAll(async () => {
+    try {
+      tmux("kill-server");
+    } catch {
+      // the server exits by itself once its only session has ended
+    }
+    await proxy.close();
+    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await admin.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it("shows 'disconnected' without the password, reconnects, and still exits 0 on q", async () => {
+    const exitFile = path.join(dir, "exit-code");
+    const command = `node ${SWEEP_BIN} dashboard --db '${viaProxy}' --interval 200; echo $? > ${exitFile}`;
+    tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "dash", command);
+    const screen = () => tmux("capture-pane", "-p");
+
+    await until("the first frame", () => (screen().includes("reconnect-variants") ? true : undefined));
+    proxy.cut();
+    const disconnected = await until("the disconnected line", () => {
+      const text = screen();
+      return text.includes("disconnected:") ? text : undefined;
+    });
+    expect(disconnected).not.toContain("hunter2");
+    expect(disconnected).toContain("reconnect-variants");
+
+    proxy.restore();
+    await until("the reconnection", () => (screen().includes("disconnected:") ? undefined : true));
+
+    tmux("send-keys", "-t", "dash", "q");
+    const code = await until("the dashboard to exit", async () => {
+      const text = await readFile(exitFile, "utf8").catch(() => "");
+      return text.trim() === "" ? undefined : text.trim();
+    });
+    expect(code).toBe("0");
+  });
+});
