@@ -48,7 +48,11 @@ export function TrialDetail({ trial, columns, chartHeight }: TrialDetailProps) {
               {row.params.toLocaleString("en-US")}
             </Text>
           ))}
-          <Text wrap="truncate-end">total params {totalParams.toLocaleString("en-US")}</Text>
+          {trial.model.length === 0 ? (
+            <Text dimColor>no layer table recorded</Text>
+          ) : (
+            <Text wrap="truncate-end">total params {totalParams.toLocaleString("en-US")}</Text>
+          )}
         </Box>
       </Box>
     </Box>
