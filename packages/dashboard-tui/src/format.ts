@@ -35,11 +35,11 @@ export function sparkline(values: readonly number[]): string {
   return values.map((v) => SPARK_LEVELS[span === 0 ? 0 : Math.round(((v - min) / span) * top)]).join("");
 }
 
-/** `pool.size=4 dense=[]`: a trial's differences from the base spec. */
-export function describeParams(params: Record<string, unknown>): string {
+/** `pool.size=4 dense=[]`: a trial's differences from the base spec ("base" when none). */
+export function describeParams(params: Record<string, unknown>, separator = " "): string {
   const entries = Object.entries(params);
   if (entries.length === 0) return "base";
-  return entries.map(([path, value]) => `${path.replace(/^model\./, "")}=${JSON.stringify(value)}`).join(" ");
+  return entries.map(([path, value]) => `${path.replace(/^model\./, "")}=${JSON.stringify(value)}`).join(separator);
 }
 
 /** A table cell of exactly `width` characters: the text cut (with `…`) to leave one space after it. */

@@ -1,16 +1,9 @@
-import type { TrialView } from "@sweep/dashboard-tui";
+import { describeParams, type TrialView } from "@sweep/dashboard-tui";
 import type { TopLevelSpec } from "vega-lite";
 import { CHART_FONT } from "./render-chart.js";
 
 const BEST_COLOR = "#2a9d3f";
 const OVERFIT_COLOR = "#d62728";
-
-/** What differs from the base spec, for chart titles: `pool.size=4, dense=[]`. */
-export function describeDifferences(params: Record<string, unknown>): string {
-  const entries = Object.entries(params);
-  if (entries.length === 0) return "base model";
-  return entries.map(([key, value]) => `${key.replace(/^model\./, "")}=${JSON.stringify(value)}`).join(", ");
-}
 
 /**
  * One trial's learning curve: loss and val_loss by epoch, a green rule at the best
@@ -32,7 +25,7 @@ export function learningCurveSpec(trial: TrialView): TopLevelSpec {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: {
       text: `${trial.name}: loss and val_loss by epoch`,
-      subtitle: `${describeDifferences(trial.params)} (${trial.status}${accuracy})`,
+      subtitle: `${describeParams(trial.params, ", ")} (${trial.status}${accuracy})`,
     },
     width: 560,
     height: 300,
