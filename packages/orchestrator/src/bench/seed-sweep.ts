@@ -1,5 +1,5 @@
 import type { SqlReader } from "../dashboard/sql-reader.js";
-import { analyseEpochsStandIn } from "../dashboard/stand-in-storage.js";
+import { analyseEpochsStandIn } from "../dashboard/stand-in-core.js";
 import type { SyntheticTrial } from "./synthetic-sweep.js";
 
 /** The reference study's Model1, as a trial row stores it. */

@@ -5,13 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../bench/seed-sweep.js";
 import { syntheticTrials } from "../bench/synthetic-sweep.js";
 import { snapshotLoader } from "./load-snapshot.js";
-import {
-  analyseEpochsStandIn,
-  createSchemaForTests,
-  openDatabase,
-  resolveDatabaseTarget,
-  type SweepDatabase,
-} from "./stand-in-storage.js";
+import { analyseEpochsStandIn } from "./stand-in-core.js";
+import { createSchemaForTests, openDatabase, resolveDatabaseTarget, type SweepDatabase } from "./stand-in-storage.js";
 
 describe("snapshotLoader on PGlite", () => {
   let dir = "";

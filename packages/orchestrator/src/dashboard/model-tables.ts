@@ -1,7 +1,7 @@
 import type { Layer, ModelSpec } from "@sweep/core";
 import type { ModelLayerRow } from "@sweep/dashboard-tui";
 import type { SqlReader } from "./sql-reader.js";
-import { summarizeModelStandIn } from "./stand-in-storage.js";
+import { summarizeModelStandIn } from "./stand-in-core.js";
 
 /** The layer table (layer, output shape, params) of each trial in `trialIds`, from its stored model. */
 export async function readModelTables(
