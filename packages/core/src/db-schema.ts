@@ -1,5 +1,6 @@
 import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
 import type { Layer, ModelSpec } from "./model-spec.js";
+import type { EarlyTerminate } from "./training-spec.js";
 import type { TrialStatus } from "./trial.js";
 
 /**
@@ -41,6 +42,8 @@ export const trials = pgTable(
     backend: text("backend"),
     paramCount: integer("param_count"),
     epochsPlanned: integer("epochs_planned").notNull(),
+    /** The trial's stopping rule; its patience/min_delta also drive the recorded overfit epoch. */
+    earlyTerminate: jsonb("early_terminate").$type<EarlyTerminate>(),
     bestValLoss: doublePrecision("best_val_loss"),
     bestEpoch: integer("best_epoch"),
     overfitEpoch: integer("overfit_epoch"),
