@@ -45,6 +45,12 @@ export type TrialEvent =
 
 export type TrialEventType = TrialEvent["type"];
 
+/** How often a worker publishes its heartbeat. */
+export const HEARTBEAT_INTERVAL_MS = 2_000;
+
+/** A worker whose last heartbeat is older than this is shown as stale (3 missed heartbeats). */
+export const STALE_WORKER_AFTER_MS = 3 * HEARTBEAT_INTERVAL_MS;
+
 /** Worker liveness, written to the heartbeat KV bucket under the worker id. */
 export interface WorkerHeartbeat {
   id: string;
