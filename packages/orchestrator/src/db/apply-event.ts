@@ -1,0 +1,104 @@
+import {
+  type dbSchema,
+  type EpochMetrics,
+  TERMINAL_TRIAL_STATUSES,
+  type TrialEvent,
+  type TrialStatus,
+} from "@sweep/core";
+
+/** What recording one event did. */
+export type RecordOutcome = "applied" | "duplicate" | "stale" | "unknown-trial";
+
+type TrialUpdate = Partial<typeof dbSchema.trials.$inferInsert>;
+
+/** A locked trial row while a batch of its events is applied in memory. */
+export interface TrialState {
+  id: string;
+  sweepId: string;
+  status: TrialStatus;
+  attempt: number;
+  startedAt: Date | null;
+  /** Columns to write back when the batch commits. */
+  update: TrialUpdate;
+  /** A resumed attempt: drop older attempts' epoch rows after this epoch. */
+  resumeCut?: { afterEpoch: number; attempt: number };
+}
+
+/** An epoch row waiting to be upserted, and which event (index in the batch) carries it. */
+export interface PendingEpoch {
+  eventIndex: number;
+  attempt: number;
+  metrics: EpochMetrics;
+}
+
+/**
+ * Applies one event to a trial's in-memory state, in delivery order. Fences: a
+ * terminal trial never changes (`duplicate`), an older attempt than the trial's
+ * (`stale`) changes nothing. Epoch rows go to `pending` (keyed `trialId:epoch`); the
+ * database decides later whether an equal attempt's row already existed.
+ */
+export function applyEvent(
+  state: TrialState | undefined,
+  event: TrialEvent,
+  eventIndex: number,
+  pending: Map<string, PendingEpoch>,
+): RecordOutcome {
+  if (state === undefined) return "unknown-trial";
+  if (TERMINAL_TRIAL_STATUSES.includes(state.status)) return "duplicate";
+  if (event.attempt < state.attempt) return "stale";
+  const at = new Date(event.at);
+  switch (event.type) {
+    case "started": {
+      if (state.status === "running" && event.attempt === state.attempt) return "duplicate";
+      state.startedAt ??= at;
+      setState(state, { status: "running", attempt: event.attempt, startedAt: state.startedAt });
+      Object.assign(state.update, { worker: event.worker, backend: event.backend, paramCount: event.paramCount });
+      state.resumeCut = { afterEpoch: event.resumeFromEpoch, attempt: event.attempt };
+      for (const [key, row] of pending) {
+        if (key.startsWith(`${state.id}:`) && row.metrics.epoch > event.resumeFromEpoch && row.attempt < event.attempt)
+          pending.delete(key);
+      }
+      return "applied";
+    }
+    case "epoch": {
+      const key = `${state.id}:${event.metrics.epoch}`;
+      if ((pending.get(key)?.attempt ?? -1) >= event.attempt) return "duplicate";
+      pending.set(key, { eventIndex, attempt: event.attempt, metrics: event.metrics });
+      setState(state, { status: "running", attempt: event.attempt });
+      return "applied";
+    }
+    case "completed":
+      finish(state, "completed", event.attempt, at, event.duration_ms);
+      Object.assign(state.update, { testLoss: event.test_loss, testAccuracy: event.test_accuracy });
+      return "applied";
+    case "failed":
+      // A retryable failure will be redelivered: keep the trial open, remember why.
+      if (event.retryable) setState(state, { attempt: event.attempt, error: event.error });
+      else finish(state, "failed", event.attempt, at, undefined, event.error);
+      return "applied";
+    case "pruned":
+      finish(state, "pruned", event.attempt, at, undefined, `pruned at epoch ${event.epoch}: ${event.reason}`);
+      return "applied";
+    case "cancelled":
+      finish(state, "cancelled", event.attempt, at);
+      return "applied";
+  }
+}
+
+function setState(state: TrialState, update: TrialUpdate & { status?: TrialStatus; attempt?: number }): void {
+  if (update.status !== undefined) state.status = update.status;
+  if (update.attempt !== undefined) state.attempt = update.attempt;
+  Object.assign(state.update, update);
+}
+
+function finish(
+  state: TrialState,
+  status: TrialStatus,
+  attempt: number,
+  at: Date,
+  durationMs?: number,
+  error?: string,
+): void {
+  const elapsed = durationMs ?? (state.startedAt ? at.getTime() - state.startedAt.getTime() : null);
+  setState(state, { status, attempt, finishedAt: at, durationMs: elapsed, ...(error === undefined ? {} : { error }) });
+}

@@ -1,0 +1,252 @@
+import { isUsageError } from "@sweep/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { SweepDatabase } from "./database.js";
+import { getSweep } from "./find-sweep.js";
+import { epochCurves, listSweeps, trialRanking } from "./queries.js";
+import { recordEvent, recordEvents } from "./record-events.js";
+import { type DatabaseFactory, events, newSweepId, trialSpecs } from "./store-fixtures.test-support.js";
+import { createSweep, markSweepCancelled, requeueTrials } from "./sweeps.js";
+import { listWorkers, recordHeartbeat } from "./workers.js";
+
+/** The storage contract, run against every implementation (embedded PGlite and server Postgres). */
+export function describeStoreContract(label: string, makeFactory: () => DatabaseFactory): void {
+  describe(`storage contract: ${label}`, () => {
+    const factory = makeFactory();
+    let db: SweepDatabase;
+    beforeAll(async () => {
+      db = await factory.open();
+    });
+    afterAll(() => factory.dispose());
+
+    async function launch(count = 3, earlyTerminate?: Parameters<typeof trialSpecs>[2]) {
+      const sweepId = newSweepId();
+      const trials = trialSpecs(sweepId, count, earlyTerminate);
+      await createSweep(
+        db,
+        { id: sweepId, name: `sweep ${sweepId}`, config: { method: "list" }, configHash: "h" },
+        trials,
+      );
+      return { sweepId, trials };
+    }
+    const trialRow = async (id: string) =>
+      (await db.query("SELECT * FROM trials WHERE id = $1", [id]))[0] as Record<string, unknown>;
+    const sweepRow = async (id: string) =>
+      (await db.query("SELECT * FROM sweeps WHERE id = $1", [id]))[0] as Record<string, unknown>;
+    const epochRows = (id: string) =>
+      db.query<{ epoch: number; val_loss: number; attempt: number }>(
+        "SELECT epoch, val_loss, attempt FROM epochs WHERE trial_id = $1 ORDER BY epoch",
+        [id],
+      );
+
+    it("creates a sweep and its trials together, and leaves an existing sweep untouched on re-launch", async () => {
+      const { sweepId, trials } = await launch(3);
+      const again = await createSweep(db, { id: sweepId, name: "renamed", config: {}, configHash: "other" }, trials);
+      expect(again.created).toBe(false);
+      expect(again.existing?.name).toBe(`sweep ${sweepId}`);
+      expect(await db.query("SELECT id FROM trials WHERE sweep_id = $1", [sweepId])).toHaveLength(3);
+      expect(await trialRow(trials[0].id)).toMatchObject({ status: "queued", attempt: 0, epochs_planned: 6 });
+    });
+
+    it("writes nothing when one trial of a new sweep cannot be inserted", async () => {
+      const sweepId = newSweepId();
+      const [first] = trialSpecs(sweepId, 1);
+      const duplicate = { ...first, ordinal: 1 };
+      await expect(
+        createSweep(db, { id: sweepId, name: "x", config: {}, configHash: "h" }, [first, duplicate]),
+      ).rejects.toThrow();
+      expect(await db.query("SELECT id FROM sweeps WHERE id = $1", [sweepId])).toHaveLength(0);
+    });
+
+    it("records the same epoch event twice as one row", async () => {
+      const { trials } = await launch(1);
+      const trial = trials[0];
+      expect(await recordEvent(db, events.started(trial))).toBe("applied");
+      const epoch = events.epoch(trial, 1, 0.5);
+      expect(await recordEvent(db, epoch)).toBe("applied");
+      expect(await recordEvent(db, epoch)).toBe("duplicate");
+      expect(await recordEvent(db, events.started(trial))).toBe("duplicate");
+      expect(await epochRows(trial.id)).toEqual([{ epoch: 1, val_loss: 0.5, attempt: 1 }]);
+    });
+
+    it("rejects an event of an older attempt than the trial's", async () => {
+      const { trials } = await launch(1);
+      const trial = trials[0];
+      await recordEvent(db, events.started(trial, 2));
+      expect(await recordEvent(db, events.epoch(trial, 1, 0.5, 1))).toBe("stale");
+      expect(await recordEvent(db, events.completed(trial, 1))).toBe("stale");
+      expect(await epochRows(trial.id)).toEqual([]);
+      expect(await trialRow(trial.id)).toMatchObject({ status: "running", attempt: 2 });
+      expect(await recordEvent(db, { ...events.epoch(trial, 1, 0.5), trialId: "nope" })).toBe("unknown-trial");
+    });
+
+    it("never modifies a terminal trial", async () => {
+      const { trials } = await launch(1);
+      const trial = trials[0];
+      await recordEvents(db, [events.started(trial), events.epoch(trial, 1, 0.5), events.completed(trial)]);
+      const before = await trialRow(trial.id);
+      expect(before).toMatchObject({ status: "completed", test_loss: 0.03, test_accuracy: 0.99, duration_ms: 1234 });
+      expect(await recordEvent(db, events.epoch(trial, 2, 0.1, 3))).toBe("duplicate");
+      expect(await recordEvent(db, events.started(trial, 3))).toBe("duplicate");
+      expect(await recordEvent(db, events.failed(trial, false, 3))).toBe("duplicate");
+      expect(await trialRow(trial.id)).toEqual(before);
+      expect(await epochRows(trial.id)).toHaveLength(1);
+    });
+
+    it("lets a newer attempt overwrite an older attempt's epoch row, never the reverse", async () => {
+      const { trials } = await launch(1);
+      const trial = trials[0];
+      await recordEvents(db, [events.started(trial), events.epoch(trial, 1, 0.5), events.epoch(trial, 2, 0.4)]);
+      expect(await recordEvent(db, events.epoch(trial, 1, 0.45, 2))).toBe("applied");
+      expect(await recordEvent(db, events.epoch(trial, 2, 0.9, 1))).toBe("stale");
+      expect(await epochRows(trial.id)).toEqual([
+        { epoch: 1, val_loss: 0.45, attempt: 2 },
+        { epoch: 2, val_loss: 0.4, attempt: 1 },
+      ]);
+    });
+
+    it("drops an older attempt's epochs after the epoch a resumed attempt restarts from", async () => {
+      const { trials } = await launch(1);
+      const trial = trials[0];
+      await recordEvents(db, [events.started(trial), ...[0.5, 0.3, 0.2].map((v, i) => events.epoch(trial, i + 1, v))]);
+      expect(await recordEvent(db, events.started(trial, 2, 1))).toBe("applied");
+      expect(await epochRows(trial.id)).toEqual([{ epoch: 1, val_loss: 0.5, attempt: 1 }]);
+      expect(await trialRow(trial.id)).toMatchObject({ best_epoch: 1, best_val_loss: 0.5, attempt: 2 });
+    });
+
+    it("maintains the best epoch and the first overfitting epoch", async () => {
+      const series = [0.5, 0.4, 0.3, 0.35, 0.4, 0.45];
+      const { trials } = await launch(2, { type: "overfit", patience: 4, min_delta: 0 });
+      const { trials: defaults } = await launch(1);
+      for (const trial of [trials[0], defaults[0]]) {
+        await recordEvents(db, [
+          events.started(trial),
+          ...series.slice(0, 3).map((v, i) => events.epoch(trial, i + 1, v)),
+        ]);
+        expect(await trialRow(trial.id)).toMatchObject({ best_epoch: 3, best_val_loss: 0.3, overfit_epoch: null });
+        await recordEvents(
+          db,
+          series.slice(3).map((v, i) => events.epoch(trial, i + 4, v)),
+        );
+      }
+      // Patience 4 needs four epochs above the best; the default rule (patience 2) needs two.
+      expect(await trialRow(trials[0].id)).toMatchObject({ best_epoch: 3, overfit_epoch: null });
+      expect(await trialRow(defaults[0].id)).toMatchObject({ best_epoch: 3, overfit_epoch: 4 });
+    });
+
+    it("moves the sweep from queued to running to completed with its trials", async () => {
+      const { sweepId, trials } = await launch(2);
+      expect(await sweepRow(sweepId)).toMatchObject({ status: "queued", finished_at: null });
+      await recordEvent(db, events.started(trials[0]));
+      expect(await sweepRow(sweepId)).toMatchObject({ status: "running" });
+      await recordEvent(db, events.started(trials[1]));
+      await recordEvent(db, events.completed(trials[0]));
+      await recordEvent(db, events.failed(trials[1], true));
+      expect(await trialRow(trials[1].id)).toMatchObject({ status: "running", error: "NaN loss" });
+      expect((await sweepRow(sweepId)).status).toBe("running");
+      await recordEvent(db, events.failed(trials[1], false));
+      const done = await sweepRow(sweepId);
+      expect(done.status).toBe("completed");
+      expect(done.finished_at).toBeInstanceOf(Date);
+    });
+
+    it("requeues failed trials for a retry, restarting attempt numbering", async () => {
+      const { sweepId, trials } = await launch(2);
+      await recordEvents(db, [
+        events.started(trials[0], 3),
+        events.epoch(trials[0], 1, 0.5, 3),
+        events.failed(trials[0], false, 3),
+        events.started(trials[1]),
+        events.completed(trials[1]),
+      ]);
+      expect((await sweepRow(sweepId)).status).toBe("completed");
+      expect(await requeueTrials(db, sweepId, ["failed", "completed"])).toEqual([trials[0].id]);
+      expect(await trialRow(trials[0].id)).toMatchObject({
+        status: "queued",
+        attempt: 0,
+        error: null,
+        finished_at: null,
+      });
+      expect(await trialRow(trials[1].id)).toMatchObject({ status: "completed" });
+      expect(await sweepRow(sweepId)).toMatchObject({ status: "running", finished_at: null });
+      expect(await recordEvent(db, events.started(trials[0], 1, 1))).toBe("applied");
+      expect(await recordEvent(db, events.epoch(trials[0], 2, 0.4, 1))).toBe("applied");
+      expect(await epochRows(trials[0].id)).toEqual([
+        { epoch: 1, val_loss: 0.5, attempt: 0 },
+        { epoch: 2, val_loss: 0.4, attempt: 1 },
+      ]);
+    });
+
+    it("cancels queued trials at once and running ones on their worker's event", async () => {
+      const { sweepId, trials } = await launch(3);
+      await recordEvent(db, events.started(trials[0]));
+      const result = await markSweepCancelled(db, sweepId);
+      expect(result).toEqual({ cancelled: [trials[1].id, trials[2].id], running: [trials[0].id] });
+      expect(await sweepRow(sweepId)).toMatchObject({ status: "cancelled", finished_at: null });
+      expect(await recordEvent(db, events.started(trials[1]))).toBe("duplicate");
+      expect(await recordEvent(db, events.cancelled(trials[0]))).toBe("applied");
+      const sweep = await sweepRow(sweepId);
+      expect(sweep.status).toBe("cancelled");
+      expect(sweep.finished_at).toBeInstanceOf(Date);
+    });
+
+    it("ranks trials by best val_loss in trial_ranking and flags epochs in epoch_curves", async () => {
+      const { sweepId, trials } = await launch(3);
+      const curves = [[0.5, 0.4], [0.3, 0.2, 0.25], []];
+      await recordEvents(
+        db,
+        trials.flatMap((trial, t) => [
+          events.started(trial),
+          ...curves[t].map((v, i) => events.epoch(trial, i + 1, v)),
+        ]),
+      );
+      const ranking = await trialRanking(db, sweepId);
+      expect(ranking.map((row) => [row.rank, row.trial_name, row.best_val_loss, row.best_epoch])).toEqual([
+        [1, "variant-2", 0.2, 2],
+        [2, "variant-1", 0.4, 2],
+        [null, "variant-3", null, null],
+      ]);
+      expect(ranking[0]).toMatchObject({ last_epoch: 3, last_val_loss: 0.25, val_accuracy_at_best: 0.98 });
+      expect(ranking[0]).toMatchObject({ params: { "model.pool.size": 3 }, param_count: 7850, backend: "cpu" });
+      const points = await epochCurves(db, sweepId);
+      expect(points).toHaveLength(5);
+      expect(points.filter((p) => p.is_best).map((p) => [p.trial_name, p.epoch])).toEqual([
+        ["variant-1", 2],
+        ["variant-2", 2],
+      ]);
+    });
+
+    it("runs read-only SQL and refuses writes and second statements", async () => {
+      const { sweepId } = await launch(1);
+      const result = await db.readOnlyQuery(`SELECT id, status FROM sweeps WHERE id = '${sweepId}'`);
+      expect(result).toEqual({ columns: ["id", "status"], rows: [{ id: sweepId, status: "queued" }] });
+      await expect(db.readOnlyQuery(`DELETE FROM sweeps WHERE id = '${sweepId}'`)).rejects.toThrow(/read-only/);
+      await expect(db.readOnlyQuery(`COMMIT; DELETE FROM sweeps WHERE id = '${sweepId}'`)).rejects.toThrow();
+      expect(await db.query("SELECT id FROM sweeps WHERE id = $1", [sweepId])).toHaveLength(1);
+    });
+
+    it("finds a sweep by id, id prefix or name, and names the argument when it cannot", async () => {
+      const { sweepId } = await launch(1);
+      expect((await getSweep(db, sweepId)).id).toBe(sweepId);
+      expect((await getSweep(db, sweepId.slice(0, -1))).id).toBe(sweepId);
+      expect((await getSweep(db, `sweep ${sweepId}`)).id).toBe(sweepId);
+      const missing = await getSweep(db, "no-such-sweep").catch((error: unknown) => error);
+      expect(isUsageError(missing)).toBe(true);
+      expect((missing as Error).message).toMatch(/^<sweep>: no sweep has the id or name "no-such-sweep"/);
+      await expect(getSweep(db, "s")).rejects.toThrow(/<sweep>: "s" is the start of several sweep ids/);
+      const listed = (await listSweeps(db)).find((sweep) => sweep.id === sweepId);
+      expect(listed).toMatchObject({ trials: 1, queued: 1, running: 0, best_trial: null });
+    });
+
+    it("keeps each worker's latest heartbeat and marks silent workers stale", async () => {
+      const id = `w-${newSweepId()}`;
+      const beat = { id, host: "h", pid: 1, threads: 2, backend: "cpu", trials: ["t"], images_per_s: 10 };
+      const at = new Date("2026-01-01T00:00:10Z");
+      await recordHeartbeat(db, { ...beat, at: at.toISOString(), status: "running" });
+      await recordHeartbeat(db, { ...beat, at: "2026-01-01T00:00:00Z", status: "stopped" });
+      const fresh = (await listWorkers(db, new Date(at.getTime() + 1000))).find((worker) => worker.id === id);
+      expect(fresh).toMatchObject({ status: "running", trials: ["t"], stale: false });
+      const later = (await listWorkers(db, new Date(at.getTime() + 7000))).find((worker) => worker.id === id);
+      expect(later?.stale).toBe(true);
+    });
+  });
+}

@@ -1,0 +1,29 @@
+import { describe, expect, it } from "vitest";
+import { isDatabaseUnavailableError } from "./errors.js";
+import { openDatabase } from "./open.js";
+import { describeStoreContract } from "./store-contract.test-support.js";
+import { postgresFactory } from "./store-fixtures.test-support.js";
+
+describeStoreContract("server Postgres", postgresFactory);
+
+describe("opening a server database", () => {
+  const password = "hunter2-secret";
+
+  it("names host:port/database but never the password when the server is unreachable", async () => {
+    const error = await openDatabase({ url: `postgres://sweeper:${password}@127.0.0.1:1/results` }).catch((e) => e);
+    expect(isDatabaseUnavailableError(error)).toBe(true);
+    expect(error.message).toMatch(/^cannot open Postgres at 127\.0\.0\.1:1\/results as sweeper: .*ECONNREFUSED/);
+    expect(error.message).not.toContain(password);
+    expect(error.message.split("\n")).toHaveLength(1);
+  });
+
+  it("does not leak the password when the server refuses the database", async () => {
+    const error = await openDatabase({ url: `postgres://postgres:${password}@127.0.0.1:5432/no_such_db_x` }).catch(
+      (e) => e,
+    );
+    expect(error.message).toMatch(
+      /^cannot open Postgres at 127\.0\.0\.1:5432\/no_such_db_x as postgres: .*does not exist/,
+    );
+    expect(error.message).not.toContain(password);
+  });
+});
