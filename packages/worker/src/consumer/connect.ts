@@ -1,0 +1,34 @@
+import { readFileSync } from "node:fs";
+import { connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+
+/** The NATS server a process talks to: `--nats`, else `NATS_URL`, else the local default. */
+export const DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
+
+export function resolveNatsUrl(option: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
+  return option ?? (env.NATS_URL || DEFAULT_NATS_URL);
+}
+
+/**
+ * Connects to NATS. Credentials come from the environment, never the command line:
+ * `NATS_CREDS` (a .creds file), `NATS_USER` + `NATS_PASSWORD`, or `NATS_TOKEN`.
+ * `servers` may list several URLs separated by commas (a cluster).
+ */
+export async function connectNats(
+  servers: string,
+  name: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<NatsConnection> {
+  const auth = env.NATS_CREDS
+    ? { authenticator: credsAuthenticator(readFileSync(env.NATS_CREDS)) }
+    : env.NATS_USER
+      ? { user: env.NATS_USER, pass: env.NATS_PASSWORD }
+      : env.NATS_TOKEN
+        ? { token: env.NATS_TOKEN }
+        : {};
+  try {
+    return await connect({ servers: servers.split(","), name, maxReconnectAttempts: -1, ...auth });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new Error(`cannot connect to NATS at ${servers}: ${reason}`);
+  }
+}

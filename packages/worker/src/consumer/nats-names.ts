@@ -1,0 +1,44 @@
+import { NATS_NAMES } from "@sweep/core";
+
+/**
+ * Core's NATS names under an optional prefix, so tests and side-by-side installs
+ * isolate themselves: prefix `t123` gives stream `T123_SWEEP_TRIALS`, subjects
+ * `t123.sweep.trial.<sweepId>`, buckets `t123_sweep_workers`. No prefix = core's names.
+ */
+export interface PipelineNames {
+  prefix: string;
+  trialsStream: string;
+  eventsStream: string;
+  workersConsumer: string;
+  recorderConsumer: string;
+  heartbeatBucket: string;
+  controlBucket: string;
+  /** Wildcard over every sweep's trial messages. */
+  trialSubjects: string;
+  /** Wildcard over every sweep's events. */
+  eventSubjects: string;
+  trialSubject(sweepId: string): string;
+  eventSubject(sweepId: string, trialId: string): string;
+}
+
+export function pipelineNames(prefix = ""): PipelineNames {
+  if (prefix && !/^[a-z0-9_-]+$/.test(prefix)) {
+    throw new Error(`NATS prefix must match [a-z0-9_-]+, received ${JSON.stringify(prefix)}`);
+  }
+  const stream = (name: string) => (prefix ? `${prefix.toUpperCase()}_${name}` : name);
+  const bucket = (name: string) => (prefix ? `${prefix}_${name}` : name);
+  const subject = (name: string) => (prefix ? `${prefix}.${name}` : name);
+  return {
+    prefix,
+    trialsStream: stream(NATS_NAMES.trialsStream),
+    eventsStream: stream(NATS_NAMES.eventsStream),
+    workersConsumer: NATS_NAMES.workersConsumer,
+    recorderConsumer: NATS_NAMES.recorderConsumer,
+    heartbeatBucket: bucket(NATS_NAMES.heartbeatBucket),
+    controlBucket: bucket(NATS_NAMES.controlBucket),
+    trialSubjects: subject(NATS_NAMES.trialSubject("*")),
+    eventSubjects: subject(NATS_NAMES.eventSubject("*", "*")),
+    trialSubject: (sweepId) => subject(NATS_NAMES.trialSubject(sweepId)),
+    eventSubject: (sweepId, trialId) => subject(NATS_NAMES.eventSubject(sweepId, trialId)),
+  };
+}

@@ -1,0 +1,81 @@
+import { MESSAGE_VERSION, type TrialEvent, type TrialSpec } from "@sweep/core";
+import { isDeterministicTrialError, type TrainOutcome } from "../protocol.js";
+import type { TrialTrainer } from "./trial-trainer.js";
+
+/** The end of one attempt at a trial: the trainer's outcome, or the error it threw. */
+export type TrialAttemptResult =
+  | { kind: "finished"; outcome: TrainOutcome; durationMs: number }
+  | { kind: "threw"; error: string; deterministic: boolean };
+
+export interface TrialAttempt {
+  trial: TrialSpec;
+  /** Delivery count (NATS) or 1 (embedded): fences the recorded events. */
+  attempt: number;
+  /** Worker id recorded on the trial. */
+  worker: string;
+  cancelFlag: Int32Array;
+  checkpoint?: Uint8Array;
+}
+
+/** Builds events for one attempt: the fields that make recording idempotent filled in. */
+export function eventFactory(trial: Pick<TrialSpec, "id" | "sweepId">, attempt: number) {
+  return <E extends DistributiveOmit<TrialEvent, "v" | "sweepId" | "trialId" | "attempt" | "at">>(event: E) =>
+    ({
+      v: MESSAGE_VERSION,
+      sweepId: trial.sweepId,
+      trialId: trial.id,
+      attempt,
+      at: new Date().toISOString(),
+      ...event,
+    }) as TrialEvent;
+}
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+
+/**
+ * Trains one attempt, emitting `started` and one `epoch` event per finished epoch as
+ * they happen, and a `completed` or `pruned` event at the end. `cancelled` and
+ * `failed` are left to the caller: whether they are recorded depends on why (a
+ * cancelled sweep vs a worker handing the trial back; a last delivery vs a retry).
+ */
+export async function runTrialAttempt(
+  trainer: TrialTrainer,
+  attempt: TrialAttempt,
+  emit: (event: TrialEvent) => void,
+): Promise<TrialAttemptResult> {
+  const event = eventFactory(attempt.trial, attempt.attempt);
+  const startedAt = performance.now();
+  let outcome: TrainOutcome;
+  try {
+    outcome = await trainer.train(attempt.trial, {
+      checkpoint: attempt.checkpoint,
+      cancelFlag: attempt.cancelFlag,
+      onProgress: (progress) => {
+        if (progress.type === "started") {
+          const { backend, paramCount, resumeFromEpoch } = progress;
+          emit(event({ type: "started", worker: attempt.worker, backend, paramCount, resumeFromEpoch }));
+        } else {
+          emit(event({ type: "epoch", metrics: progress.metrics }));
+        }
+      },
+    });
+  } catch (error) {
+    return { kind: "threw", error: describeError(error), deterministic: isDeterministicTrialError(error) };
+  }
+  const durationMs = performance.now() - startedAt;
+  if (outcome.status === "completed") {
+    const { test_loss, test_accuracy } = outcome;
+    emit(event({ type: "completed", test_loss, test_accuracy, duration_ms: durationMs }));
+  } else if (outcome.status === "pruned") {
+    emit(event({ type: "pruned", epoch: outcome.epoch, reason: outcome.reason }));
+  }
+  return { kind: "finished", outcome, durationMs };
+}
+
+function describeError(error: unknown): string {
+  if (typeof error === "object" && error !== null && "message" in error) {
+    const { name, message } = error as { name?: unknown; message: unknown };
+    return typeof name === "string" && name !== "Error" ? `${name}: ${String(message)}` : String(message);
+  }
+  return String(error);
+}

@@ -1,0 +1,232 @@
+import { hostname } from "node:os";
+import { type JsMsg, jetstream } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { TrialEvent, TrialSpec, WorkerHeartbeat } from "@sweep/core";
+import { watchCancelledSweeps } from "./cancel-watch.js";
+import { startHeartbeat } from "./heartbeat.js";
+import { pipelineNames } from "./nats-names.js";
+import { eventFactory, runTrialAttempt } from "./run-trial.js";
+import { type InvalidTrialMessage, parseTrialMessage } from "./trial-message.js";
+import type { TrialTrainer } from "./trial-trainer.js";
+
+export interface WorkerOptions {
+  /** An open connection; the worker does not close it. */
+  nc: NatsConnection;
+  trainer: TrialTrainer;
+  /** Backend label for heartbeats (the trainer reports the backend each trial used). */
+  backend: string;
+  prefix?: string;
+  /** Defaults to `<host>-<pid>`. */
+  id?: string;
+  heartbeatMs?: number;
+  /** How long one pull request waits for messages; bounds how fast `stop()` returns. */
+  fetchExpiresMs?: number;
+  log?: (line: string) => void;
+}
+
+/** A running worker process's consumer loop. */
+export interface SweepWorker {
+  readonly id: string;
+  /** Stops fetching, hands running trials back (nak, no delay) and waits for them. */
+  stop(): Promise<void>;
+  /** Settles when the worker has stopped (after `stop()` or a fatal error). */
+  readonly closed: Promise<void>;
+  /** Trials this worker finished (any terminal outcome it recorded). */
+  readonly finishedTrials: number;
+}
+
+interface RunningTrial {
+  trial: TrialSpec;
+  cancelFlag: Int32Array;
+  /** Why the flag was raised: the sweep was cancelled, or this worker is stopping. */
+  stopReason?: "sweep-cancelled" | "worker-stopping";
+  imagesPerS: number;
+}
+
+/** Redelivery delay after a transient failure: 1 s, 2 s, 4 s ... capped at 30 s. */
+export const transientBackoffMs = (deliveryCount: number) => Math.min(30_000, 1000 * 2 ** (deliveryCount - 1));
+
+/**
+ * Pulls trial messages from the `workers` consumer, at most one per free training
+ * thread, and trains each: events go to SWEEP_EVENTS as they happen, the message is
+ * kept alive with `working()`, and acked only once its terminal event is stored.
+ */
+export async function startWorker(options: WorkerOptions): Promise<SweepWorker> {
+  const { nc, trainer } = options;
+  const names = pipelineNames(options.prefix);
+  const log = options.log ?? (() => {});
+  const id = options.id ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`;
+  const js = jetstream(nc);
+  const consumer = await js.consumers.get(names.trialsStream, names.workersConsumer);
+  const { config } = await consumer.info();
+  const ackWaitMs = (config.ack_wait ?? 30e9) / 1e6;
+  const maxDeliver = config.max_deliver && config.max_deliver > 0 ? config.max_deliver : Number.POSITIVE_INFINITY;
+  const kvm = new Kvm(nc);
+  const running = new Map<string, RunningTrial>();
+  let stopping = false;
+  let finishedTrials = 0;
+  let slotFreed: () => void = () => {};
+
+  const cancelled = await watchCancelledSweeps(await kvm.open(names.controlBucket), (sweepId) => {
+    for (const entry of running.values()) {
+      if (entry.trial.sweepId !== sweepId) continue;
+      entry.stopReason ??= "sweep-cancelled";
+      Atomics.store(entry.cancelFlag, 0, 1);
+    }
+  });
+  const heartbeatOf = (status: WorkerHeartbeat["status"]): WorkerHeartbeat => ({
+    id,
+    host: hostname(),
+    pid: process.pid,
+    threads: trainer.threads,
+    backend: options.backend,
+    trials: [...running.keys()],
+    images_per_s: [...running.values()].reduce((sum, entry) => sum + entry.imagesPerS, 0),
+    at: new Date().toISOString(),
+    status,
+  });
+  const heartbeat = startHeartbeat(
+    await kvm.open(names.heartbeatBucket),
+    () => heartbeatOf(stopping ? "stopping" : "running"),
+    options.heartbeatMs ?? 2000,
+    log,
+  );
+
+  const publishEvents = () => {
+    const published: Promise<unknown>[] = [];
+    return {
+      emit(event: TrialEvent) {
+        const epoch = event.type === "epoch" ? event.metrics.epoch : "";
+        const msgID = `${event.trialId}.${event.attempt}.${event.type}${epoch}`;
+        published.push(js.publish(names.eventSubject(event.sweepId, event.trialId), JSON.stringify(event), { msgID }));
+      },
+      /** Settles once every event emitted so far is stored by JetStream. */
+      stored: () => Promise.all(published),
+    };
+  };
+
+  async function handle(msg: JsMsg): Promise<void> {
+    const attempt = msg.info.deliveryCount;
+    const events = publishEvents();
+    let trial: TrialSpec;
+    try {
+      trial = parseTrialMessage(msg.string()).trial;
+    } catch (error) {
+      const invalid = error as InvalidTrialMessage;
+      log(`rejecting a trial message: ${invalid.message}`);
+      if (invalid.trial) {
+        events.emit(eventFactory(invalid.trial, attempt)({ type: "failed", error: invalid.message, retryable: false }));
+      }
+      await events.stored();
+      msg.term(invalid.message);
+      return;
+    }
+    const event = eventFactory(trial, attempt);
+    if (cancelled.has(trial.sweepId) || stopping) {
+      if (stopping) return msg.nak();
+      events.emit(event({ type: "cancelled", epoch: 0 }));
+      await events.stored();
+      finishedTrials++;
+      return msg.ack();
+    }
+    const entry: RunningTrial = { trial, cancelFlag: new Int32Array(new SharedArrayBuffer(4)), imagesPerS: 0 };
+    running.set(trial.id, entry);
+    const keepAlive = setInterval(() => msg.working(), Math.max(200, ackWaitMs / 3));
+    try {
+      const result = await runTrialAttempt(
+        trainer,
+        { trial, attempt, worker: id, cancelFlag: entry.cancelFlag },
+        (e) => {
+          if (e.type === "epoch") entry.imagesPerS = e.metrics.images_per_s;
+          events.emit(e);
+        },
+      );
+      if (
+        result.kind === "finished" &&
+        result.outcome.status === "cancelled" &&
+        entry.stopReason !== "sweep-cancelled"
+      ) {
+        await events.stored();
+        return msg.nak();
+      }
+      if (result.kind === "finished") {
+        if (result.outcome.status === "cancelled")
+          events.emit(event({ type: "cancelled", epoch: result.outcome.epoch }));
+        await events.stored();
+        finishedTrials++;
+        return msg.ack();
+      }
+      const lastDelivery = attempt >= maxDeliver;
+      if (result.deterministic || lastDelivery) {
+        log(`trial ${trial.id} failed (attempt ${attempt}): ${result.error}`);
+        events.emit(event({ type: "failed", error: result.error, retryable: !result.deterministic }));
+        await events.stored();
+        finishedTrials++;
+        return msg.term(result.error);
+      }
+      log(`trial ${trial.id} attempt ${attempt} failed, will be redelivered: ${result.error}`);
+      await events.stored();
+      msg.nak(stopping ? 0 : transientBackoffMs(attempt));
+    } finally {
+      clearInterval(keepAlive);
+      running.delete(trial.id);
+    }
+  }
+
+  const inFlight = new Set<Promise<void>>();
+  function handleSafely(msg: JsMsg): void {
+    const handled: Promise<void> = handle(msg)
+      .catch((error) => {
+        log(`trial message ${msg.seq} handed back: ${error instanceof Error ? error.message : String(error)}`);
+        msg.nak(1000);
+      })
+      .finally(() => {
+        inFlight.delete(handled);
+        slotFreed();
+      });
+    inFlight.add(handled);
+  }
+
+  const waitForFreeThread = () =>
+    new Promise<void>((resolve) => {
+      slotFreed = resolve;
+      if (inFlight.size < trainer.threads || stopping) resolve();
+    });
+
+  async function pullLoop(): Promise<void> {
+    while (!stopping) {
+      await waitForFreeThread();
+      if (stopping) break;
+      const messages = await consumer.fetch({
+        max_messages: trainer.threads - inFlight.size,
+        expires: options.fetchExpiresMs ?? 2000,
+      });
+      for await (const msg of messages) handleSafely(msg);
+    }
+    await Promise.all(inFlight);
+  }
+
+  const closed = pullLoop().finally(async () => {
+    await cancelled.stop();
+    await heartbeat.stop(heartbeatOf("stopped"));
+  });
+  log(`worker ${id} pulling from ${names.trialsStream}/${names.workersConsumer} with ${trainer.threads} threads`);
+
+  return {
+    id,
+    closed,
+    get finishedTrials() {
+      return finishedTrials;
+    },
+    async stop() {
+      stopping = true;
+      for (const entry of running.values()) {
+        entry.stopReason ??= "worker-stopping";
+        Atomics.store(entry.cancelFlag, 0, 1);
+      }
+      slotFreed();
+      await closed;
+    },
+  };
+}
