@@ -1,0 +1,86 @@
+import { describeValue, UsageError } from "@sweep/core";
+
+/** How `sweep results` and `sweep sql` print rows. */
+export const OUTPUT_FORMATS = ["table", "csv", "json"] as const;
+export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
+
+/** A column of printed output: its header, and how to read a row's cell. */
+export interface Column<Row> {
+  header: string;
+  value: (row: Row) => unknown;
+}
+
+export function parseOutputFormat(value: string): OutputFormat {
+  if ((OUTPUT_FORMATS as readonly string[]).includes(value)) return value as OutputFormat;
+  throw new UsageError(
+    `--format: must be one of ${OUTPUT_FORMATS.join(", ")}; got ${describeValue(value)}`,
+    "--format",
+  );
+}
+
+/** Columns named after the keys of generic rows (SQL results). */
+export function columnsOf(names: readonly string[]): Column<Record<string, unknown>>[] {
+  return names.map((name) => ({ header: name, value: (row) => row[name] }));
+}
+
+/** Renders rows in `format`, ending with a newline. */
+export function formatRows<Row>(rows: readonly Row[], columns: readonly Column<Row>[], format: OutputFormat): string {
+  if (format === "json") {
+    const objects = rows.map((row) => Object.fromEntries(columns.map((column) => [column.header, column.value(row)])));
+    return `${JSON.stringify(objects, jsonReplacer, 2)}\n`;
+  }
+  if (format === "csv") {
+    const lines = [columns.map((column) => csvCell(column.header))];
+    for (const row of rows) lines.push(columns.map((column) => csvCell(plainText(column.value(row)))));
+    return `${lines.map((line) => line.join(",")).join("\n")}\n`;
+  }
+  return formatTable(rows, columns);
+}
+
+/** Aligned columns (numbers to the right), a header, and a dash rule under it. */
+export function formatTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string {
+  const cells = rows.map((row) => columns.map((column) => column.value(row)));
+  const texts = cells.map((line) => line.map(readableText));
+  const widths = columns.map((column, i) =>
+    Math.max(column.header.length, ...texts.map((line) => line[i]?.length ?? 0)),
+  );
+  const numeric = columns.map((_, i) => cells.length > 0 && cells.every((line) => isNumberLike(line[i])));
+  const pad = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i] ?? 0) : text.padEnd(widths[i] ?? 0));
+  const lines = [
+    columns.map((column, i) => pad(column.header, i)),
+    widths.map((width) => "-".repeat(width)),
+    ...texts.map((line) => line.map(pad)),
+  ];
+  return `${lines.map((line) => line.join("  ").trimEnd()).join("\n")}\n`;
+}
+
+/** A number as people read it: integers whole, others with 4 decimals (tiny ones in 4 significant digits). */
+export function readableNumber(value: number): string {
+  if (Number.isInteger(value)) return String(value);
+  if (value !== 0 && Math.abs(value) < 0.001) return value.toPrecision(4);
+  return value.toFixed(4);
+}
+
+function readableText(value: unknown): string {
+  if (typeof value === "number") return readableNumber(value);
+  return plainText(value);
+}
+
+function plainText(value: unknown): string {
+  if (value === null || value === undefined) return "";
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "object") return JSON.stringify(value, jsonReplacer);
+  return String(value);
+}
+
+function isNumberLike(value: unknown): boolean {
+  return value === null || value === undefined || typeof value === "number" || typeof value === "bigint";
+}
+
+function csvCell(text: string): string {
+  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  return typeof value === "bigint" ? value.toString() : value;
+}
