@@ -1,0 +1,78 @@
+import { TRIAL_STATUSES } from "@sweep/core";
+import type { Command } from "commander";
+import {
+  getSweep,
+  listSweeps,
+  listWorkers,
+  type SweepDatabase,
+  type TrialRankingRow,
+  trialRanking,
+  type WorkerListing,
+} from "../db/index.js";
+import { type Column, formatTable, readableNumber } from "../output/format-rows.js";
+import { withDatabase, withDatabaseOption } from "./database-option.js";
+
+/** `sweep status [sweep] [--db URL]`. */
+export function register(program: Command): void {
+  withDatabaseOption(
+    program
+      .command("status")
+      .description("Summarise a sweep (trials by status, progress, best trial) and the workers, stale ones marked.")
+      .argument("[sweep]", "sweep id, unique id prefix, or name (default: the newest sweep)"),
+  ).action(async (sweepRef: string | undefined, options: { db?: string }) => {
+    process.stdout.write(await withDatabase(options, (db) => describeStatus(db, sweepRef)));
+  });
+}
+
+/** The text `sweep status` prints. */
+export async function describeStatus(
+  db: SweepDatabase,
+  sweepRef: string | undefined,
+  now = new Date(),
+): Promise<string> {
+  const sweep = await getSweep(db, sweepRef);
+  const summary = (await listSweeps(db)).find((row) => row.id === sweep.id);
+  const ranking = await trialRanking(db, sweep.id);
+  const workers = await listWorkers(db, now);
+  const counts = TRIAL_STATUSES.map((status) => `${status} ${summary?.[status] ?? 0}`).join(", ");
+  const lines = [
+    `sweep ${sweep.name} (${sweep.id}): ${sweep.status}`,
+    `  trials:   ${ranking.length} (${counts})`,
+    `  progress: ${describeProgress(ranking)}`,
+    `  best:     ${describeBest(ranking[0])}`,
+    "",
+    workers.length === 0 ? "workers: none has reported" : `workers:\n${formatTable(workers, workerColumns(now))}`,
+  ];
+  return `${lines.join("\n").trimEnd()}\n`;
+}
+
+function describeProgress(ranking: readonly TrialRankingRow[]): string {
+  const finished = ranking.filter((row) => row.status !== "queued" && row.status !== "running").length;
+  const epochsDone = ranking.reduce((sum, row) => sum + (row.last_epoch ?? 0), 0);
+  const epochsPlanned = ranking.reduce((sum, row) => sum + row.epochs_planned, 0);
+  const percent = ranking.length === 0 ? 100 : Math.floor((100 * finished) / ranking.length);
+  return `${finished}/${ranking.length} trials finished (${percent}%), ${epochsDone}/${epochsPlanned} epochs recorded`;
+}
+
+function describeBest(best: TrialRankingRow | undefined): string {
+  if (best?.rank == null || best.best_val_loss === null) return "none yet (no epoch recorded)";
+  const overfit = best.overfit_epoch === null ? "no overfitting seen" : `overfits from epoch ${best.overfit_epoch}`;
+  return `${best.trial_name}: val_loss ${readableNumber(best.best_val_loss)} @ epoch ${best.best_epoch}, ${overfit}`;
+}
+
+function workerColumns(now: Date): Column<WorkerListing>[] {
+  return [
+    { header: "worker", value: (w) => w.id },
+    { header: "host", value: (w) => w.host },
+    { header: "pid", value: (w) => w.pid },
+    { header: "threads", value: (w) => w.threads },
+    { header: "backend", value: (w) => w.backend },
+    { header: "status", value: (w) => (w.stale ? `${w.status} (STALE)` : w.status) },
+    { header: "trials", value: (w) => w.trials.length },
+    { header: "images/s", value: (w) => Math.round(w.imagesPerS) },
+    {
+      header: "last seen",
+      value: (w) => `${Math.max(0, Math.round((now.getTime() - w.lastSeen.getTime()) / 1000))}s ago`,
+    },
+  ];
+}
