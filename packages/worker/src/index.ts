@@ -1,2 +1,3 @@
-export * from "./protocol.js";
+export { type ActiveBackend, initBackend } from "./backends/index.js";
 export * from "./consumer/index.js";
+export * from "./protocol.js";

@@ -1,0 +1,151 @@
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { initBackend } from "./index.js";
+import { randomValues, wasmVersusCpu } from "./kernel-check.js";
+
+const tolerance = 1e-4;
+type Pad = "valid" | "same" | [[number, number], [number, number], [number, number], [number, number]];
+const explicitPad: Pad = [
+  [0, 0],
+  [1, 2],
+  [2, 0],
+  [0, 0],
+];
+
+beforeAll(async () => {
+  await initBackend("wasm");
+});
+
+function tensor(shape: number[], seed: number, scale = 1): tf.Tensor {
+  return tf.tensor(
+    randomValues(
+      shape.reduce((a, b) => a * b, 1),
+      seed,
+      scale,
+    ),
+    shape,
+  );
+}
+
+function outputSize(size: number, kernel: number, stride: number, pad: Pad, before: number, after: number): number {
+  if (pad === "same") return Math.ceil(size / stride);
+  if (pad === "valid") return Math.floor((size - kernel) / stride) + 1;
+  return Math.floor((size + before + after - kernel) / stride) + 1;
+}
+
+/** [batch, height, width, inChannels, kernel, outChannels]: one channel (im2col path) and many (Conv2D path). */
+const convShapes = [
+  [3, 9, 8, 1, 3, 8],
+  [2, 10, 11, 5, 3, 4],
+  [2, 7, 7, 6, 2, 12],
+  [4, 12, 9, 3, 5, 2],
+];
+
+describe("wasm training kernels match the cpu backend", () => {
+  for (const [n, h, w, c, k, co] of convShapes) {
+    for (const stride of [1, 2]) {
+      for (const pad of ["valid", "same", explicitPad] as Pad[]) {
+        const oh = outputSize(h, k, stride, pad, 1, 2);
+        const ow = outputSize(w, k, stride, pad, 2, 0);
+        const label = `x [${n},${h},${w},${c}] filter ${k}x${k}x${c}x${co} stride ${stride} pad ${JSON.stringify(pad)}`;
+
+        it(`Conv2DBackpropFilter, ${label}`, async () => {
+          const attrs = { strides: stride, pad, dataFormat: "NHWC", filterShape: [k, k, c, co] };
+          const diff = await wasmVersusCpu(() =>
+            tf
+              .engine()
+              .runKernel("Conv2DBackpropFilter", { x: tensor([n, h, w, c], 1), dy: tensor([n, oh, ow, co], 2) }, attrs),
+          );
+          expect(diff).toBeLessThanOrEqual(tolerance);
+        });
+
+        it(`Conv2DBackpropInput, ${label}`, async () => {
+          const attrs = { strides: stride, pad, dataFormat: "NHWC", inputShape: [n, h, w, c] };
+          const diff = await wasmVersusCpu(() =>
+            tf
+              .engine()
+              .runKernel(
+                "Conv2DBackpropInput",
+                { dy: tensor([n, oh, ow, co], 3), filter: tensor([k, k, c, co], 4) },
+                attrs,
+              ),
+          );
+          expect(diff).toBeLessThanOrEqual(tolerance);
+        });
+      }
+    }
+  }
+
+  for (const [transposeA, transposeB] of [
+    [false, false],
+    [true, false],
+    [false, true],
+    [true, true],
+  ]) {
+    for (const batch of [1, 3]) {
+      const [m, k, n] = [7, 33, 5];
+      const a = () => tensor(transposeA ? [batch, k, m] : [batch, m, k], 5);
+      const b = () => tensor(transposeB ? [batch, n, k] : [batch, k, n], 6);
+      it(`BatchMatMul batch ${batch} transposeA ${transposeA} transposeB ${transposeB}`, async () => {
+        const diff = await wasmVersusCpu(() =>
+          tf.engine().runKernel("BatchMatMul", { a: a(), b: b() }, { transposeA, transposeB }),
+        );
+        expect(diff).toBeLessThanOrEqual(tolerance);
+      });
+      // The stock wasm _FusedMatMul differs from cpu at batch > 1 even without transposes.
+      it.runIf(batch === 1)(
+        `_FusedMatMul + bias + relu, batch ${batch} transposeA ${transposeA} transposeB ${transposeB}`,
+        async () => {
+          const diff = await wasmVersusCpu(() =>
+            tf
+              .engine()
+              .runKernel(
+                "_FusedMatMul",
+                { a: a(), b: b(), bias: tensor([n], 7) },
+                { transposeA, transposeB, activation: "relu", leakyreluAlpha: 0.2 },
+              ),
+          );
+          expect(diff).toBeLessThanOrEqual(tolerance);
+        },
+      );
+    }
+  }
+
+  /** [filter, stride, pad]: non-overlapping windows, overlapping windows, padded windows. */
+  const poolCases: [number, number, "valid" | "same"][] = [
+    [2, 2, "valid"],
+    [3, 2, "valid"],
+    [3, 1, "same"],
+    [2, 2, "same"],
+  ];
+  for (const [filter, stride, pad] of poolCases) {
+    it(`MaxPoolGrad filter ${filter} stride ${stride} pad ${pad}, with tied maxima`, async () => {
+      const [n, h, w, c] = [2, 9, 7, 3];
+      const oh = outputSize(h, filter, stride, pad, 0, 0);
+      const ow = outputSize(w, filter, stride, pad, 0, 0);
+      const diff = await wasmVersusCpu(() => {
+        // relu of coarse values: many windows hold several equal maxima (zeros and repeats)
+        const input = tf.relu(tf.round(tensor([n, h, w, c], 8, 2)));
+        const output = tf.maxPool(input as tf.Tensor4D, filter, stride, pad);
+        const attrs = { filterSize: filter, strides: stride, pad };
+        return tf.engine().runKernel("MaxPoolGrad", { dy: tensor([n, oh, ow, c], 9), input, output }, attrs);
+      });
+      expect(diff).toBeLessThanOrEqual(tolerance);
+    });
+  }
+
+  for (const [axis, keepDims] of [
+    [[0, 1, 2], false],
+    [[1, 0], true],
+    [0, false],
+    [[1, 2], false],
+    [-1, false],
+  ] as [number | number[], boolean][]) {
+    it(`Sum over axis ${JSON.stringify(axis)} keepDims ${keepDims}`, async () => {
+      const diff = await wasmVersusCpu(() =>
+        tf.engine().runKernel("Sum", { x: tensor([6, 5, 4, 3], 10) }, { axis, keepDims }),
+      );
+      expect(diff).toBeLessThanOrEqual(tolerance);
+    });
+  }
+});
