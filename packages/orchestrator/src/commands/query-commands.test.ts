@@ -1,0 +1,162 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { main } from "../cli.js";
+import { createSweep, openDatabase, recordEvents, recordHeartbeat } from "../db/index.js";
+import { ADMIN_URL, events, trialSpecs } from "../db/store-fixtures.test-support.js";
+
+/** Runs the CLI in-process and captures what it prints. */
+async function sweep(...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = "";
+  let err = "";
+  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    out += String(chunk);
+    return true;
+  });
+  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    err += String(chunk);
+    return true;
+  });
+  try {
+    return { code: await main(["node", "sweep", ...args]), out, err };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+  }
+}
+
+/** Two trials (model-b best, overfitting from epoch 4), a fresh worker and a silent one. */
+async function seed(target: { url: string } | { embeddedDir: string }): Promise<void> {
+  const db = await openDatabase(target);
+  const trials = trialSpecs("cli-sweep", 2).map((trial, i) => ({ ...trial, name: `model-${"ab"[i]}` }));
+  await createSweep(db, { id: "cli-sweep", name: "mnist", config: {}, configHash: "h" }, trials);
+  const curves = [
+    [0.5, 0.4],
+    [0.3, 0.2, 0.25, 0.3, 0.35],
+  ];
+  await recordEvents(
+    db,
+    trials.flatMap((trial, t) => [events.started(trial), ...curves[t].map((v, i) => events.epoch(trial, i + 1, v))]),
+  );
+  await recordEvents(db, [events.completed(trials[1])]);
+  const beat = {
+    host: "box",
+    pid: 7,
+    threads: 2,
+    backend: "cpu",
+    trials: [],
+    images_per_s: 321,
+    status: "running" as const,
+  };
+  await recordHeartbeat(db, { ...beat, id: "fresh-worker", at: new Date().toISOString() });
+  await recordHeartbeat(db, { ...beat, id: "silent-worker", at: new Date(Date.now() - 60_000).toISOString() });
+  await db.close();
+}
+
+describe("query commands on the embedded store", () => {
+  let dir: string;
+  let db: string;
+  beforeAll(async () => {
+    dir = await mkdtemp(path.join(os.tmpdir(), "sweep-cli-"));
+    db = path.join(dir, "store");
+    await seed({ embeddedDir: db });
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it("lists sweeps with progress and the best val_loss", async () => {
+    const { code, out } = await sweep("ls", "--db", db);
+    expect(code).toBe(0);
+    expect(out.split("\n")[0]).toMatch(
+      /^id\s+name\s+status\s+trials\s+finished\s+running\s+best_trial\s+best_val_loss/,
+    );
+    expect(out).toMatch(/cli-sweep\s+mnist\s+running\s+2\s+1\s+1\s+model-b\s+0\.2000/);
+  });
+
+  it("summarises a sweep and marks a worker silent for over three heartbeats as stale", async () => {
+    const { code, out } = await sweep("status", "--db", db);
+    expect(code).toBe(0);
+    expect(out).toContain("sweep mnist (cli-sweep): running");
+    expect(out).toContain("1/2 trials finished (50%), 7/12 epochs recorded");
+    expect(out).toContain("model-b: val_loss 0.2000 @ epoch 2, overfits from epoch 3");
+    expect(out).toMatch(/fresh-worker .* running {2}/);
+    expect(out).toMatch(/silent-worker .* running \(STALE\)/);
+  });
+
+  it("prints the ranking as a table and as csv", async () => {
+    const table = await sweep("results", "cli", "--db", db);
+    expect(table.out).toMatch(/1\s+model-b\s+completed\s+0\.2000 @ 2\s+3\s+5\/6/);
+    expect(table.out).toMatch(/2\s+model-a\s+running\s+0\.4000 @ 2\s+2\/6/);
+    const csv = await sweep("results", "cli-sweep", "--format", "csv", "--db", db);
+    const [header, first] = csv.out.split("\n");
+    expect(header?.split(",").slice(0, 7)).toEqual([
+      "rank",
+      "trial_id",
+      "trial_name",
+      "status",
+      "best_val_loss",
+      "best_epoch",
+      "overfit_epoch",
+    ]);
+    expect(first?.split(",").slice(0, 7)).toEqual(["1", "cli-sweep-t001", "model-b", "completed", "0.2", "2", "3"]);
+  });
+
+  it("answers read-only SQL in json and refuses a write with one line and exit code 2", async () => {
+    const query = "SELECT trial_name, overfit_epoch FROM trial_ranking ORDER BY rank";
+    const json = await sweep("sql", query, "--format", "json", "--db", db);
+    expect(JSON.parse(json.out)).toEqual([
+      { trial_name: "model-b", overfit_epoch: 3 },
+      { trial_name: "model-a", overfit_epoch: null },
+    ]);
+    const write = await sweep("sql", "UPDATE trials SET status = 'failed'", "--db", db);
+    expect(write.code).toBe(2);
+    expect(write.err).toBe(
+      "sweep: <query>: sweep sql is read-only and refused the statement (cannot execute UPDATE in a read-only transaction)\n",
+    );
+    const bad = await sweep("results", "cli-sweep", "--format", "xml", "--db", db);
+    expect(bad).toMatchObject({ code: 2, err: 'sweep: --format: must be one of table, csv, json; got "xml"\n' });
+  });
+
+  it("migrates on request and names the store", async () => {
+    const { code, out } = await sweep("db", "migrate", "--db", db);
+    expect(code).toBe(0);
+    expect(out).toBe(`embedded store ${db}: schema up to date (2 migrations, latest 0001_views)\n`);
+  });
+});
+
+describe("query commands on a server database", () => {
+  const name = `sweep_test_${randomBytes(6).toString("hex")}`;
+  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  beforeAll(async () => {
+    await admin.unsafe(`CREATE DATABASE ${name}`);
+    await seed({ url });
+  });
+  afterAll(async () => {
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await admin.end();
+  });
+
+  it("reads DATABASE_URL, answers SQL and refuses writes", async () => {
+    vi.stubEnv("DATABASE_URL", url);
+    try {
+      const read = await sweep("sql", "SELECT count(*)::int AS epochs FROM epoch_curves", "--format", "csv");
+      expect(read).toMatchObject({ code: 0, out: "epochs\n7\n" });
+      const write = await sweep("sql", "DELETE FROM epochs");
+      expect(write.code).toBe(2);
+      expect(write.err).toMatch(/^sweep: <query>: sweep sql is read-only .*cannot execute DELETE/);
+      expect((await sweep("sql", "SELECT count(*)::int AS n FROM epochs", "--format", "csv")).out).toBe("n\n7\n");
+    } finally {
+      vi.unstubAllEnvs();
+    }
+  });
+
+  it("names host, port and database but not the password when it cannot connect", async () => {
+    const { code, err } = await sweep("ls", "--db", "postgres://root:p4ssw0rd-x@127.0.0.1:1/results");
+    expect(code).toBe(1);
+    expect(err).toMatch(/^sweep: cannot open Postgres at 127\.0\.0\.1:1\/results as root: .*ECONNREFUSED/);
+    expect(err).not.toContain("p4ssw0rd-x");
+  });
+});
