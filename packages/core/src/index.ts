@@ -1,7 +1,17 @@
+export { canonicalJson } from "./canonical-json.js";
 export type { EpochRow, SweepRow, TrialRow, WorkerRow } from "./db-schema.js";
 export * as dbSchema from "./db-schema.js";
 export * from "./errors.js";
+export { expandTrials } from "./expand-trials.js";
+export { compileLayers, toPair } from "./layers.js";
 export * from "./messages.js";
 export * from "./model-spec.js";
+export { formatShape, type LayerSummary, type ModelSummary, summarizeModel } from "./model-summary.js";
+export { detectOverfit, type OverfitAnalysis, type OverfitOptions, shouldPrune } from "./overfit.js";
+export { parseSweepConfig, validateSweepConfig } from "./parse-sweep-config.js";
+export { type Ranked, rankTrials } from "./rank-trials.js";
+export * from "./sweep-config.js";
+export { configHash, sweepIdFor } from "./sweep-id.js";
 export * from "./training-spec.js";
 export * from "./trial.js";
+export { describeTrialParams } from "./trial-name.js";

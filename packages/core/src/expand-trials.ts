@@ -1,0 +1,121 @@
+import { hashCanonical } from "./canonical-json.js";
+import { formatConfigPath } from "./config-path.js";
+import { describeValue, isUsageError, UsageError } from "./errors.js";
+import { compileLayers } from "./layers.js";
+import { summarizeModel } from "./model-summary.js";
+import { type BaseSpecs, type Override, resolveSpecs, sameValue, specValueAt } from "./spec-overrides.js";
+import type { SweepConfig, Variant } from "./sweep-config.js";
+import { gridPoints, randomPoints } from "./sweep-points.js";
+import type { TrialSpec } from "./trial.js";
+import { describeTrialParams } from "./trial-name.js";
+
+/** Random search stops drawing after this many draws per wanted trial (duplicates collapse). */
+const RANDOM_DRAWS_PER_TRIAL = 20;
+
+/**
+ * The trials of a sweep, in a deterministic order with deterministic ids
+ * (`<sweepId>-t<ordinal, 3 digits>`, ordinals from 0):
+ * - `grid` and `list`: every variant (in file order; one implicit "base" variant
+ *   when there are none) crossed with the cartesian product of the parameters'
+ *   values (parameter key order, the last key varying fastest). Parameter values
+ *   are applied after the variant's overrides, so they win on a shared path.
+ * - `random`: seeded draws (seed: config `seed`, else `training.seed`) until
+ *   `run_cap` distinct trials exist (or 20 × run_cap draws were made).
+ * Points that resolve to the same layers + training + dataset (the trial `key`)
+ * collapse into the first of them. A trial's `name` is its variant's name followed by
+ * the values of the swept parameters (those with more than one value), or `base`.
+ * Its `params` hold every override that differs from the base spec.
+ * A grid with more distinct trials than
+ * `run_cap` (or than MAX_TRIALS) is a UsageError, as is a point whose model is
+ * invalid or collapses (the message names the trial, the layer and the shapes).
+ */
+export function expandTrials(config: SweepConfig, sweepId: string): TrialSpec[] {
+  const base: BaseSpecs = { model: config.model, training: config.training, dataset: config.dataset };
+  const trials: TrialSpec[] = [];
+  const keys = new Set<string>();
+  const add = (variant: Variant | undefined, variantIndex: number, point: Override[]) => {
+    const trial = resolveTrial(config, base, sweepId, trials.length, variant, variantIndex, point);
+    if (keys.has(trial.key)) return;
+    keys.add(trial.key);
+    trials.push(trial);
+  };
+  if (config.method === "random") {
+    const cap = config.run_cap ?? 0;
+    const points = randomPoints(config);
+    for (let draw = 0; draw < cap * RANDOM_DRAWS_PER_TRIAL && trials.length < cap; draw++) {
+      add(undefined, -1, points.next().value as Override[]);
+    }
+    return trials;
+  }
+  const variants = config.variants ?? [];
+  const points = gridPoints(config.parameters, Math.max(1, variants.length));
+  if (variants.length === 0) for (const point of points) add(undefined, -1, point);
+  variants.forEach((variant, index) => {
+    for (const point of points) add(variant, index, point);
+  });
+  if (config.run_cap !== undefined && trials.length > config.run_cap) {
+    throw new UsageError(
+      `run_cap: the sweep expands to ${trials.length} distinct trials, more than run_cap, got ${config.run_cap}`,
+      "run_cap",
+    );
+  }
+  return trials;
+}
+
+function resolveTrial(
+  config: SweepConfig,
+  base: BaseSpecs,
+  sweepId: string,
+  ordinal: number,
+  variant: Variant | undefined,
+  variantIndex: number,
+  point: Override[],
+): TrialSpec {
+  const variantOverrides: Override[] = Object.entries(variant?.overrides ?? {}).map(([path, value]) => ({
+    path,
+    value,
+    where: ["variants", variantIndex, "overrides", path],
+  }));
+  const overrides = [...variantOverrides, ...point];
+  const specs = resolveSpecs(base, overrides);
+  const differing = (list: Override[]) =>
+    Object.fromEntries(
+      list
+        .filter(({ path, value }) => !sameValue(value, specValueAt(base, path)))
+        .map(({ path, value }) => [path, value]),
+    );
+  const params = differing(overrides);
+  const swept = point.filter(({ path }) => (config.parameters[path]?.values?.length ?? 0) > 1);
+  const pointName = describeTrialParams(Object.fromEntries(swept.map(({ path, value }) => [path, value])));
+  const name = variant ? [variant.name, pointName].filter(Boolean).join(" ") : pointName || "base";
+  const layers = compileLayers(specs.model);
+  try {
+    summarizeModel(specs.model.input_shape, layers);
+  } catch (error) {
+    if (!isUsageError(error)) throw error;
+    const where = variant ? formatConfigPath(["variants", variantIndex]) : "parameters";
+    throw new UsageError(
+      `${where}: trial "${name}" collapses at ${error.message}, got ${describeValue(params)}`,
+      where,
+    );
+  }
+  const key = hashCanonical({
+    input_shape: specs.model.input_shape,
+    layers,
+    training: specs.training,
+    dataset: specs.dataset,
+  });
+  return {
+    id: `${sweepId}-t${String(ordinal).padStart(3, "0")}`,
+    sweepId,
+    ordinal,
+    name,
+    key,
+    params,
+    model: specs.model,
+    layers,
+    training: specs.training,
+    dataset: specs.dataset,
+    ...(config.early_terminate ? { earlyTerminate: config.early_terminate } : {}),
+  };
+}

@@ -1,0 +1,52 @@
+import { canonicalJson } from "./canonical-json.js";
+
+/**
+ * A short readable form of a trial's differing parameters, for ranking tables:
+ * `conv=2x[32,64] pool=4 dense=[128]`. The section (`model.`, `training.`,
+ * `dataset.`) is dropped from each path; conv stacks read `<depth>x[filters…]`
+ * (a kernel other than 3 as `64k5`, a stride other than 1 as `s2`, same padding
+ * as `same`); pools read their size (`avg4` for average pooling, `none` for null);
+ * dense stacks read their units.
+ */
+export function describeTrialParams(params: Record<string, unknown>): string {
+  return Object.entries(params)
+    .map(([path, value]) => {
+      const key = path.split(".").slice(1).join(".");
+      return `${key}=${describeParamValue(key, value)}`;
+    })
+    .join(" ");
+}
+
+function describeParamValue(key: string, value: unknown): string {
+  if (key === "conv" && Array.isArray(value)) return `${value.length}x[${value.map(describeConv).join(",")}]`;
+  if (key === "dense" && Array.isArray(value)) return `[${value.map(describeDense).join(",")}]`;
+  if (key === "pool") return value === null ? "none" : describePool(value);
+  if (typeof value === "string") return value;
+  return canonicalJson(value);
+}
+
+function describeConv(conv: unknown): string {
+  if (conv === null || typeof conv !== "object") return canonicalJson(conv);
+  const { filters, kernel = 3, strides = 1, padding = "valid", activation = "relu" } = conv as Record<string, unknown>;
+  const pair = (v: unknown) => (Array.isArray(v) && v[0] === v[1] ? v[0] : Array.isArray(v) ? v.join("x") : v);
+  let text = String(filters);
+  if (pair(kernel) !== 3) text += `k${pair(kernel)}`;
+  if (pair(strides) !== 1) text += `s${pair(strides)}`;
+  if (padding !== "valid") text += String(padding);
+  if (activation !== "relu") text += String(activation);
+  return text;
+}
+
+function describeDense(dense: unknown): string {
+  if (typeof dense === "number") return String(dense);
+  if (dense === null || typeof dense !== "object") return canonicalJson(dense);
+  const { units, activation = "relu" } = dense as Record<string, unknown>;
+  return activation === "relu" ? String(units) : `${units}${activation}`;
+}
+
+function describePool(pool: unknown): string {
+  if (pool === null || typeof pool !== "object") return canonicalJson(pool);
+  const { type = "max", size = 2 } = pool as Record<string, unknown>;
+  const side = Array.isArray(size) ? (size[0] === size[1] ? size[0] : size.join("x")) : size;
+  return `${type === "avg" ? "avg" : ""}${side}`;
+}
