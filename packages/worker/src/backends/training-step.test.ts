@@ -1,0 +1,135 @@
+import { Worker } from "node:worker_threads";
+import * as tf from "@tensorflow/tfjs-core";
+import { beforeAll, describe, expect, it } from "vitest";
+import { initBackend } from "./index.js";
+import { maxAbsDifference, randomValues, valuesOn } from "./kernel-check.js";
+
+/** A tiny 2-conv + pool + dense net; the parameters are built from fixed values on the current backend. */
+const shapes = {
+  conv1: [3, 3, 1, 16],
+  conv2: [3, 3, 16, 6],
+  conv2Bias: [6],
+  dense: [4 * 4 * 6, 10],
+  denseBias: [10],
+};
+type Parameters = Record<keyof typeof shapes, tf.Variable>;
+
+function tinyNet(): { parameters: Parameters; loss: () => tf.Scalar } {
+  const parameters = Object.fromEntries(
+    Object.entries(shapes).map(([name, shape], i) => [
+      name,
+      tf.variable(
+        tf.tensor(
+          randomValues(
+            shape.reduce((a, b) => a * b, 1),
+            20 + i,
+            0.5,
+          ),
+          shape,
+        ),
+      ),
+    ]),
+  ) as Parameters;
+  const images = tf.tensor(randomValues(5 * 10 * 10, 30), [5, 10, 10, 1]) as tf.Tensor4D;
+  const labels = tf.oneHot(tf.tensor1d([0, 3, 9, 3, 7], "int32"), 10);
+  const loss = () => {
+    const conv1 = tf.relu(tf.conv2d(images, parameters.conv1 as tf.Tensor4D, 1, "valid")) as tf.Tensor4D;
+    const conv2 = tf.relu(tf.add(tf.conv2d(conv1, parameters.conv2 as tf.Tensor4D, 1, "same"), parameters.conv2Bias));
+    const pooled = tf.maxPool(conv2 as tf.Tensor4D, 2, 2, "valid");
+    const logits = tf.add(tf.matMul(tf.reshape(pooled, [5, -1]), parameters.dense), parameters.denseBias);
+    return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+  };
+  return { parameters, loss };
+}
+
+/** Loss followed by the gradient of every parameter, in `shapes` order. */
+function lossAndGradients(): tf.Tensor[] {
+  const { parameters, loss } = tinyNet();
+  const { value, grads } = tf.variableGrads(loss);
+  const gradients = Object.keys(shapes).map((name) => grads[parameters[name as keyof Parameters].name]);
+  tf.dispose(Object.values(parameters));
+  return [value, ...gradients];
+}
+
+beforeAll(async () => {
+  await initBackend("wasm");
+});
+
+describe("training on wasm", () => {
+  it("gives the cpu backend's loss and gradients for a 2-conv + pool + dense net", async () => {
+    const [wasmLoss, ...onWasm] = await valuesOn("wasm", lossAndGradients);
+    const [cpuLoss, ...onCpu] = await valuesOn("cpu", lossAndGradients);
+    expect(wasmLoss[0]).toBeCloseTo(cpuLoss[0], 5);
+    onCpu.forEach((cpuGradient, i) => {
+      const scale = Math.max(...cpuGradient.map(Math.abs));
+      expect(scale).toBeGreaterThan(0);
+      expect(maxAbsDifference(onWasm[i], cpuGradient) / scale).toBeLessThan(1e-5);
+    });
+  });
+
+  it("does not grow the tensor count or wasm memory across steps", async () => {
+    await tf.setBackend("wasm");
+    const backend = tf.backend() as unknown as { numDataIds(): number; wasm: { HEAPU8: Uint8Array } };
+    const step = () => tf.dispose(tf.tidy(lossAndGradients));
+    step();
+    const before = { tensors: tf.memory().numTensors, data: backend.numDataIds(), heap: backend.wasm.HEAPU8.length };
+    for (let i = 0; i < 5; i++) step();
+    expect({ tensors: tf.memory().numTensors, data: backend.numDataIds(), heap: backend.wasm.HEAPU8.length }).toEqual(
+      before,
+    );
+  });
+});
+
+describe("initBackend", () => {
+  it("is idempotent and falls back from tfjs-node to wasm when tfjs-node is not installed", async () => {
+    const tfjsNodeInstalled = await import("@tensorflow/tfjs-node" as string).then(
+      () => true,
+      () => false,
+    );
+    expect(await initBackend("auto")).toEqual({ name: tfjsNodeInstalled ? "tensorflow" : "wasm" });
+    expect(await initBackend("wasm")).toEqual({ name: "wasm" });
+    expect(await initBackend("cpu")).toEqual({ name: "cpu" });
+    expect(await initBackend("wasm")).toEqual({ name: "wasm" });
+  });
+
+  it("rejects --backend node with a UsageError when tfjs-node is not installed", async () => {
+    const installed = await import("@tensorflow/tfjs-node" as string).then(
+      () => true,
+      () => false,
+    );
+    if (installed) return;
+    await expect(initBackend("node")).rejects.toMatchObject({
+      name: "UsageError",
+      message: expect.stringMatching(/^--backend node: @tensorflow\/tfjs-node is not installed/),
+    });
+  });
+
+  it("trains on wasm inside a worker thread (built package)", async () => {
+    const backendModule = new URL("../../dist/backends/index.js", import.meta.url).href;
+    const worker = new Worker(
+      `const { parentPort } = require("node:worker_threads");
+       (async () => {
+         const tf = require("@tensorflow/tfjs-core");
+         const { initBackend } = await import(${JSON.stringify(backendModule)});
+         await initBackend("auto");
+         const { name } = await initBackend("auto");
+         const x = tf.ones([2, 5, 5, 3]);
+         const dy = tf.ones([2, 3, 3, 4]);
+         const dw = tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { strides: 1, pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 3, 4] });
+         parentPort.postMessage({ name, threads: require("@tensorflow/tfjs-backend-wasm").getThreadsCount(), values: Array.from(dw.dataSync()) });
+       })().catch((error) => parentPort.postMessage({ error: String(error) }));`,
+      { eval: true },
+    );
+    const reply = await new Promise<{ name: string; threads: number; values: number[]; error?: string }>(
+      (resolve, reject) => {
+        worker.once("message", resolve);
+        worker.once("error", reject);
+      },
+    );
+    await worker.terminate();
+    expect(reply.error).toBeUndefined();
+    expect(reply).toMatchObject({ name: "wasm", threads: 1 });
+    // every tap sees 2 images × 3 × 3 positions of ones
+    expect(reply.values).toEqual(new Array(3 * 3 * 3 * 4).fill(18));
+  });
+});
