@@ -24,7 +24,7 @@ const RANDOM_DRAWS_PER_TRIAL = 20;
  * Points that resolve to the same layers + training + dataset (the trial `key`)
  * collapse into the first of them. A trial's `name` is its variant's name followed by
  * the values of the swept parameters (those with more than one value), or `base`.
- * Its `params` hold every override that differs from the base spec.
+ * Its `params` hold every override (as written) whose resolved value differs from the base spec.
  * A grid with more distinct trials than
  * `run_cap` (or than MAX_TRIALS) is a UsageError, as is a point whose model is
  * invalid or collapses (the message names the trial, the layer and the shapes).
@@ -78,13 +78,11 @@ function resolveTrial(
   }));
   const overrides = [...variantOverrides, ...point];
   const specs = resolveSpecs(base, overrides);
-  const differing = (list: Override[]) =>
-    Object.fromEntries(
-      list
-        .filter(({ path, value }) => !sameValue(value, specValueAt(base, path)))
-        .map(({ path, value }) => [path, value]),
-    );
-  const params = differing(overrides);
+  const params = Object.fromEntries(
+    overrides
+      .filter(({ path }) => !sameValue(specValueAt(specs, path), specValueAt(base, path)))
+      .map(({ path, value }) => [path, value]),
+  );
   const swept = point.filter(({ path }) => (config.parameters[path]?.values?.length ?? 0) > 1);
   const pointName = describeTrialParams(Object.fromEntries(swept.map(({ path, value }) => [path, value])));
   const name = variant ? [variant.name, pointName].filter(Boolean).join(" ") : pointName || "base";

@@ -68,12 +68,12 @@ function sample(spec: ParameterSpec, random: () => number): unknown {
  */
 export function checkParameter(path: string, spec: ParameterSpec): void {
   const where = `parameters.${path}`;
-  const fail = (rule: string, at = where, got: unknown = spec) => {
+  const fail = (rule: string, at: string, got: unknown) => {
     throw new UsageError(`${at}: ${rule}, got ${describeValue(got)}`, at);
   };
   const hasRange = spec.min !== undefined || spec.max !== undefined;
   const forms = [spec.values !== undefined, "value" in spec, hasRange].filter(Boolean).length;
-  if (forms !== 1) fail("needs exactly one of values, value or min/max");
+  if (forms !== 1) fail("needs exactly one of values, value or min/max", where, spec);
   if (!hasRange) {
     if (spec.distribution !== undefined)
       fail("distribution needs min and max", `${where}.distribution`, spec.distribution);

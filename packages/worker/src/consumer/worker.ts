@@ -157,17 +157,17 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
         finishedTrials++;
         return msg.ack();
       }
-      const lastDelivery = attempt >= maxDeliver;
-      if (result.deterministic || lastDelivery) {
-        log(`trial ${trial.id} failed (attempt ${attempt}): ${result.error}`);
-        events.emit(event({ type: "failed", error: result.error, retryable: !result.deterministic }));
-        await events.stored();
-        finishedTrials++;
-        return msg.term(result.error);
-      }
-      log(`trial ${trial.id} attempt ${attempt} failed, will be redelivered: ${result.error}`);
+      // `retryable` tells the recorder whether this message comes back (see TrialEvent).
+      const retryable = !result.deterministic && attempt < maxDeliver;
+      events.emit(event({ type: "failed", error: result.error, retryable }));
       await events.stored();
-      msg.nak(stopping ? 0 : transientBackoffMs(attempt));
+      if (retryable) {
+        log(`trial ${trial.id} attempt ${attempt} failed, will be redelivered: ${result.error}`);
+        return msg.nak(stopping ? 0 : transientBackoffMs(attempt));
+      }
+      log(`trial ${trial.id} failed (attempt ${attempt} of ${maxDeliver}): ${result.error}`);
+      finishedTrials++;
+      msg.term(result.error);
     } finally {
       clearInterval(keepAlive);
       running.delete(trial.id);

@@ -1,0 +1,27 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { SweepRow, TrialSpec } from "@sweep/core";
+import type { PipelineNames } from "@sweep/worker";
+import { createSweep, type NewSweep, type SweepDatabase } from "../db/index.js";
+import { publishTrials } from "./publisher.js";
+
+export type LaunchResult =
+  | { sweepId: string; created: true; trials: number; published: number; duplicates: number }
+  | { sweepId: string; created: false; existing: SweepRow };
+
+/**
+ * Records the sweep and its trials (one transaction), then publishes one message per
+ * trial. A sweep id that already exists publishes nothing: the same config launched
+ * twice is one sweep (`--new` gives a fresh id; `sweep retry` re-queues).
+ */
+export async function launchSweep(
+  database: SweepDatabase,
+  nc: NatsConnection,
+  names: PipelineNames,
+  sweep: NewSweep,
+  trials: readonly TrialSpec[],
+): Promise<LaunchResult> {
+  const stored = await createSweep(database, sweep, trials);
+  if (!stored.created && stored.existing) return { sweepId: sweep.id, created: false, existing: stored.existing };
+  const { published, duplicates } = await publishTrials(nc, names, trials);
+  return { sweepId: sweep.id, created: true, trials: trials.length, published, duplicates };
+}

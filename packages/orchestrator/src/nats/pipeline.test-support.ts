@@ -1,0 +1,45 @@
+import { randomBytes } from "node:crypto";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import { datasetSchema, type TrialSpec } from "@sweep/core";
+import { type SweepDatabase, trialRanking } from "../db/index.js";
+import { trialSpecs } from "../db/store-fixtures.test-support.js";
+import { deletePipeline } from "./streams.js";
+
+/** The test NATS server (JetStream enabled). */
+export const NATS_URL = "nats://127.0.0.1:4222";
+
+/** A connection and a unique prefix; `dispose` deletes the prefix's streams and buckets. */
+export async function natsForTest(): Promise<{ nc: NatsConnection; prefix: string; dispose(): Promise<void> }> {
+  const nc = await connect({ servers: NATS_URL });
+  const prefix = `t${randomBytes(4).toString("hex")}`;
+  return {
+    nc,
+    prefix,
+    async dispose() {
+      await deletePipeline(nc, prefix);
+      await nc.close();
+    },
+  };
+}
+
+/** `count` trials trained by the synthetic fixture with `knobs` (see synthetic-task.ts). */
+export function syntheticTrials(sweepId: string, count: number, epochs: number, knobs = "epoch_ms=5"): TrialSpec[] {
+  return trialSpecs(sweepId, count).map((trial) => ({
+    ...trial,
+    training: { ...trial.training, epochs },
+    dataset: datasetSchema.parse({ source: `synthetic:${knobs}` }),
+  }));
+}
+
+/** Polls until every trial of the sweep is terminal; returns the ranking rows. */
+export async function waitForSweepFinished(database: SweepDatabase, sweepId: string, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const rows = await trialRanking(database, sweepId);
+    if (rows.length > 0 && rows.every((row) => !["queued", "running"].includes(row.status))) return rows;
+    if (Date.now() > deadline) {
+      throw new Error(`sweep ${sweepId} not finished: ${rows.map((row) => `${row.trial_id}=${row.status}`).join(" ")}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}

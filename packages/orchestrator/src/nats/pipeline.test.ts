@@ -1,0 +1,116 @@
+import { type SweepWorker, startWorker } from "@sweep/worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordEvents, recordHeartbeat, type SweepDatabase } from "../db/index.js";
+import { newSweepId, postgresFactory } from "../db/store-fixtures.test-support.js";
+import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
+import { launchSweep } from "./launch.js";
+import { natsForTest, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
+import { type Recorder, startRecorder } from "./recorder.js";
+import { ensurePipeline } from "./streams.js";
+
+describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
+  const databases = postgresFactory();
+  let nats: Awaited<ReturnType<typeof natsForTest>>;
+  let database: SweepDatabase;
+  let recorder: Recorder;
+  const workers: SweepWorker[] = [];
+
+  beforeAll(async () => {
+    nats = await natsForTest();
+    database = await databases.open();
+    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix, ackWaitMs: 2000, maxDeliver: 3 });
+    recorder = await startRecorder({
+      nc: nats.nc,
+      names,
+      recordEvents: async (events) => void (await recordEvents(database, events)),
+      recordHeartbeats: async (heartbeats) => {
+        for (const heartbeat of heartbeats) await recordHeartbeat(database, heartbeat);
+      },
+    });
+    for (const id of ["w-a", "w-b"]) {
+      workers.push(
+        await startWorker({
+          nc: nats.nc,
+          trainer: inProcessSyntheticTrainer(2),
+          backend: "cpu",
+          prefix: nats.prefix,
+          id,
+          fetchExpiresMs: 1000,
+        }),
+      );
+    }
+  });
+
+  afterAll(async () => {
+    for (const worker of workers) await worker.stop();
+    await recorder?.stop();
+    await nats?.dispose();
+    await databases.dispose();
+  });
+
+  it("trains every trial once, records every epoch, and a relaunch publishes nothing", async () => {
+    const sweepId = newSweepId();
+    const trials = syntheticTrials(sweepId, 6, 4);
+    const sweep = { id: sweepId, name: "six", config: {}, configHash: `h-${sweepId}` };
+    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix });
+    const launched = await launchSweep(database, nats.nc, names, sweep, trials);
+    expect(launched).toMatchObject({ created: true, published: 6, duplicates: 0 });
+
+    const rows = await waitForSweepFinished(database, sweepId);
+    expect(rows.map((row) => row.status)).toEqual(Array(6).fill("completed"));
+    const [epochs] = await database.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM epochs WHERE trial_id LIKE $1",
+      [`${sweepId}-%`],
+    );
+    expect(epochs?.n).toBe(6 * 4);
+    const attempts = await database.query<{ attempt: number }>("SELECT attempt FROM trials WHERE sweep_id = $1", [
+      sweepId,
+    ]);
+    expect(attempts.every((row) => row.attempt === 1)).toBe(true);
+
+    const again = await launchSweep(database, nats.nc, names, sweep, trials);
+    expect(again).toMatchObject({ created: false });
+  });
+
+  it("records a deterministic failure after one delivery and finishes the rest", async () => {
+    const sweepId = newSweepId();
+    const trials = syntheticTrials(sweepId, 3, 3);
+    trials[1] = { ...trials[1], dataset: { ...trials[1].dataset, source: "synthetic:fail=deterministic" } };
+    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix });
+    await launchSweep(database, nats.nc, names, { id: sweepId, name: "fail", config: {}, configHash: sweepId }, trials);
+
+    const rows = await waitForSweepFinished(database, sweepId);
+    expect(rows.map((row) => [row.ordinal, row.status]).sort()).toEqual([
+      [0, "completed"],
+      [1, "failed"],
+      [2, "completed"],
+    ]);
+    const [failed] = await database.query<{ error: string; attempt: number }>(
+      "SELECT error, attempt FROM trials WHERE id = $1",
+      [trials[1].id],
+    );
+    expect(failed).toMatchObject({ attempt: 1 });
+    expect(failed?.error).toContain("synthetic deterministic failure");
+  });
+
+  it("gives up on a transient failure after max_deliver deliveries, with the last error", async () => {
+    const sweepId = newSweepId();
+    const trials = syntheticTrials(sweepId, 1, 3, "fail=transient");
+    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix });
+    await launchSweep(
+      database,
+      nats.nc,
+      names,
+      { id: sweepId, name: "flaky", config: {}, configHash: sweepId },
+      trials,
+    );
+
+    await waitForSweepFinished(database, sweepId, 20_000);
+    const [failed] = await database.query<{ status: string; error: string; attempt: number }>(
+      "SELECT status, error, attempt FROM trials WHERE id = $1",
+      [trials[0].id],
+    );
+    expect(failed).toMatchObject({ status: "failed", attempt: 3 });
+    expect(failed?.error).toContain("synthetic transient failure");
+  });
+});

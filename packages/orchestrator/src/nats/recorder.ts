@@ -1,0 +1,115 @@
+import { type JsMsg, jetstream } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { MESSAGE_VERSION, type TrialEvent, type WorkerHeartbeat } from "@sweep/core";
+import type { PipelineNames } from "@sweep/worker";
+
+export interface RecorderOptions {
+  nc: NatsConnection;
+  names: PipelineNames;
+  /** Stores a batch of events in ONE transaction; throws if nothing was committed. */
+  recordEvents(events: TrialEvent[]): Promise<void>;
+  /** Stores the latest heartbeat of every live worker. */
+  recordHeartbeats(heartbeats: WorkerHeartbeat[]): Promise<void>;
+  /** Events recorded per transaction at most. */
+  batchSize?: number;
+  heartbeatCopyMs?: number;
+  log?: (line: string) => void;
+  /** Called after each committed batch (progress output, tests). */
+  onRecorded?(events: readonly TrialEvent[]): void;
+}
+
+export interface Recorder {
+  stop(): Promise<void>;
+  readonly closed: Promise<void>;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The recorder: drains the durable `recorder` consumer of SWEEP_EVENTS into the
+ * database. A batch is whatever has arrived when the previous commit finished (at
+ * most `batchSize`); its messages are acked only after the commit. A database error
+ * holds the batch (kept alive with `working()`) and retries with backoff, so an
+ * outage loses nothing and does not reorder events.
+ */
+export async function startRecorder(options: RecorderOptions): Promise<Recorder> {
+  const { names } = options;
+  const log = options.log ?? (() => {});
+  const batchSize = options.batchSize ?? 500;
+  const js = jetstream(options.nc);
+  const consumer = await js.consumers.get(names.eventsStream, names.recorderConsumer);
+  const messages = await consumer.consume({ max_messages: batchSize * 2 });
+  let stopping = false;
+
+  async function commit(batch: JsMsg[]): Promise<void> {
+    const events: TrialEvent[] = [];
+    for (const msg of batch) {
+      const event = parseEvent(msg);
+      if (event) events.push(event);
+      else {
+        log(`dropping an unreadable event on ${msg.subject}`);
+        msg.term("unreadable event");
+      }
+    }
+    for (let failures = 0; ; failures++) {
+      try {
+        await options.recordEvents(events);
+        break;
+      } catch (error) {
+        if (stopping) return; // unacked: redelivered to the next recorder
+        const wait = Math.min(10_000, 250 * 2 ** failures);
+        log(`recording ${events.length} events failed, retrying in ${wait} ms: ${(error as Error).message}`);
+        for (const msg of batch) msg.working();
+        await sleep(wait);
+      }
+    }
+    for (const msg of batch) msg.ack();
+    options.onRecorded?.(events);
+  }
+
+  const drained = (async () => {
+    let batch: JsMsg[] = [];
+    for await (const msg of messages) {
+      batch.push(msg);
+      if (batch.length >= batchSize || messages.getPending() === 0) {
+        await commit(batch);
+        batch = [];
+      }
+    }
+  })();
+
+  const heartbeats = await new Kvm(options.nc).open(names.heartbeatBucket);
+  const copyHeartbeats = async () => {
+    const latest: WorkerHeartbeat[] = [];
+    for await (const key of await heartbeats.keys()) {
+      const entry = await heartbeats.get(key);
+      if (entry?.operation === "PUT") latest.push(entry.json<WorkerHeartbeat>());
+    }
+    if (latest.length > 0) await options.recordHeartbeats(latest);
+  };
+  const heartbeatTimer = setInterval(
+    () => copyHeartbeats().catch((error) => log(`copying heartbeats failed: ${(error as Error).message}`)),
+    options.heartbeatCopyMs ?? 2000,
+  );
+
+  const closed = drained.finally(() => clearInterval(heartbeatTimer));
+  return {
+    closed,
+    async stop() {
+      stopping = true;
+      await messages.close();
+      await closed;
+      await copyHeartbeats().catch(() => {});
+    },
+  };
+}
+
+function parseEvent(msg: JsMsg): TrialEvent | undefined {
+  try {
+    const event = msg.json<TrialEvent>();
+    return event.v === MESSAGE_VERSION && typeof event.trialId === "string" ? event : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,126 @@
+import { AckPolicy, DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
+import { Kvm } from "@nats-io/kv";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { type PipelineNames, pipelineNames } from "@sweep/worker";
+
+/** How trial messages are redelivered; tests shrink `ackWaitMs` instead of sleeping. */
+export interface PipelineSettings {
+  prefix?: string;
+  /** A worker that neither acks nor calls `working()` for this long loses the trial. */
+  ackWaitMs: number;
+  /** Deliveries of one trial message before it is recorded failed. */
+  maxDeliver: number;
+  /** Re-publishing a trial id within this window is dropped by JetStream. */
+  duplicateWindowMs: number;
+  /** A worker whose heartbeat is older than this disappears from the heartbeat bucket. */
+  heartbeatTtlMs: number;
+}
+
+export const DEFAULT_PIPELINE_SETTINGS = {
+  ackWaitMs: 30_000,
+  maxDeliver: 5,
+  duplicateWindowMs: 10 * 60_000,
+  heartbeatTtlMs: 10_000,
+} satisfies Omit<PipelineSettings, "prefix">;
+
+const nanos = (ms: number) => ms * 1_000_000;
+
+/**
+ * Creates (or updates) the streams, consumers and KV buckets of the pipeline:
+ * SWEEP_TRIALS (work queue, file storage, dedup window) with the durable pull consumer
+ * `workers`; SWEEP_EVENTS (limits retention) with the durable consumer `recorder`; the
+ * heartbeat bucket (TTL) and the cancel-control bucket. Idempotent; every command
+ * that touches NATS calls it first. Only what is missing is created: the settings of
+ * existing streams and consumers are left as the first caller made them (so a test's
+ * short ack wait is not undone by a worker starting with the defaults).
+ */
+export async function ensurePipeline(
+  nc: NatsConnection,
+  settings: Partial<PipelineSettings> = {},
+): Promise<PipelineNames> {
+  const { prefix, ackWaitMs, maxDeliver, duplicateWindowMs, heartbeatTtlMs } = {
+    ...DEFAULT_PIPELINE_SETTINGS,
+    ...settings,
+  };
+  const names = pipelineNames(prefix);
+  const jsm = await jetstreamManager(nc);
+  await addStreamIfMissing(jsm, {
+    name: names.trialsStream,
+    subjects: [names.trialSubjects],
+    retention: RetentionPolicy.Workqueue,
+    storage: StorageType.File,
+    discard: DiscardPolicy.Old,
+    duplicate_window: nanos(duplicateWindowMs),
+  });
+  await addStreamIfMissing(jsm, {
+    name: names.eventsStream,
+    subjects: [names.eventSubjects],
+    retention: RetentionPolicy.Limits,
+    storage: StorageType.File,
+    duplicate_window: nanos(Math.min(duplicateWindowMs, 2 * 60_000)),
+    max_age: nanos(7 * 24 * 3600_000),
+  });
+  await addConsumerIfMissing(jsm, names.trialsStream, {
+    durable_name: names.workersConsumer,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(ackWaitMs),
+    max_deliver: maxDeliver,
+    max_ack_pending: -1,
+  });
+  await addConsumerIfMissing(jsm, names.eventsStream, {
+    durable_name: names.recorderConsumer,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(60_000),
+    max_deliver: -1,
+    max_ack_pending: 50_000,
+  });
+  const kvm = new Kvm(nc);
+  await addBucketIfMissing(jsm, kvm, names.heartbeatBucket, { ttl: heartbeatTtlMs });
+  await addBucketIfMissing(jsm, kvm, names.controlBucket, {});
+  return names;
+}
+
+type Manager = Awaited<ReturnType<typeof jetstreamManager>>;
+type StreamConfig = Parameters<Manager["streams"]["add"]>[0];
+type ConsumerConfig = Parameters<Manager["consumers"]["add"]>[1] & { durable_name: string };
+
+async function addStreamIfMissing(jsm: Manager, config: StreamConfig & { name: string }): Promise<void> {
+  try {
+    await jsm.streams.info(config.name);
+  } catch (error) {
+    if ((error as { name?: string }).name !== "StreamNotFoundError") throw error;
+    await jsm.streams.add(config);
+  }
+}
+
+async function addConsumerIfMissing(jsm: Manager, stream: string, config: ConsumerConfig): Promise<void> {
+  try {
+    await jsm.consumers.info(stream, config.durable_name);
+  } catch (error) {
+    if ((error as { name?: string }).name !== "ConsumerNotFoundError") throw error;
+    await jsm.consumers.add(stream, config);
+  }
+}
+
+async function addBucketIfMissing(jsm: Manager, kvm: Kvm, bucket: string, options: { ttl?: number }): Promise<void> {
+  try {
+    await jsm.streams.info(`KV_${bucket}`);
+  } catch (error) {
+    if ((error as { name?: string }).name !== "StreamNotFoundError") throw error;
+    await kvm.create(bucket, { history: 1, storage: "file", ...options });
+  }
+}
+
+/** Deletes everything `ensurePipeline` created under `prefix` (tests clean up with it). */
+export async function deletePipeline(nc: NatsConnection, prefix: string): Promise<void> {
+  const names = pipelineNames(prefix);
+  const jsm = await jetstreamManager(nc);
+  for (const stream of [
+    names.trialsStream,
+    names.eventsStream,
+    `KV_${names.heartbeatBucket}`,
+    `KV_${names.controlBucket}`,
+  ]) {
+    await jsm.streams.delete(stream).catch(() => false);
+  }
+}
