@@ -3,8 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { renderDashboardFrame } from "@sweep/dashboard-tui";
+import postgres from "postgres";
 import { snapshotLoader } from "../dashboard/load-snapshot.js";
-import { createSchemaForTests, openDatabase, resolveDatabaseTarget } from "../dashboard/stand-in-storage.js";
+import { openDatabase, resolveDatabaseTarget } from "../db/index.js";
 import { seedSweep } from "./seed-sweep.js";
 import { syntheticTrials } from "./synthetic-sweep.js";
 
@@ -32,7 +33,6 @@ const server = values.db ? await createServerDatabase(values.db, sweepId.replace
 const tempDir = server ? null : await mkdtemp(path.join(tmpdir(), "sweep-bench-dashboard-"));
 const db = await openDatabase(resolveDatabaseTarget({ db: server?.url ?? path.join(tempDir ?? "", "db") }));
 try {
-  await createSchemaForTests(db);
   const seedStart = performance.now();
   await seedSweep(db, {
     sweepId,
@@ -70,15 +70,15 @@ try {
 
 /** A fresh database named `name` on the server of `url`, dropped by `drop()`. */
 async function createServerDatabase(url: string, name: string) {
-  const admin = await openDatabase(resolveDatabaseTarget({ db: url }));
-  await admin.query(`CREATE DATABASE ${name}`);
+  const admin = postgres(url, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
   const target = new URL(url);
   target.pathname = `/${name}`;
   return {
     url: target.toString(),
     drop: async () => {
-      await admin.query(`DROP DATABASE ${name}`);
-      await admin.close();
+      await admin.unsafe(`DROP DATABASE ${name} WITH (FORCE)`);
+      await admin.end();
     },
   };
 }

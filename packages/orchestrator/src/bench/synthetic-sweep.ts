@@ -9,7 +9,7 @@ export interface SyntheticTrial {
   ordinal: number;
   name: string;
   params: Record<string, unknown>;
-  status: "queued" | "running" | "completed" | "pruned";
+  status: "queued" | "running" | "completed";
   epochs: EpochMetrics[];
   epochsPlanned: number;
   testAccuracy: number | null;

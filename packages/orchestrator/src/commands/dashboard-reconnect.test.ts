@@ -3,15 +3,11 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../bench/seed-sweep.js";
 import { syntheticTrials } from "../bench/synthetic-sweep.js";
-import {
-  createSchemaForTests,
-  openDatabase,
-  resolveDatabaseTarget,
-  type SweepDatabase,
-} from "../dashboard/stand-in-storage.js";
+import { openDatabase, resolveDatabaseTarget } from "../db/index.js";
 
 const SERVER = process.env.SWEEP_TEST_PG ?? "postgres://root@127.0.0.1:5432/test";
 const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
@@ -73,20 +69,19 @@ class CuttableProxy {
 
 describe("sweep dashboard when the database goes away", () => {
   let dir = "";
-  let admin: SweepDatabase;
+  let admin: postgres.Sql;
   let proxy: CuttableProxy;
   let viaProxy = "";
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "sweep-dashboard-reconnect-"));
-    admin = await openDatabase(resolveDatabaseTarget({ db: SERVER }));
-    await admin.query(`CREATE DATABASE ${DATABASE}`);
+    admin = postgres(SERVER, { max: 1, onnotice: () => {} });
+    await admin.unsafe(`CREATE DATABASE ${DATABASE}`);
     const server = new URL(SERVER);
     const direct = new URL(SERVER);
     direct.pathname = `/${DATABASE}`;
     const db = await openDatabase(resolveDatabaseTarget({ db: direct.toString() }));
     try {
-      await createSchemaForTests(db);
       await seedSweep(db, {
         sweepId: "reconnect-1",
         sweepName: "reconnect-variants",
@@ -109,8 +104,8 @@ describe("sweep dashboard when the database goes away", () => {
       // the server exits by itself once its only session has ended
     }
     await proxy.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
-    await admin.close();
+    await admin.unsafe(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await admin.end();
     await rm(dir, { recursive: true, force: true });
   });
 

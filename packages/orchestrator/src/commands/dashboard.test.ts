@@ -5,7 +5,7 @@ import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../bench/seed-sweep.js";
 import { syntheticTrials } from "../bench/synthetic-sweep.js";
-import { createSchemaForTests, openDatabase, resolveDatabaseTarget } from "../dashboard/stand-in-storage.js";
+import { openDatabase, resolveDatabaseTarget } from "../db/index.js";
 
 const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
 const TMUX_SOCKET = `sweep-dashboard-test-${process.pid}`;
@@ -39,7 +39,6 @@ describe("sweep dashboard in a terminal", () => {
     dir = await mkdtemp(path.join(tmpdir(), "sweep-dashboard-pty-"));
     const db = await openDatabase(resolveDatabaseTarget({ db: path.join(dir, "db") }));
     try {
-      await createSchemaForTests(db);
       await seedSweep(db, {
         ...SWEEP,
         trials: syntheticTrials({ trials: 8, epochs: 6, running: 1, queued: 1, seed: 7 }),

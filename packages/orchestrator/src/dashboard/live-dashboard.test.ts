@@ -5,8 +5,8 @@ import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../bench/seed-sweep.js";
 import { syntheticTrials } from "../bench/synthetic-sweep.js";
+import { openDatabase, resolveDatabaseTarget, type SweepDatabase } from "../db/index.js";
 import { startLiveDashboard } from "./live-dashboard.js";
-import { createSchemaForTests, openDatabase, resolveDatabaseTarget, type SweepDatabase } from "./stand-in-storage.js";
 
 /** A stdout that is not a terminal, keeping what was written. */
 function pipeStdout() {
@@ -27,7 +27,6 @@ describe("startLiveDashboard without a terminal", () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "sweep-live-dashboard-"));
     db = await openDatabase(resolveDatabaseTarget({ db: dir }));
-    await createSchemaForTests(db);
     await seedSweep(db, {
       sweepId: "live-1",
       sweepName: "live-variants",

@@ -1,12 +1,12 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { detectOverfit } from "@sweep/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../bench/seed-sweep.js";
 import { syntheticTrials } from "../bench/synthetic-sweep.js";
+import { openDatabase, resolveDatabaseTarget, type SweepDatabase } from "../db/index.js";
 import { snapshotLoader } from "./load-snapshot.js";
-import { analyseEpochsStandIn } from "./stand-in-core.js";
-import { createSchemaForTests, openDatabase, resolveDatabaseTarget, type SweepDatabase } from "./stand-in-storage.js";
 
 describe("snapshotLoader on PGlite", () => {
   let dir = "";
@@ -16,7 +16,6 @@ describe("snapshotLoader on PGlite", () => {
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "sweep-dashboard-loader-"));
     db = await openDatabase(resolveDatabaseTarget({ db: dir }));
-    await createSchemaForTests(db);
     await seedSweep(db, {
       sweepId,
       sweepName: "loader-variants",
@@ -41,7 +40,7 @@ describe("snapshotLoader on PGlite", () => {
     expect(snapshot.trials).toHaveLength(24);
   });
 
-  it("shows the stored overfit epochs, which are the analysis of the stored epochs", async () => {
+  it("shows the stored overfit epochs, which are core's detectOverfit over the stored epochs", async () => {
     const snapshot = await snapshotLoader(db, { sweepRef: "loader-variants" })();
     const epochRows = await db.query<{ trial_id: string; epoch: number; loss: number; val_loss: number }>(
       "SELECT trial_id, epoch, loss, val_loss FROM epochs ORDER BY trial_id, epoch",
@@ -53,7 +52,7 @@ describe("snapshotLoader on PGlite", () => {
         "SELECT overfit_epoch, best_epoch FROM trials WHERE id = $1",
         [trial.id],
       );
-      const analysis = epochs.length ? analyseEpochsStandIn(epochs) : null;
+      const analysis = epochs.length ? detectOverfit(epochs) : null;
       expect(trial.overfitEpoch).toBe(stored[0].overfit_epoch);
       expect(trial.overfitEpoch).toBe(analysis?.overfitEpoch ?? null);
       expect(trial.bestEpoch).toBe(analysis?.bestEpoch ?? null);

@@ -1,9 +1,8 @@
-import type { Layer, ModelSpec } from "@sweep/core";
+import { type Layer, type ModelSpec, summarizeModel } from "@sweep/core";
 import type { ModelLayerRow } from "@sweep/dashboard-tui";
 import type { SqlReader } from "./sql-reader.js";
-import { summarizeModelStandIn } from "./stand-in-core.js";
 
-/** The layer table (layer, output shape, params) of each trial in `trialIds`, from its stored model. */
+/** The layer table (layer, output shape, params) of each trial in `trialIds`: core's summary of its stored layers. */
 export async function readModelTables(
   db: SqlReader,
   trialIds: readonly string[],
@@ -16,9 +15,9 @@ export async function readModelTables(
   return new Map(
     rows.map((row) => [
       row.id,
-      summarizeModelStandIn(row.model.spec.input_shape, row.model.layers).map((layer) => ({
+      summarizeModel(row.model.spec.input_shape, row.model.layers).layers.map((layer) => ({
         layer: `${layer.name} (${layer.type})`,
-        outputShape: `(${layer.outputShape.map((d) => d ?? "None").join(", ")})`,
+        outputShape: `(None, ${layer.outputShape.join(", ")})`,
         params: layer.params,
       })),
     ]),

@@ -1,8 +1,6 @@
 import path from "node:path";
-import { describeValue, UsageError } from "@sweep/core";
 import { readTrialViews } from "../dashboard/load-snapshot.js";
-import { openDatabase, resolveDatabaseTarget } from "../dashboard/stand-in-storage.js";
-import { readSweep } from "../dashboard/sweep-rows.js";
+import { getSweep, openDatabase, resolveDatabaseTarget } from "../db/index.js";
 import { writeSweepPlots } from "./write-sweep-plots.js";
 
 export interface PlotCommand {
@@ -16,9 +14,7 @@ export interface PlotCommand {
 export async function plotSweep({ sweepRef, outDir, db }: PlotCommand): Promise<string> {
   const database = await openDatabase(resolveDatabaseTarget({ db }));
   try {
-    const { sweep } = await readSweep(database, sweepRef);
-    if (!sweep)
-      throw new UsageError(`argument <sweep>: no sweep has the id or name ${describeValue(sweepRef)}`, "sweep");
+    const sweep = await getSweep(database, sweepRef);
     const trials = await readTrialViews(database, sweep.id);
     const dir = outDir ?? path.join("plots", sweep.id);
     const plots = await writeSweepPlots({ sweepName: sweep.name, trials, outDir: dir });
