@@ -43,7 +43,14 @@ export async function initBackend(choice: BackendChoice): Promise<ActiveBackend>
   return activate("cpu");
 }
 
+/**
+ * libtensorflow sizes its thread pools from these variables when it loads. A worker
+ * thread's `process.env` is its own copy, so they take effect only when set in the
+ * process's main thread (or its environment) before a thread loads tfjs-node.
+ */
 function loadTfjsNode(): Promise<boolean> {
+  process.env.TF_NUM_INTRAOP_THREADS ??= "1";
+  process.env.TF_NUM_INTEROP_THREADS ??= "1";
   tfjsNodeLoad ??= import(tfjsNodePackage).then(
     () => true,
     () => false,

@@ -4,73 +4,87 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "./index.js";
 import { maxAbsDifference, randomValues, valuesOn } from "./kernel-check.js";
 
-/** A tiny 2-conv + pool + dense net; the parameters are built from fixed values on the current backend. */
-const shapes = {
+type Shapes = Record<string, number[]>;
+type Forward = (parameters: Record<string, tf.Variable>) => tf.Scalar;
+
+const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+const fixed = (shape: number[], seed: number, scale = 0.5) => tf.tensor(randomValues(size(shape), seed, scale), shape);
+
+/** Loss followed by the gradient of every parameter (in `shapes` order), parameters built from fixed values. */
+function lossAndGradients(shapes: Shapes, forward: Forward): tf.Tensor[] {
+  const parameters = Object.fromEntries(
+    Object.entries(shapes).map(([name, shape], i) => [name, tf.variable(fixed(shape, 20 + i))]),
+  );
+  const { value, grads } = tf.variableGrads(() => forward(parameters));
+  const gradients = Object.keys(shapes).map((name) => grads[parameters[name].name]);
+  tf.dispose(Object.values(parameters));
+  return [value, ...gradients];
+}
+
+/** A tiny 2-conv + pool + dense net (the first conv takes the im2col filter-gradient path). */
+const tinyNetShapes: Shapes = {
   conv1: [3, 3, 1, 16],
   conv2: [3, 3, 16, 6],
   conv2Bias: [6],
   dense: [4 * 4 * 6, 10],
   denseBias: [10],
 };
-type Parameters = Record<keyof typeof shapes, tf.Variable>;
-
-function tinyNet(): { parameters: Parameters; loss: () => tf.Scalar } {
-  const parameters = Object.fromEntries(
-    Object.entries(shapes).map(([name, shape], i) => [
-      name,
-      tf.variable(
-        tf.tensor(
-          randomValues(
-            shape.reduce((a, b) => a * b, 1),
-            20 + i,
-            0.5,
-          ),
-          shape,
-        ),
-      ),
-    ]),
-  ) as Parameters;
-  const images = tf.tensor(randomValues(5 * 10 * 10, 30), [5, 10, 10, 1]) as tf.Tensor4D;
+const tinyNet: Forward = (p) => {
+  const images = fixed([5, 10, 10, 1], 30, 1) as tf.Tensor4D;
   const labels = tf.oneHot(tf.tensor1d([0, 3, 9, 3, 7], "int32"), 10);
-  const loss = () => {
-    const conv1 = tf.relu(tf.conv2d(images, parameters.conv1 as tf.Tensor4D, 1, "valid")) as tf.Tensor4D;
-    const conv2 = tf.relu(tf.add(tf.conv2d(conv1, parameters.conv2 as tf.Tensor4D, 1, "same"), parameters.conv2Bias));
-    const pooled = tf.maxPool(conv2 as tf.Tensor4D, 2, 2, "valid");
-    const logits = tf.add(tf.matMul(tf.reshape(pooled, [5, -1]), parameters.dense), parameters.denseBias);
-    return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
-  };
-  return { parameters, loss };
-}
+  const conv1 = tf.relu(tf.conv2d(images, p.conv1 as tf.Tensor4D, 1, "valid")) as tf.Tensor4D;
+  const conv2 = tf.relu(tf.add(tf.conv2d(conv1, p.conv2 as tf.Tensor4D, 1, "same"), p.conv2Bias));
+  const pooled = tf.maxPool(conv2 as tf.Tensor4D, 2, 2, "valid");
+  const logits = tf.add(tf.matMul(tf.reshape(pooled, [5, -1]), p.dense), p.denseBias);
+  return tf.losses.softmaxCrossEntropy(labels, logits) as tf.Scalar;
+};
 
-/** Loss followed by the gradient of every parameter, in `shapes` order. */
-function lossAndGradients(): tf.Tensor[] {
-  const { parameters, loss } = tinyNet();
-  const { value, grads } = tf.variableGrads(loss);
-  const gradients = Object.keys(shapes).map((name) => grads[parameters[name as keyof Parameters].name]);
-  tf.dispose(Object.values(parameters));
-  return [value, ...gradients];
-}
+/** The other layer kinds a model spec allows: strided conv, tanh, sigmoid, avg pool, dropout, Keras crossentropy. */
+const otherLayersShapes: Shapes = {
+  conv1: [3, 3, 1, 6],
+  conv2: [3, 3, 6, 8],
+  conv2Bias: [8],
+  dense: [3 * 3 * 8, 7],
+  denseBias: [7],
+};
+const otherLayersNet: Forward = (p) => {
+  const images = fixed([4, 12, 12, 1], 31, 1) as tf.Tensor4D;
+  const labels = tf.oneHot(tf.tensor1d([0, 3, 6, 2], "int32"), 7);
+  const conv1 = tf.tanh(tf.conv2d(images, p.conv1 as tf.Tensor4D, 2, "same")) as tf.Tensor4D;
+  const conv2 = tf.sigmoid(tf.add(tf.conv2d(conv1, p.conv2 as tf.Tensor4D, 1, "same"), p.conv2Bias));
+  const pooled = tf.avgPool(conv2 as tf.Tensor4D, 2, 2, "same");
+  const keep = tf.cast(tf.greaterEqual(fixed(pooled.shape, 32, 1), -0.4), "float32");
+  const dropped = tf.mul(pooled, tf.div(keep, 0.7));
+  const logits = tf.add(tf.matMul(tf.reshape(dropped, [4, -1]), p.dense), p.denseBias);
+  const probabilities = tf.clipByValue(tf.softmax(logits), 1e-7, 1 - 1e-7);
+  return tf.mean(tf.neg(tf.sum(tf.mul(labels, tf.log(probabilities)), -1))) as tf.Scalar;
+};
 
 beforeAll(async () => {
   await initBackend("wasm");
 });
 
 describe("training on wasm", () => {
-  it("gives the cpu backend's loss and gradients for a 2-conv + pool + dense net", async () => {
-    const [wasmLoss, ...onWasm] = await valuesOn("wasm", lossAndGradients);
-    const [cpuLoss, ...onCpu] = await valuesOn("cpu", lossAndGradients);
-    expect(wasmLoss[0]).toBeCloseTo(cpuLoss[0], 5);
-    onCpu.forEach((cpuGradient, i) => {
-      const scale = Math.max(...cpuGradient.map(Math.abs));
-      expect(scale).toBeGreaterThan(0);
-      expect(maxAbsDifference(onWasm[i], cpuGradient) / scale).toBeLessThan(1e-5);
+  for (const [label, shapes, forward] of [
+    ["a 2-conv + pool + dense net", tinyNetShapes, tinyNet],
+    ["strided conv, tanh, sigmoid, avg pool, dropout and Keras crossentropy", otherLayersShapes, otherLayersNet],
+  ] as const) {
+    it(`gives the cpu backend's loss and gradients for ${label}`, async () => {
+      const [wasmLoss, ...onWasm] = await valuesOn("wasm", () => lossAndGradients(shapes, forward));
+      const [cpuLoss, ...onCpu] = await valuesOn("cpu", () => lossAndGradients(shapes, forward));
+      expect(wasmLoss[0]).toBeCloseTo(cpuLoss[0], 5);
+      onCpu.forEach((cpuGradient, i) => {
+        const scale = Math.max(...cpuGradient.map(Math.abs));
+        expect(scale).toBeGreaterThan(0);
+        expect(maxAbsDifference(onWasm[i], cpuGradient) / scale).toBeLessThan(1e-5);
+      });
     });
-  });
+  }
 
   it("does not grow the tensor count or wasm memory across steps", async () => {
     await tf.setBackend("wasm");
     const backend = tf.backend() as unknown as { numDataIds(): number; wasm: { HEAPU8: Uint8Array } };
-    const step = () => tf.dispose(tf.tidy(lossAndGradients));
+    const step = () => tf.dispose(tf.tidy(() => lossAndGradients(tinyNetShapes, tinyNet)));
     step();
     const before = { tensors: tf.memory().numTensors, data: backend.numDataIds(), heap: backend.wasm.HEAPU8.length };
     for (let i = 0; i < 5; i++) step();
