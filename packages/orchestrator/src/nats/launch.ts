@@ -1,5 +1,5 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { SweepRow, TrialSpec } from "@sweep/core";
+import { configHash, expandTrials, type SweepConfig, type SweepRow, sweepIdFor, type TrialSpec } from "@sweep/core";
 import type { PipelineNames } from "@sweep/worker";
 import { createSweep, type NewSweep, type SweepDatabase } from "../db/index.js";
 import { publishTrials } from "./publisher.js";
@@ -24,4 +24,14 @@ export async function launchSweep(
   if (!stored.created && stored.existing) return { sweepId: sweep.id, created: false, existing: stored.existing };
   const { published, duplicates } = await publishTrials(nc, names, trials);
   return { sweepId: sweep.id, created: true, trials: trials.length, published, duplicates };
+}
+
+/**
+ * The sweep row and trials of a validated config. The id is derived from the config,
+ * so launching it again finds the same sweep; `fresh` adds a time suffix for a new one.
+ */
+export function planSweep(config: SweepConfig, fresh = false): { sweep: NewSweep; trials: TrialSpec[] } {
+  const suffix = fresh ? new Date().toISOString().replace(/\D/g, "").slice(2, 14) : undefined;
+  const id = sweepIdFor(config, suffix);
+  return { sweep: { id, name: config.name, config, configHash: configHash(config) }, trials: expandTrials(config, id) };
 }

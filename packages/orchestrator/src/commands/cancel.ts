@@ -1,0 +1,28 @@
+import type { Command } from "commander";
+import { getSweep, markSweepCancelled } from "../db/index.js";
+import { publishSweepCancel } from "../nats/control.js";
+import { withDatabase, withDatabaseOption } from "./database-option.js";
+import { type NatsOptions, withNats, withNatsOptions } from "./nats-option.js";
+
+/** `sweep cancel <sweep>`: queued trials become cancelled; workers stop the running ones. */
+export function register(program: Command): void {
+  withDatabaseOption(
+    withNatsOptions(
+      program
+        .command("cancel")
+        .description(
+          "Cancel a sweep: queued trials are cancelled at once, workers stop its running trials between batches.",
+        )
+        .argument("<sweep>", "sweep id, unique id prefix, or name"),
+    ),
+  ).action(async (sweepRef: string, options: NatsOptions & { db?: string }) => {
+    await withDatabase(options, async (database) => {
+      const sweep = await getSweep(database, sweepRef);
+      const { cancelled, running } = await markSweepCancelled(database, sweep.id);
+      await withNats(options, "sweep-cancel", (nc, names) => publishSweepCancel(nc, names, sweep.id));
+      process.stdout.write(
+        `cancelled sweep ${sweep.id}: ${cancelled.length} queued trials cancelled, ${running.length} running trials told to stop\n`,
+      );
+    });
+  });
+}

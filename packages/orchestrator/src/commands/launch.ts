@@ -1,0 +1,35 @@
+import type { Command } from "commander";
+import { loadConfigFile } from "../config-file.js";
+import { launchSweep, planSweep } from "../nats/launch.js";
+import { withDatabase, withDatabaseOption } from "./database-option.js";
+import { type NatsOptions, withNats, withNatsOptions } from "./nats-option.js";
+
+/** `sweep launch <config> [--new]`: record the sweep, publish its trials for workers. */
+export function register(program: Command): void {
+  withDatabaseOption(
+    withNatsOptions(
+      program
+        .command("launch")
+        .description(
+          "Record a sweep and queue its trials on NATS for `sweep worker`s; `sweep serve` records their results. Prints the sweep id.",
+        )
+        .argument("<config>", "sweep config file (YAML)")
+        .option("--new", "launch a config that was launched before as a new sweep (a suffixed id)"),
+    ),
+  ).action(async (configPath: string, options: NatsOptions & { db?: string; new?: boolean }) => {
+    const { config } = await loadConfigFile(configPath);
+    const { sweep, trials } = planSweep(config, options.new);
+    const result = await withDatabase(options, (database) =>
+      withNats(options, "sweep-launch", (nc, names) => launchSweep(database, nc, names, sweep, trials)),
+    );
+    if (!result.created) {
+      process.stderr.write(
+        `sweep: ${configPath} is already sweep ${result.sweepId} (${result.existing.status}); nothing published. ` +
+          "Use --new for another sweep of it, or `sweep retry` to re-queue failed trials.\n",
+      );
+    } else {
+      process.stderr.write(`queued ${result.published} trials (${result.duplicates} already queued)\n`);
+    }
+    process.stdout.write(`${result.sweepId}\n`);
+  });
+}

@@ -1,0 +1,38 @@
+import type { NatsConnection } from "@nats-io/transport-node";
+import { connectNats, type PipelineNames, resolveNatsUrl } from "@sweep/worker";
+import type { Command } from "commander";
+import { ensurePipeline } from "../nats/streams.js";
+
+export interface NatsOptions {
+  nats?: string;
+  natsPrefix?: string;
+}
+
+/** Adds `--nats` and `--nats-prefix`, shared by every command that talks to NATS. */
+export function withNatsOptions(command: Command): Command {
+  return command
+    .option("--nats <url>", "NATS server URL(s), comma-separated (default: $NATS_URL, else nats://127.0.0.1:4222)")
+    .option(
+      "--nats-prefix <prefix>",
+      "put streams, subjects and buckets under this prefix (tests, side-by-side installs; default: $SWEEP_NATS_PREFIX)",
+    );
+}
+
+export function natsPrefixOf(options: NatsOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return options.natsPrefix ?? (env.SWEEP_NATS_PREFIX || undefined);
+}
+
+/** Connects, makes sure the pipeline's streams exist, runs `use`, and drains the connection. */
+export async function withNats<T>(
+  options: NatsOptions,
+  clientName: string,
+  use: (nc: NatsConnection, names: PipelineNames) => Promise<T>,
+): Promise<T> {
+  const nc = await connectNats(resolveNatsUrl(options.nats), clientName);
+  try {
+    const names = await ensurePipeline(nc, { prefix: natsPrefixOf(options) });
+    return await use(nc, names);
+  } finally {
+    await nc.drain().catch(() => {});
+  }
+}

@@ -1,0 +1,31 @@
+import { expandTrials, validateSweepConfig } from "@sweep/core";
+import type { Command } from "commander";
+import { getSweep, requeueTrials } from "../db/index.js";
+import { clearSweepCancel } from "../nats/control.js";
+import { publishTrials } from "../nats/publisher.js";
+import { withDatabase, withDatabaseOption } from "./database-option.js";
+import { type NatsOptions, withNats, withNatsOptions } from "./nats-option.js";
+
+/** `sweep retry <sweep>`: re-queue failed and cancelled trials and publish them again. */
+export function register(program: Command): void {
+  withDatabaseOption(
+    withNatsOptions(
+      program
+        .command("retry")
+        .description("Put a sweep's failed and cancelled trials back in the queue (completed ones are kept).")
+        .argument("<sweep>", "sweep id, unique id prefix, or name"),
+    ),
+  ).action(async (sweepRef: string, options: NatsOptions & { db?: string }) => {
+    await withDatabase(options, async (database) => {
+      const sweep = await getSweep(database, sweepRef);
+      const ids = new Set(await requeueTrials(database, sweep.id, ["failed", "cancelled"]));
+      const trials = expandTrials(validateSweepConfig(sweep.config), sweep.id).filter((trial) => ids.has(trial.id));
+      await withNats(options, "sweep-retry", async (nc, names) => {
+        await clearSweepCancel(nc, names, sweep.id);
+        // A fresh message id: the first launch's id may still be inside the duplicate window.
+        await publishTrials(nc, names, trials, `r${Date.now().toString(36)}`);
+      });
+      process.stdout.write(`re-queued ${trials.length} trials of sweep ${sweep.id}\n`);
+    });
+  });
+}

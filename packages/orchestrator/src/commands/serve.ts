@@ -1,0 +1,57 @@
+import { UsageError } from "@sweep/core";
+import type { Command } from "commander";
+import { describeTarget, openDatabase, recordEvents, recordHeartbeat, resolveDatabaseTarget } from "../db/index.js";
+import { startRecorder } from "../nats/recorder.js";
+import { withDatabaseOption } from "./database-option.js";
+import { type NatsOptions, withNats, withNatsOptions } from "./nats-option.js";
+import { onShutdownSignals } from "./shutdown-signals.js";
+
+interface ServeOptions extends NatsOptions {
+  db?: string;
+  batch: string;
+}
+
+/** `sweep serve [--nats URL] [--db URL]`: the recorder, from SWEEP_EVENTS into the database. */
+export function register(program: Command): void {
+  withDatabaseOption(
+    withNatsOptions(
+      program
+        .command("serve")
+        .description(
+          "Record trial events from NATS into the database (acked only after commit) and copy worker heartbeats; runs until Ctrl-C.",
+        )
+        .option("--batch <n>", "events recorded per transaction at most", "500"),
+    ),
+  ).action(async (options: ServeOptions) => {
+    const batchSize = Number(options.batch);
+    if (!Number.isInteger(batchSize) || batchSize < 1) {
+      throw new UsageError(`--batch must be a positive integer, received ${JSON.stringify(options.batch)}`, "--batch");
+    }
+    const target = resolveDatabaseTarget(options);
+    const database = await openDatabase(target);
+    try {
+      await withNats(options, "sweep-serve", async (nc, names) => {
+        const recorder = await startRecorder({
+          nc,
+          names,
+          batchSize,
+          recordEvents: async (events) => void (await recordEvents(database, events)),
+          recordHeartbeats: async (heartbeats) => {
+            for (const heartbeat of heartbeats) await recordHeartbeat(database, heartbeat);
+          },
+          log: (line) => process.stderr.write(`sweep serve: ${line}\n`),
+        });
+        process.stdout.write(`recording ${names.eventsStream} into ${describeTarget(target)} (Ctrl-C to stop)\n`);
+        let stopped: Promise<void> | undefined;
+        const removeHandlers = onShutdownSignals(() => {
+          stopped = recorder.stop();
+        });
+        await recorder.closed;
+        await stopped;
+        removeHandlers();
+      });
+    } finally {
+      await database.close();
+    }
+  });
+}
