@@ -103,6 +103,7 @@ describe("sweep dashboard when the database goes away", () => {
     } catch {
       // the server exits by itself once its only session has ended
     }
+    await rm(path.join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.()}`, TMUX_SOCKET), { force: true });
     await proxy.close();
     await admin.unsafe(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     await admin.end();

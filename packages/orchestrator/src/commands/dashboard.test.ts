@@ -65,6 +65,7 @@ describe("sweep dashboard in a terminal", () => {
     } catch {
       // the server exits by itself once its only session has ended
     }
+    await rm(path.join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.()}`, TMUX_SOCKET), { force: true });
     await rm(dir, { recursive: true, force: true });
   });
 
