@@ -92,23 +92,34 @@ describe("wasm training kernels match the cpu backend", () => {
         );
         expect(diff).toBeLessThanOrEqual(tolerance);
       });
-      // The stock wasm _FusedMatMul differs from cpu at batch > 1 even without transposes.
-      it.runIf(batch === 1)(
-        `_FusedMatMul + bias + relu, batch ${batch} transposeA ${transposeA} transposeB ${transposeB}`,
-        async () => {
-          const diff = await wasmVersusCpu(() =>
-            tf
-              .engine()
-              .runKernel(
-                "_FusedMatMul",
-                { a: a(), b: b(), bias: tensor([n], 7) },
-                { transposeA, transposeB, activation: "relu", leakyreluAlpha: 0.2 },
-              ),
-          );
-          expect(diff).toBeLessThanOrEqual(tolerance);
-        },
-      );
+      it(`_FusedMatMul + bias + relu, batch ${batch} transposeA ${transposeA} transposeB ${transposeB}`, async () => {
+        const diff = await wasmVersusCpu(() =>
+          tf
+            .engine()
+            .runKernel(
+              "_FusedMatMul",
+              { a: a(), b: b(), bias: tensor([n], 7) },
+              { transposeA, transposeB, activation: "relu", leakyreluAlpha: 0.2 },
+            ),
+        );
+        expect(diff).toBeLessThanOrEqual(tolerance);
+      });
     }
+  }
+
+  for (const activation of ["linear", "sigmoid", "leakyrelu", "elu", "relu6"]) {
+    it(`_FusedMatMul + bias + ${activation}, batch 3`, async () => {
+      const diff = await wasmVersusCpu(() =>
+        tf
+          .engine()
+          .runKernel(
+            "_FusedMatMul",
+            { a: tensor([3, 4, 6], 11), b: tensor([3, 6, 5], 12), bias: tensor([5], 13) },
+            { transposeA: false, transposeB: false, activation, leakyreluAlpha: 0.2 },
+          ),
+      );
+      expect(diff).toBeLessThanOrEqual(tolerance);
+    });
   }
 
   /** [filter, stride, pad]: non-overlapping windows, overlapping windows, padded windows. */
