@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { expandTrials } from "./expand-trials.js";
 import { parseSweepConfig } from "./parse-sweep-config.js";
 import { configHash, sweepIdFor } from "./sweep-id.js";
+import { describeTrialParams } from "./trial-name.js";
 
 const DEPTH_POOL_DENSE = `
 name: Depth x pool x dense
@@ -60,10 +61,10 @@ describe("expandTrials collapses points that resolve to the same model", () => {
     );
     const trials = expandTrials(config, "dup");
     expect(trials.map((t) => [t.id, t.name])).toEqual([
-      ["dup-t000", "pool.size=2 batch_size=64"],
-      ["dup-t001", "pool.size=2 batch_size=128"],
-      ["dup-t002", "pool.size=4 batch_size=64"],
-      ["dup-t003", "pool.size=4 batch_size=128"],
+      ["dup-t000", "pool=2 batch_size=64"],
+      ["dup-t001", "pool=2 batch_size=128"],
+      ["dup-t002", "pool=4 batch_size=64"],
+      ["dup-t003", "pool=4 batch_size=128"],
     ]);
   });
 });
@@ -141,5 +142,23 @@ describe("configHash and sweepIdFor", () => {
     expect(sweepIdFor(a, "Run #2")).toBe(`my-study-${configHash(a).slice(0, 8)}-run-2`);
     const unnamed = parseSweepConfig("name: '***'\n", "d.yaml");
     expect(sweepIdFor(unnamed)).toMatch(/^sweep-[0-9a-f]{8}$/);
+  });
+});
+
+describe("describeTrialParams", () => {
+  it.each([
+    [{ "model.conv": [{ filters: 64, kernel: 5 }] }, "conv=1x[64k5]"],
+    [
+      { "model.conv": [{ filters: 8, kernel: [3, 5], strides: 2, padding: "same", activation: "tanh" }] },
+      "conv=1x[8k3x5s2sametanh]",
+    ],
+    [{ "model.pool": null, "model.dense": [] }, "pool=none dense=[]"],
+    [{ "model.pool": { type: "avg", size: [2, 3] } }, "pool=avg2x3"],
+    [{ "model.pool.size": 4 }, "pool=4"],
+    [{ "model.dense": [128, { units: 64, activation: "tanh" }, { units: 32 }] }, "dense=[128,64tanh,32]"],
+    [{ "training.optimizer": "sgd", "training.learning_rate": 0.01 }, "optimizer=sgd learning_rate=0.01"],
+    [{ "model.input_shape": [28, 28, 1] }, "input_shape=[28,28,1]"],
+  ])("%j reads %s", (params, expected) => {
+    expect(describeTrialParams(params)).toBe(expected);
   });
 });

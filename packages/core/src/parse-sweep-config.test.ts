@@ -100,7 +100,7 @@ const MALFORMED: Array<[string, string, string]> = [
   [
     "collapsing architecture",
     "name: x\nparameters:\n  model.pool.size: {values: [2, 30]}\n",
-    `${SOURCE}: parameters: trial "pool.size=30" collapses at max_pooling2d_1: pool size 30x30 is bigger than its input 24x24x64, got {"model.pool.size":30}`,
+    `${SOURCE}: parameters: trial "pool=30" collapses at max_pooling2d_1: pool size 30x30 is bigger than its input 24x24x64, got {"model.pool.size":30}`,
   ],
   [
     "collapsing variant",

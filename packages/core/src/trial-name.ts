@@ -3,7 +3,7 @@ import { canonicalJson } from "./canonical-json.js";
 /**
  * A short readable form of a trial's differing parameters, for ranking tables:
  * `conv=2x[32,64] pool=4 dense=[128]`. The section (`model.`, `training.`,
- * `dataset.`) is dropped from each path; conv stacks read `<depth>x[filters…]`
+ * `dataset.`) is dropped from each path (`pool.size` reads `pool`); conv stacks read `<depth>x[filters…]`
  * (a kernel other than 3 as `64k5`, a stride other than 1 as `s2`, same padding
  * as `same`); pools read their size (`avg4` for average pooling, `none` for null);
  * dense stacks read their units.
@@ -11,7 +11,11 @@ import { canonicalJson } from "./canonical-json.js";
 export function describeTrialParams(params: Record<string, unknown>): string {
   return Object.entries(params)
     .map(([path, value]) => {
-      const key = path.split(".").slice(1).join(".");
+      const key = path
+        .split(".")
+        .slice(1)
+        .join(".")
+        .replace(/^pool\.size$/, "pool");
       return `${key}=${describeParamValue(key, value)}`;
     })
     .join(" ");
