@@ -12,11 +12,19 @@ export function buildProgram(): Command {
   const program = new Command("sweep")
     .description("Distributed hyperparameter sweeps of small CNNs: NATS JetStream, TensorFlow.js, PostgreSQL.")
     .version("0.1.0")
-    .showHelpAfterError("(run with --help for usage)")
     .exitOverride()
-    .configureOutput({ outputError: (text, write) => write(text) });
+    .configureOutput({ outputError: (text, write) => write(oneLineUsageError(text)) });
   for (const register of commands) register(program);
   return program;
+}
+
+/** Commander's `error: unknown option '--x'\n…` as `sweep: unknown option '--x' (see sweep --help)`. */
+function oneLineUsageError(text: string): string {
+  const message = text
+    .replace(/^error: /, "")
+    .replace(/\s+/g, " ")
+    .trim();
+  return `sweep: ${message} (see sweep --help)\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -2,10 +2,24 @@ import type { Command } from "commander";
 import { register as dashboard } from "./dashboard.js";
 import { register as db } from "./db.js";
 import { register as ls } from "./ls.js";
+import { register as models } from "./models.js";
+import { register as plan } from "./plan.js";
 import { register as plot } from "./plot.js";
 import { register as results } from "./results.js";
+import { register as schema } from "./schema.js";
 import { register as sql } from "./sql.js";
 import { register as status } from "./status.js";
 
 /** Every CLI command: one module each, registered in the order `--help` lists them. */
-export const commands: Array<(program: Command) => void> = [ls, status, results, dashboard, plot, sql, db];
+export const commands: Array<(program: Command) => void> = [
+  plan,
+  models,
+  schema,
+  ls,
+  status,
+  results,
+  dashboard,
+  plot,
+  sql,
+  db,
+];

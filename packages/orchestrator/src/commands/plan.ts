@@ -1,0 +1,97 @@
+import { describeTrialParams, type SweepConfig, sweepIdFor } from "@sweep/core";
+import type { Command } from "commander";
+import { loadConfigFile } from "../config-file.js";
+import { expandAndSummarize, formatCount, formatMagnitude, type SummarizedTrial } from "../models/trial-summary.js";
+import { formatTable } from "../output/format-rows.js";
+
+/** `sweep plan <config> [--json]`: what a launch would run, without any service. */
+export function register(program: Command): void {
+  program
+    .command("plan")
+    .description("Validate a sweep config and list its trials (what differs from the base, params, FLOPs) and totals.")
+    .argument("<config>", "sweep config file (YAML)")
+    .option("--json", "print the plan as JSON")
+    .action(async (file: string, options: { json?: boolean }) => {
+      const { config } = await loadConfigFile(file);
+      const plan = planSweep(config);
+      process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : describePlan(plan));
+    });
+}
+
+export interface SweepPlan {
+  sweepId: string;
+  name: string;
+  method: SweepConfig["method"];
+  metric: SweepConfig["metric"];
+  trials: Array<{
+    ordinal: number;
+    id: string;
+    name: string;
+    params: Record<string, unknown>;
+    paramCount: number;
+    flopsPerImage: number;
+    epochs: number;
+    trainImages: number;
+  }>;
+  totals: {
+    trials: number;
+    epochs: number;
+    params: number;
+    /** Forward + backward ≈ 3 × forward FLOPs, per training image, per epoch, summed over trials. */
+    trainingFlops: number;
+  };
+}
+
+/** MNIST has 60,000 training images; `train_limit` takes the first N, `validation_split` the last fraction of those. */
+const MNIST_TRAIN_IMAGES = 60_000;
+
+export function planSweep(config: SweepConfig): SweepPlan {
+  const sweepId = sweepIdFor(config);
+  const trials = expandAndSummarize(config, sweepId).map(({ trial, summary }: SummarizedTrial) => ({
+    ordinal: trial.ordinal,
+    id: trial.id,
+    name: trial.name,
+    params: trial.params,
+    paramCount: summary.totalParams,
+    flopsPerImage: summary.flopsPerImage,
+    epochs: trial.training.epochs,
+    trainImages: Math.floor((trial.dataset.train_limit ?? MNIST_TRAIN_IMAGES) * (1 - trial.training.validation_split)),
+  }));
+  const sum = (value: (t: (typeof trials)[number]) => number) => trials.reduce((total, t) => total + value(t), 0);
+  return {
+    sweepId,
+    name: config.name,
+    method: config.method,
+    metric: config.metric,
+    trials,
+    totals: {
+      trials: trials.length,
+      epochs: sum((t) => t.epochs),
+      params: sum((t) => t.paramCount),
+      trainingFlops: sum((t) => 3 * t.flopsPerImage * t.trainImages * t.epochs),
+    },
+  };
+}
+
+/** The text `sweep plan` prints: a header, one row per trial, the totals. */
+export function describePlan(plan: SweepPlan): string {
+  const paramsWidth = Math.max(0, ...plan.trials.map((t) => formatCount(t.paramCount).length));
+  const table = formatTable(plan.trials, [
+    { header: "#", value: (t) => t.ordinal },
+    { header: "trial", value: (t) => t.name },
+    { header: "differs from the base", value: (t) => describeTrialParams(t.params) || "(nothing)" },
+    { header: "params", value: (t) => formatCount(t.paramCount).padStart(paramsWidth) },
+    { header: "FLOPs/image", value: (t) => formatMagnitude(t.flopsPerImage) },
+    { header: "epochs", value: (t) => t.epochs },
+  ]);
+  const { totals } = plan;
+  const lines = [
+    `sweep ${plan.name} (${plan.sweepId}): ${plan.method}, ranked by ${plan.metric.name} (${plan.metric.goal})`,
+    "",
+    table.trimEnd(),
+    "",
+    `${totals.trials} trials, ${totals.epochs} epochs, ${formatCount(totals.params)} params in all, ` +
+      `~${formatMagnitude(totals.trainingFlops)} training FLOPs (3 × forward, per training image and epoch)`,
+  ];
+  return `${lines.join("\n")}\n`;
+}

@@ -1,0 +1,38 @@
+import { expandTrials, type ModelSummary, type SweepConfig, summarizeModel, type TrialSpec } from "@sweep/core";
+
+/** A trial with its Keras summary (shapes, params, FLOPs). */
+export interface SummarizedTrial {
+  trial: TrialSpec;
+  summary: ModelSummary;
+}
+
+/** The sweep's trials, in order, with their model summaries. */
+export function expandAndSummarize(config: SweepConfig, sweepId: string): SummarizedTrial[] {
+  return expandTrials(config, sweepId).map((trial) => ({
+    trial,
+    summary: summarizeModel(trial.model.input_shape, trial.layers),
+  }));
+}
+
+/** `(None, 26, 26, 32)`: a Keras shape with its batch axis. */
+export function kerasShape(shape: readonly number[]): string {
+  return `(None, ${shape.join(", ")})`;
+}
+
+/** `1199882` → `1,199,882`. */
+export function formatCount(value: number): string {
+  return value.toLocaleString("en-US");
+}
+
+/** `2.4e7` → `24.0M`: FLOPs and other large figures for a table cell. */
+export function formatMagnitude(value: number): string {
+  const units: Array<[number, string]> = [
+    [1e15, "P"],
+    [1e12, "T"],
+    [1e9, "G"],
+    [1e6, "M"],
+    [1e3, "k"],
+  ];
+  for (const [size, suffix] of units) if (value >= size) return `${(value / size).toFixed(1)}${suffix}`;
+  return String(value);
+}
