@@ -31,13 +31,14 @@ describe("snapshotLoader on PGlite", () => {
   it("lists the trials in trial_ranking order, then the unranked ones", async () => {
     const snapshot = await snapshotLoader(db)();
     const view = await db.query<{ trial_id: string }>(
-      "SELECT trial_id FROM trial_ranking WHERE sweep_id = $1 ORDER BY rank",
+      "SELECT trial_id FROM trial_ranking WHERE sweep_id = $1 AND rank IS NOT NULL ORDER BY rank, ordinal",
       [sweepId],
     );
     expect(snapshot.sweep?.name).toBe("loader-variants");
     expect(snapshot.trials.slice(0, view.length).map((t) => t.id)).toEqual(view.map((r) => r.trial_id));
     expect(snapshot.trials.slice(view.length).every((t) => t.rank === null && t.curve.length === 0)).toBe(true);
     expect(snapshot.trials).toHaveLength(24);
+    expect(snapshot.trials.length - view.length).toBe(2);
   });
 
   it("shows the stored overfit epochs, which are core's detectOverfit over the stored epochs", async () => {

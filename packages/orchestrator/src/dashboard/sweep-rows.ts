@@ -50,16 +50,17 @@ export interface RankedTrialRow extends Record<string, unknown> {
 }
 
 /**
- * Every trial of the sweep in the ranking view's order (`trial_ranking`, rank 1
- * first); trials the view does not rank yet follow in launch order.
+ * Every trial of the sweep from the ranking view `trial_ranking`, in its order (rank
+ * 1 first; trials without a val_loss yet follow in launch order). Rank and overfit
+ * epoch come from the same row, so the dashboard cannot disagree with the view.
  */
 export async function readRankedTrials(db: SqlReader, sweepId: string): Promise<RankedTrialRow[]> {
   return db.query<RankedTrialRow>(
-    `SELECT t.id, t.name, t.params, t.status, t.epochs_planned, t.best_val_loss, t.best_epoch,
-            t.overfit_epoch, t.test_accuracy, r.rank::int AS rank
-     FROM trials t LEFT JOIN trial_ranking r ON r.trial_id = t.id
-     WHERE t.sweep_id = $1
-     ORDER BY r.rank NULLS LAST, t.ordinal`,
+    `SELECT trial_id AS id, trial_name AS name, params, status, epochs_planned, best_val_loss, best_epoch,
+            overfit_epoch, test_accuracy, rank
+     FROM trial_ranking
+     WHERE sweep_id = $1
+     ORDER BY rank NULLS LAST, ordinal`,
     [sweepId],
   );
 }
