@@ -160,3 +160,29 @@ describe("wasm training kernels match the cpu backend", () => {
     });
   }
 });
+
+describe("Identity and same-dtype Cast share data on wasm", () => {
+  it("match the cpu backend, including a Cast that converts", async () => {
+    const diff = await wasmVersusCpu(() => {
+      const x = tensor([4, 5], 14, 3);
+      return [tf.clone(x), tf.cast(x, "float32"), tf.cast(tf.cast(x, "int32"), "float32")];
+    });
+    expect(diff).toBe(0);
+  });
+
+  it("keep a clone's values after the source is disposed, and free the data with the last reference", async () => {
+    await tf.setBackend("wasm");
+    const backend = tf.backend() as unknown as { numDataIds(): number };
+    const dataBefore = backend.numDataIds();
+    const source = tf.tensor([1.5, -2, 3]);
+    const copies = [tf.clone(source), tf.cast(source, "float32")];
+    source.dispose();
+    expect(copies.map((copy) => Array.from(copy.dataSync()))).toEqual([
+      [1.5, -2, 3],
+      [1.5, -2, 3],
+    ]);
+    expect(backend.numDataIds()).toBe(dataBefore + 1);
+    tf.dispose(copies);
+    expect(backend.numDataIds()).toBe(dataBefore);
+  });
+});

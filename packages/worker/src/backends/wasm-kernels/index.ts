@@ -1,8 +1,10 @@
 import {
   _FusedMatMul,
   BatchMatMul,
+  Cast,
   Conv2DBackpropInput,
   getKernel,
+  Identity,
   registerKernel,
   Sum,
   unregisterKernel,
@@ -11,6 +13,7 @@ import { conv2dBackpropFilterConfig } from "./conv2d-backprop-filter.js";
 import { conv2dBackpropInputConfig } from "./conv2d-backprop-input.js";
 import { batchMatMulConfig, fusedMatMulConfig } from "./mat-mul.js";
 import { maxPoolGradConfig } from "./max-pool-grad.js";
+import { castConfig, identityConfig } from "./shared-data.js";
 import { sumConfig } from "./sum.js";
 import { rememberStockKernel } from "./wasm-heap.js";
 
@@ -22,10 +25,12 @@ export const wasmTrainingKernels = [
   fusedMatMulConfig,
   maxPoolGradConfig,
   sumConfig,
+  identityConfig,
+  castConfig,
 ];
 
 /** Stock kernels that the overrides fall back to or build on. */
-const overriddenStockKernels = [BatchMatMul, _FusedMatMul, Conv2DBackpropInput, Sum];
+const overriddenStockKernels = [BatchMatMul, _FusedMatMul, Conv2DBackpropInput, Sum, Identity, Cast];
 
 /**
  * Registers the training kernels; call after `setBackend('wasm')` resolved. Safe to
