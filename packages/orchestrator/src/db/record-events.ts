@@ -1,20 +1,16 @@
-import { dbSchema, type EarlyTerminate, type EpochMetrics, type TrialEvent } from "@sweep/core";
-import { and, asc, eq, gt, inArray, lt, sql } from "drizzle-orm";
+import { dbSchema, detectOverfit, type TrialEvent, type TrialRow } from "@sweep/core";
+import { inArray, type SQL, sql } from "drizzle-orm";
 import { applyEvent, type PendingEpoch, type RecordOutcome, type TrialState } from "./apply-event.js";
 import type { SweepDatabase, SweepTransaction } from "./database.js";
-import { detectOverfit } from "./stand-in-overfit.js";
 import { refreshSweepStatus } from "./sweep-status.js";
 
-const { trials, epochs } = dbSchema;
+const { trials } = dbSchema;
 
 /**
  * The overfit rule for trials without `early_terminate`: val_loss above its best for
  * 2 epochs in a row (core's `early_terminate` default patience) while loss falls.
  */
 export const DEFAULT_OVERFIT_RULE = { patience: 2, minDelta: 0 } as const;
-
-/** Epoch rows per INSERT statement (10 parameters each). */
-const EPOCHS_PER_INSERT = 1000;
 
 /** Records one event in its own transaction. See `recordEvents`. */
 export async function recordEvent(database: SweepDatabase, event: TrialEvent): Promise<RecordOutcome> {
@@ -28,156 +24,149 @@ export async function recordEvent(database: SweepDatabase, event: TrialEvent): P
  * Epoch rows are keyed by (trial, epoch): a newer attempt overwrites an older
  * attempt's row, never the reverse. The trial's best val_loss, best epoch and
  * overfit epoch are recomputed from all its rows, then each touched sweep's status.
+ * A batch costs a fixed number of statements however many events it holds.
  */
 export async function recordEvents(database: SweepDatabase, events: readonly TrialEvent[]): Promise<RecordOutcome[]> {
   if (events.length === 0) return [];
   return database.db.transaction(async (tx) => {
-    const states = await lockTrials(tx, events);
+    const rows = await lockTrials(tx, events);
+    const states = new Map(rows.map((row) => [row.id, { ...row, update: {} } as TrialState]));
     const pending = new Map<string, PendingEpoch>();
     const outcomes = events.map((event, index) => applyEvent(states.get(event.trialId), event, index, pending));
-    const recompute = new Set<string>();
-    await dropRowsAfterResume(tx, states, recompute);
-    for (const index of await upsertEpochs(tx, pending, events, recompute)) outcomes[index] = "duplicate";
-    await recomputeOverfit(tx, states, recompute);
-    const changed = [...states.values()].filter((state) => Object.keys(state.update).length > 0);
-    for (const state of changed) await tx.update(trials).set(state.update).where(eq(trials.id, state.id));
+    const recompute = await dropEpochsAfterResume(tx, [...states.values()]);
+    const stored = await upsertEpochs(tx, [...pending.values()], events);
+    for (const [key, row] of pending) {
+      if (stored.has(key)) recompute.add(key.slice(0, key.lastIndexOf(":")));
+      else outcomes[row.eventIndex] = "duplicate";
+    }
+    await recomputeOverfit(tx, rows, states, recompute);
+    const changed = rows.filter((row) => Object.keys(states.get(row.id)?.update ?? {}).length > 0);
+    await writeTrials(
+      tx,
+      changed.map((row) => ({ ...row, ...states.get(row.id)?.update })),
+    );
     await refreshSweepStatus(
       tx,
-      changed.map((state) => state.sweepId),
+      changed.map((row) => row.sweepId),
     );
     return outcomes;
   });
 }
 
-async function lockTrials(
-  tx: SweepTransaction,
-  events: readonly TrialEvent[],
-): Promise<Map<string, TrialState & { rule: EarlyTerminate | null }>> {
+function lockTrials(tx: SweepTransaction, events: readonly TrialEvent[]): Promise<TrialRow[]> {
   const ids = [...new Set(events.map((event) => event.trialId))].sort();
-  const rows = await tx
-    .select({
-      id: trials.id,
-      sweepId: trials.sweepId,
-      status: trials.status,
-      attempt: trials.attempt,
-      startedAt: trials.startedAt,
-      rule: trials.earlyTerminate,
-    })
-    .from(trials)
-    .where(inArray(trials.id, ids))
-    .orderBy(trials.id)
-    .for("update");
-  return new Map(rows.map((row) => [row.id, { ...row, update: {} }]));
+  return tx.select().from(trials).where(inArray(trials.id, ids)).orderBy(trials.id).for("update");
 }
 
-async function dropRowsAfterResume(
-  tx: SweepTransaction,
-  states: Map<string, TrialState>,
-  recompute: Set<string>,
-): Promise<void> {
-  for (const state of states.values()) {
-    if (state.resumeCut === undefined) continue;
-    const dropped = await tx
-      .delete(epochs)
-      .where(
-        and(
-          eq(epochs.trialId, state.id),
-          gt(epochs.epoch, state.resumeCut.afterEpoch),
-          lt(epochs.attempt, state.resumeCut.attempt),
-        ),
-      )
-      .returning({ epoch: epochs.epoch });
-    if (dropped.length > 0) recompute.add(state.id);
-  }
+/** Rows of a raw statement, whichever driver ran it (postgres.js: an array; PGlite: `{ rows }`). */
+async function rowsOf<Row>(tx: SweepTransaction, query: SQL): Promise<Row[]> {
+  const result = (await tx.execute(query)) as unknown;
+  return (Array.isArray(result) ? result : (result as { rows: Row[] }).rows) as Row[];
 }
 
-/** Upserts the pending rows; returns the indexes of events whose row was already stored. */
+/** A resumed attempt drops older attempts' epoch rows after its resume epoch; returns the trials it touched. */
+async function dropEpochsAfterResume(tx: SweepTransaction, states: TrialState[]): Promise<Set<string>> {
+  const cuts = states.flatMap((state) => (state.resumeCut ? [{ id: state.id, ...state.resumeCut }] : []));
+  if (cuts.length === 0) return new Set();
+  const dropped = await rowsOf<{ trial_id: string }>(
+    tx,
+    sql`DELETE FROM epochs e USING jsonb_to_recordset(${JSON.stringify(cuts)}::jsonb)
+          AS c(id text, "afterEpoch" int, attempt int)
+        WHERE e.trial_id = c.id AND e.epoch > c."afterEpoch" AND e.attempt < c.attempt
+        RETURNING e.trial_id`,
+  );
+  return new Set(dropped.map((row) => row.trial_id));
+}
+
+/**
+ * Upserts the pending rows as one jsonb parameter (a NaN that JSON turned into null
+ * is stored as NaN); returns the `trialId:epoch` keys actually written.
+ */
 async function upsertEpochs(
   tx: SweepTransaction,
-  pending: Map<string, PendingEpoch>,
+  pending: readonly PendingEpoch[],
   events: readonly TrialEvent[],
-  recompute: Set<string>,
-): Promise<number[]> {
-  const rows = [...pending.values()];
-  const written = new Set<string>();
-  for (let start = 0; start < rows.length; start += EPOCHS_PER_INSERT) {
-    const chunk = rows.slice(start, start + EPOCHS_PER_INSERT);
-    const stored = await tx
-      .insert(epochs)
-      .values(
-        chunk.map(({ eventIndex, attempt, metrics }) => epochRow(events[eventIndex] as TrialEvent, attempt, metrics)),
-      )
-      .onConflictDoUpdate({
-        target: [epochs.trialId, epochs.epoch],
-        set: {
-          loss: sql`excluded.loss`,
-          accuracy: sql`excluded.accuracy`,
-          valLoss: sql`excluded.val_loss`,
-          valAccuracy: sql`excluded.val_accuracy`,
-          durationMs: sql`excluded.duration_ms`,
-          imagesPerS: sql`excluded.images_per_s`,
-          attempt: sql`excluded.attempt`,
-          recordedAt: sql`now()`,
-        },
-        setWhere: sql`${epochs.attempt} < excluded.attempt`,
-      })
-      .returning({ trialId: epochs.trialId, epoch: epochs.epoch });
-    for (const row of stored) {
-      written.add(`${row.trialId}:${row.epoch}`);
-      recompute.add(row.trialId);
-    }
-  }
-  return [...pending].filter(([key]) => !written.has(key)).map(([, row]) => row.eventIndex);
-}
-
-function epochRow(event: TrialEvent, attempt: number, metrics: PendingEpoch["metrics"]): typeof epochs.$inferInsert {
-  return {
-    trialId: event.trialId,
-    epoch: metrics.epoch,
-    loss: metrics.loss,
-    accuracy: metrics.accuracy,
-    valLoss: metrics.val_loss,
-    valAccuracy: metrics.val_accuracy,
-    durationMs: metrics.duration_ms,
-    imagesPerS: metrics.images_per_s,
+): Promise<Set<string>> {
+  if (pending.length === 0) return new Set();
+  const rows = pending.map(({ eventIndex, attempt, metrics }) => ({
+    ...metrics,
+    trial_id: (events[eventIndex] as TrialEvent).trialId,
     attempt,
-  };
+  }));
+  const nan = (column: string) => sql.raw(`coalesce(r.${column}, 'NaN')`);
+  const written = await rowsOf<{ trial_id: string; epoch: number }>(
+    tx,
+    sql`INSERT INTO epochs (trial_id, epoch, loss, accuracy, val_loss, val_accuracy, duration_ms, images_per_s, attempt)
+        SELECT r.trial_id, r.epoch, ${nan("loss")}, ${nan("accuracy")}, ${nan("val_loss")}, ${nan("val_accuracy")},
+               ${nan("duration_ms")}, ${nan("images_per_s")}, r.attempt
+        FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS r(trial_id text, epoch int, loss float8,
+          accuracy float8, val_loss float8, val_accuracy float8, duration_ms float8, images_per_s float8, attempt int)
+        ON CONFLICT (trial_id, epoch) DO UPDATE SET
+          loss = excluded.loss, accuracy = excluded.accuracy, val_loss = excluded.val_loss,
+          val_accuracy = excluded.val_accuracy, duration_ms = excluded.duration_ms,
+          images_per_s = excluded.images_per_s, attempt = excluded.attempt, recorded_at = now()
+        WHERE epochs.attempt < excluded.attempt
+        RETURNING trial_id, epoch`,
+  );
+  return new Set(written.map((row) => `${row.trial_id}:${row.epoch}`));
 }
 
+/** Best val_loss, best epoch and overfit epoch from all of each trial's rows, by its own rule. */
 async function recomputeOverfit(
   tx: SweepTransaction,
-  states: Map<string, TrialState & { rule: EarlyTerminate | null }>,
+  rows: readonly TrialRow[],
+  states: Map<string, TrialState>,
   trialIds: Set<string>,
 ): Promise<void> {
   if (trialIds.size === 0) return;
-  const rows = await tx
-    .select()
-    .from(epochs)
-    .where(inArray(epochs.trialId, [...trialIds]))
-    .orderBy(asc(epochs.trialId), asc(epochs.epoch));
-  const seriesByTrial = new Map<string, EpochMetrics[]>();
+  const points = await rowsOf<{ trial_id: string; epoch: number; loss: number; val_loss: number }>(
+    tx,
+    sql`SELECT trial_id, epoch, loss, val_loss FROM epochs WHERE trial_id IN ${[...trialIds]} ORDER BY trial_id, epoch`,
+  );
+  const series = new Map<string, typeof points>();
+  for (const point of points) series.set(point.trial_id, [...(series.get(point.trial_id) ?? []), point]);
   for (const row of rows) {
-    const series = seriesByTrial.get(row.trialId) ?? [];
-    series.push({
-      epoch: row.epoch,
-      loss: row.loss,
-      accuracy: row.accuracy,
-      val_loss: row.valLoss,
-      val_accuracy: row.valAccuracy,
-      duration_ms: row.durationMs,
-      images_per_s: row.imagesPerS,
-    });
-    seriesByTrial.set(row.trialId, series);
-  }
-  for (const trialId of trialIds) {
-    const state = states.get(trialId);
-    if (state === undefined) continue;
-    const rule = state.rule ? { patience: state.rule.patience, minDelta: state.rule.min_delta } : DEFAULT_OVERFIT_RULE;
-    const analysis = detectOverfit(seriesByTrial.get(trialId) ?? [], rule);
+    const state = states.get(row.id);
+    if (state === undefined || !trialIds.has(row.id)) continue;
+    const rule = row.earlyTerminate
+      ? { patience: row.earlyTerminate.patience, minDelta: row.earlyTerminate.min_delta }
+      : DEFAULT_OVERFIT_RULE;
+    const analysis = detectOverfit(series.get(row.id) ?? [], rule);
     Object.assign(state.update, {
       bestValLoss: analysis.bestValLoss,
       bestEpoch: analysis.bestEpoch,
       overfitEpoch: analysis.overfitEpoch,
     });
   }
+}
+
+/** Writes the changed trials' mutable columns in one statement. */
+async function writeTrials(tx: SweepTransaction, changed: readonly TrialRow[]): Promise<void> {
+  if (changed.length === 0) return;
+  const rows = changed.map((row) => ({
+    id: row.id,
+    status: row.status,
+    attempt: row.attempt,
+    worker: row.worker,
+    backend: row.backend,
+    param_count: row.paramCount,
+    best_val_loss: row.bestValLoss,
+    best_epoch: row.bestEpoch,
+    overfit_epoch: row.overfitEpoch,
+    test_loss: row.testLoss,
+    test_accuracy: row.testAccuracy,
+    error: row.error,
+    started_at: row.startedAt,
+    finished_at: row.finishedAt,
+    duration_ms: row.durationMs,
+  }));
+  await tx.execute(sql`
+    UPDATE trials t SET status = u.status, attempt = u.attempt, worker = u.worker, backend = u.backend,
+      param_count = u.param_count, best_val_loss = u.best_val_loss, best_epoch = u.best_epoch,
+      overfit_epoch = u.overfit_epoch, test_loss = u.test_loss, test_accuracy = u.test_accuracy, error = u.error,
+      started_at = u.started_at, finished_at = u.finished_at, duration_ms = u.duration_ms
+    FROM jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) AS u(id text, status text, attempt int, worker text,
+      backend text, param_count int, best_val_loss float8, best_epoch int, overfit_epoch int, test_loss float8,
+      test_accuracy float8, error text, started_at timestamptz, finished_at timestamptz, duration_ms float8)
+    WHERE t.id = u.id`);
 }

@@ -133,6 +133,16 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       expect(await trialRow(defaults[0].id)).toMatchObject({ best_epoch: 3, overfit_epoch: 4 });
     });
 
+    it("stores a NaN metric (null after JSON) as NaN and never picks it as best", async () => {
+      const { trials } = await launch(1);
+      const trial = trials[0];
+      const outcomes = await recordEvents(db, [events.epoch(trial, 1, 0.5), events.epoch(trial, 2, Number.NaN)]);
+      expect(outcomes).toEqual(["applied", "applied"]);
+      const rows = await epochRows(trial.id);
+      expect(rows.map((row) => Number(row.val_loss))).toEqual([0.5, Number.NaN]);
+      expect(await trialRow(trial.id)).toMatchObject({ status: "running", best_epoch: 1, best_val_loss: 0.5 });
+    });
+
     it("moves the sweep from queued to running to completed with its trials", async () => {
       const { sweepId, trials } = await launch(2);
       expect(await sweepRow(sweepId)).toMatchObject({ status: "queued", finished_at: null });
