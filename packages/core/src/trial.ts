@@ -17,7 +17,7 @@ export interface TrialSpec {
   sweepId: string;
   /** 0-based position in the sweep's expansion order. */
   ordinal: number;
-  /** Human name: the variant's name, or the differing parameters (`pool.size=4,dense=[]`). */
+  /** Human name: the variant's name and/or the swept values (`conv=2x[32,64] pool=4 dense=[]`); see `expandTrials`. */
   name: string;
   /** Hash of the canonical resolved model layers + training + dataset + seed: equal keys train the same thing. */
   key: string;
