@@ -158,6 +158,7 @@ describe("describeTrialParams", () => {
     [{ "model.dense": [128, { units: 64, activation: "tanh" }, { units: 32 }] }, "dense=[128,64tanh,32]"],
     [{ "training.optimizer": "sgd", "training.learning_rate": 0.01 }, "optimizer=sgd learning_rate=0.01"],
     [{ "model.input_shape": [28, 28, 1] }, "input_shape=[28,28,1]"],
+    [{ "training.learning_rate": 0.012345678, "training.rho": 0.95 }, "learning_rate=0.01235 rho=0.95"],
   ])("%j reads %s", (params, expected) => {
     expect(describeTrialParams(params)).toBe(expected);
   });

@@ -6,7 +6,7 @@ import { canonicalJson } from "./canonical-json.js";
  * `dataset.`) is dropped from each path (`pool.size` reads `pool`); conv stacks read `<depth>x[filters…]`
  * (a kernel other than 3 as `64k5`, a stride other than 1 as `s2`, same padding
  * as `same`); pools read their size (`avg4` for average pooling, `none` for null);
- * dense stacks read their units.
+ * dense stacks read their units; fractions keep 4 significant digits (`learning_rate=0.01235`).
  */
 export function describeTrialParams(params: Record<string, unknown>): string {
   return Object.entries(params)
@@ -26,6 +26,7 @@ function describeParamValue(key: string, value: unknown): string {
   if (key === "dense" && Array.isArray(value)) return `[${value.map(describeDense).join(",")}]`;
   if (key === "pool") return value === null ? "none" : describePool(value);
   if (typeof value === "string") return value;
+  if (typeof value === "number" && !Number.isInteger(value)) return String(Number(value.toPrecision(4)));
   return canonicalJson(value);
 }
 
