@@ -43,8 +43,9 @@ describe("sweep dashboard in a terminal", () => {
         ...SWEEP,
         trials: syntheticTrials({ trials: 8, epochs: 6, running: 1, queued: 1, seed: 7 }),
         workers: [
-          { id: "w-fresh", host: "fresh-host", threads: 2, backend: "wasm", imagesPerS: 230, silentForMs: 0 },
-          { id: "w-stale", host: "stale-host", threads: 1, backend: "cpu", imagesPerS: 2, silentForMs: 60_000 },
+          // Stamped two minutes ahead so it stays fresh however slowly the CLI starts on a busy machine.
+          { id: "w-fresh", host: "fresh-host", threads: 2, backend: "wasm", imagesPerS: 230, silentForMs: -120_000 },
+          { id: "w-stale", host: "stale-host", threads: 1, backend: "cpu", imagesPerS: 2, silentForMs: 600_000 },
         ],
       });
       const ranked = await db.query<{ name: string; overfit_epoch: number | null }>(
