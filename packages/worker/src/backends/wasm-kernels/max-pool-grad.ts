@@ -36,8 +36,6 @@ function maxPoolGrad(args: {
   const dy = floatView(backend, inputs.dy);
   const grad = floatView(backend, dx);
   grad.fill(0);
-  const best = new Float32Array(inChannels);
-  const bestAt = new Int32Array(inChannels);
   for (let n = 0; n < batchSize; n++) {
     for (let oh = 0; oh < outHeight; oh++) {
       const top = oh * strideHeight - info.padInfo.top;
@@ -48,25 +46,25 @@ function maxPoolGrad(args: {
         const colStart = Math.max(0, left);
         const colEnd = Math.min(inWidth, left + filterWidth);
         if (rowStart >= rowEnd || colStart >= colEnd) continue;
-        const first = ((n * inHeight + rowStart) * inWidth + colStart) * inChannels;
-        best.set(x.subarray(first, first + inChannels));
-        for (let c = 0; c < inChannels; c++) bestAt[c] = first + c;
-        for (let ih = rowStart; ih < rowEnd; ih++) {
-          for (let iw = colStart; iw < colEnd; iw++) {
-            const pixel = ((n * inHeight + ih) * inWidth + iw) * inChannels;
-            for (let c = 0; c < inChannels; c++) {
-              if (x[pixel + c] > best[c]) {
-                best[c] = x[pixel + c];
-                bestAt[c] = pixel + c;
+        const windowStart = ((n * inHeight + rowStart) * inWidth + colStart) * inChannels;
+        const dyAt = ((n * outHeight + oh) * outWidth + ow) * inChannels;
+        for (let c = 0; c < inChannels; c++) {
+          let bestAt = windowStart + c;
+          let best = x[bestAt];
+          for (let ih = rowStart; ih < rowEnd; ih++) {
+            for (
+              let at = ((n * inHeight + ih) * inWidth + colStart) * inChannels + c, iw = colStart;
+              iw < colEnd;
+              iw++, at += inChannels
+            ) {
+              if (x[at] > best) {
+                best = x[at];
+                bestAt = at;
               }
             }
           }
-        }
-        const dyAt = ((n * outHeight + oh) * outWidth + ow) * inChannels;
-        if (overlapping) {
-          for (let c = 0; c < inChannels; c++) grad[bestAt[c]] += dy[dyAt + c];
-        } else {
-          for (let c = 0; c < inChannels; c++) grad[bestAt[c]] = dy[dyAt + c];
+          if (overlapping) grad[bestAt] += dy[dyAt + c];
+          else grad[bestAt] = dy[dyAt + c];
         }
       }
     }
