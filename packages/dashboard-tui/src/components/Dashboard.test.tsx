@@ -164,6 +164,13 @@ describe("Dashboard", () => {
     expect(rowOrder(frame)).toEqual(["model5", "model3", "model4", "model1"]);
   });
 
+  it("takes keys typed faster than one read one at a time", async () => {
+    const { waitFor, press } = mount(async () => sampleSnapshot());
+    await waitFor((f) => f.includes("model1"));
+    const frame = await press("\rs", (f) => f.includes("sort: last val_loss"));
+    expect(frame).toContain("output shape");
+  });
+
   it("filters by status with f", async () => {
     const { waitFor, press } = mount(async () => sampleSnapshot());
     await waitFor((f) => f.includes("model1"));

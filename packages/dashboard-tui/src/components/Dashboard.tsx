@@ -1,4 +1,4 @@
-import { useApp, useInput, useStdout } from "ink";
+import { type Key, useApp, useInput, useStdout } from "ink";
 import { useRef, useState } from "react";
 import { type SnapshotLoader, useSnapshot } from "../use-snapshot.js";
 import {
@@ -31,7 +31,7 @@ export function Dashboard({ loadSnapshot, intervalMs = 1000 }: DashboardProps) {
   const trials = useRef(snapshot?.trials ?? []);
   trials.current = snapshot?.trials ?? [];
 
-  useInput((input, key) => {
+  const press = (input: string, key: Pick<Key, "upArrow" | "downArrow" | "return">) => {
     if (input === "q") exit();
     else if (key.upArrow || key.downArrow) {
       const step = key.upArrow ? -1 : 1;
@@ -42,6 +42,13 @@ export function Dashboard({ loadSnapshot, intervalMs = 1000 }: DashboardProps) {
     } else if (key.return) setView((v) => ({ ...v, detailOpen: !v.detailOpen }));
     else if (input === "s") setView((v) => ({ ...v, sort: nextOf(SORT_METRICS, v.sort) }));
     else if (input === "f") setView((v) => ({ ...v, filter: nextOf(STATUS_FILTERS, v.filter) }));
+  };
+
+  useInput((input, key) => {
+    // Keys typed faster than a read arrive as one string ("\rs"): take them one at a time.
+    if (input.length > 1 && !key.ctrl && !key.meta) {
+      for (const char of input) press(char, { upArrow: false, downArrow: false, return: char === "\r" });
+    } else press(input, key);
   });
 
   return (
