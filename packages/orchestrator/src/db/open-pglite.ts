@@ -6,33 +6,71 @@ import { migrate } from "drizzle-orm/pglite/migrator";
 import type { SweepDatabase, SweepDrizzle } from "./database.js";
 import { DatabaseUnavailableError, describeDriverError } from "./errors.js";
 import { MIGRATIONS_FOLDER } from "./migrations.js";
+import { acquireStoreLock } from "./store-lock.js";
 
 /** The PGlite data directory inside an embedded store. */
 export function pgliteDataDir(embeddedDir: string): string {
   return path.join(embeddedDir, "pgdata");
 }
 
-/** Opens (creating if needed) the embedded store at `<embeddedDir>/pgdata` and migrates it. */
+/** Stores open in this process, shared by every handle on the same directory. */
+const openStores = new Map<string, { handles: number; store: Promise<SweepDatabase> }>();
+
+/**
+ * Opens (creating if needed) the embedded store at `<embeddedDir>/pgdata` and migrates
+ * it. Handles on one directory within a process share one PGlite instance (closed
+ * with the last handle); another process holding the store is refused (`store-lock.ts`).
+ */
 export async function openPglite(embeddedDir: string): Promise<SweepDatabase> {
-  let client: PGlite;
+  const key = path.resolve(embeddedDir);
+  let entry = openStores.get(key);
+  if (entry === undefined) {
+    entry = { handles: 0, store: openStore(key) };
+    openStores.set(key, entry);
+  }
+  entry.handles += 1;
+  const shared = entry;
+  let store: SweepDatabase;
   try {
-    await mkdir(embeddedDir, { recursive: true });
-    client = await PGlite.create(pgliteDataDir(embeddedDir));
+    store = await shared.store;
   } catch (error) {
+    openStores.delete(key);
+    throw error;
+  }
+  let closed = false;
+  return {
+    ...store,
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      shared.handles -= 1;
+      if (shared.handles > 0) return;
+      openStores.delete(key);
+      await store.close();
+    },
+  };
+}
+
+async function openStore(embeddedDir: string): Promise<SweepDatabase> {
+  await mkdir(embeddedDir, { recursive: true });
+  const lock = await acquireStoreLock(embeddedDir);
+  let client: PGlite | undefined;
+  try {
+    client = await PGlite.create(pgliteDataDir(embeddedDir));
+    const db = drizzle({ client });
+    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
+    return handleOver(client, db as unknown as SweepDrizzle, lock.release);
+  } catch (error) {
+    await client?.close().catch(() => {});
+    await lock.release();
     throw new DatabaseUnavailableError(`cannot open the embedded store ${embeddedDir}: ${describeDriverError(error)}`);
   }
-  const db = drizzle({ client });
-  try {
-    await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-  } catch (error) {
-    await client.close();
-    throw new DatabaseUnavailableError(
-      `cannot migrate the embedded store ${embeddedDir}: ${describeDriverError(error)}`,
-    );
-  }
+}
+
+function handleOver(client: PGlite, db: SweepDrizzle, releaseLock: () => Promise<void>): SweepDatabase {
   return {
     kind: "pglite",
-    db: db as unknown as SweepDrizzle,
+    db,
     query: async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
       (await client.query<Row>(sql, params)).rows,
     readOnlyQuery: (sql) =>
@@ -41,6 +79,9 @@ export async function openPglite(embeddedDir: string): Promise<SweepDatabase> {
         const result = await tx.query<Record<string, unknown>>(sql);
         return { columns: result.fields.map((field) => field.name), rows: result.rows };
       }),
-    close: () => client.close(),
+    close: async () => {
+      await client.close();
+      await releaseLock();
+    },
   };
 }
