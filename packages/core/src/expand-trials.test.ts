@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { expandTrials } from "./expand-trials.js";
+import { expandSweep, expandTrials } from "./expand-trials.js";
 import { parseSweepConfig } from "./parse-sweep-config.js";
 import { configHash, sweepIdFor } from "./sweep-id.js";
 import { describeTrialParams } from "./trial-name.js";
@@ -59,7 +59,11 @@ describe("expandTrials collapses points that resolve to the same model", () => {
       "name: dup\nparameters:\n  model.pool.size: {values: [2, [2, 2], 4]}\n  training.batch_size: {values: [64, 128]}\n",
       "dup.yaml",
     );
-    const trials = expandTrials(config, "dup");
+    const { trials, collapsed } = expandSweep(config, "dup");
+    expect(collapsed).toEqual([
+      { name: "pool=2 batch_size=64", sameAs: "dup-t000" },
+      { name: "pool=2 batch_size=128", sameAs: "dup-t001" },
+    ]);
     expect(trials.map((t) => [t.id, t.name])).toEqual([
       ["dup-t000", "pool=2 batch_size=64"],
       ["dup-t001", "pool=2 batch_size=128"],
@@ -155,6 +159,7 @@ describe("describeTrialParams", () => {
     [{ "model.pool": null, "model.dense": [] }, "pool=none dense=[]"],
     [{ "model.pool": { type: "avg", size: [2, 3] } }, "pool=avg2x3"],
     [{ "model.pool.size": 4 }, "pool=4"],
+    [{ "model.pool.size": [2, 3] }, "pool=2x3"],
     [{ "model.dense": [128, { units: 64, activation: "tanh" }, { units: 32 }] }, "dense=[128,64tanh,32]"],
     [{ "training.optimizer": "sgd", "training.learning_rate": 0.01 }, "optimizer=sgd learning_rate=0.01"],
     [{ "model.input_shape": [28, 28, 1] }, "input_shape=[28,28,1]"],

@@ -30,13 +30,34 @@ const RANDOM_DRAWS_PER_TRIAL = 20;
  * invalid or collapses (the message names the trial, the layer and the shapes).
  */
 export function expandTrials(config: SweepConfig, sweepId: string): TrialSpec[] {
+  return expandSweep(config, sweepId).trials;
+}
+
+/** A grid or list point that resolved to the same trial as an earlier one, and was dropped. */
+export interface CollapsedPoint {
+  /** The name the dropped point would have had. */
+  name: string;
+  /** Id of the trial it resolved to. */
+  sameAs: string;
+}
+
+/** `expandTrials`, also telling which grid/list points collapsed into earlier trials (random redraws are not listed). */
+export function expandSweep(
+  config: SweepConfig,
+  sweepId: string,
+): { trials: TrialSpec[]; collapsed: CollapsedPoint[] } {
   const base: BaseSpecs = { model: config.model, training: config.training, dataset: config.dataset };
   const trials: TrialSpec[] = [];
-  const keys = new Set<string>();
+  const collapsed: CollapsedPoint[] = [];
+  const byKey = new Map<string, TrialSpec>();
   const add = (variant: Variant | undefined, variantIndex: number, point: Override[]) => {
     const trial = resolveTrial(config, base, sweepId, trials.length, variant, variantIndex, point);
-    if (keys.has(trial.key)) return;
-    keys.add(trial.key);
+    const earlier = byKey.get(trial.key);
+    if (earlier) {
+      if (config.method !== "random") collapsed.push({ name: trial.name, sameAs: earlier.id });
+      return;
+    }
+    byKey.set(trial.key, trial);
     trials.push(trial);
   };
   if (config.method === "random") {
@@ -45,7 +66,7 @@ export function expandTrials(config: SweepConfig, sweepId: string): TrialSpec[] 
     for (let draw = 0; draw < cap * RANDOM_DRAWS_PER_TRIAL && trials.length < cap; draw++) {
       add(undefined, -1, points.next().value as Override[]);
     }
-    return trials;
+    return { trials, collapsed };
   }
   const variants = config.variants ?? [];
   const points = gridPoints(config.parameters, Math.max(1, variants.length));
@@ -59,7 +80,7 @@ export function expandTrials(config: SweepConfig, sweepId: string): TrialSpec[] 
       "run_cap",
     );
   }
-  return trials;
+  return { trials, collapsed };
 }
 
 function resolveTrial(

@@ -2,7 +2,7 @@ export { canonicalJson } from "./canonical-json.js";
 export type { EpochRow, SweepRow, TrialRow, WorkerRow } from "./db-schema.js";
 export * as dbSchema from "./db-schema.js";
 export * from "./errors.js";
-export { expandTrials } from "./expand-trials.js";
+export { type CollapsedPoint, expandSweep, expandTrials } from "./expand-trials.js";
 export { compileLayers, toPair } from "./layers.js";
 export * from "./messages.js";
 export * from "./model-spec.js";

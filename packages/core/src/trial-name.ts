@@ -24,7 +24,7 @@ export function describeTrialParams(params: Record<string, unknown>): string {
 function describeParamValue(key: string, value: unknown): string {
   if (key === "conv" && Array.isArray(value)) return `${value.length}x[${value.map(describeConv).join(",")}]`;
   if (key === "dense" && Array.isArray(value)) return `[${value.map(describeDense).join(",")}]`;
-  if (key === "pool") return value === null ? "none" : describePool(value);
+  if (key === "pool") return value === null ? "none" : Array.isArray(value) ? describePair(value) : describePool(value);
   if (typeof value === "string") return value;
   if (typeof value === "number" && !Number.isInteger(value)) return String(Number(value.toPrecision(4)));
   return canonicalJson(value);
@@ -33,10 +33,9 @@ function describeParamValue(key: string, value: unknown): string {
 function describeConv(conv: unknown): string {
   if (conv === null || typeof conv !== "object") return canonicalJson(conv);
   const { filters, kernel = 3, strides = 1, padding = "valid", activation = "relu" } = conv as Record<string, unknown>;
-  const pair = (v: unknown) => (Array.isArray(v) && v[0] === v[1] ? v[0] : Array.isArray(v) ? v.join("x") : v);
   let text = String(filters);
-  if (pair(kernel) !== 3) text += `k${pair(kernel)}`;
-  if (pair(strides) !== 1) text += `s${pair(strides)}`;
+  if (describePair(kernel) !== "3") text += `k${describePair(kernel)}`;
+  if (describePair(strides) !== "1") text += `s${describePair(strides)}`;
   if (padding !== "valid") text += String(padding);
   if (activation !== "relu") text += String(activation);
   return text;
@@ -52,6 +51,11 @@ function describeDense(dense: unknown): string {
 function describePool(pool: unknown): string {
   if (pool === null || typeof pool !== "object") return canonicalJson(pool);
   const { type = "max", size = 2 } = pool as Record<string, unknown>;
-  const side = Array.isArray(size) ? (size[0] === size[1] ? size[0] : size.join("x")) : size;
-  return `${type === "avg" ? "avg" : ""}${side}`;
+  return `${type === "avg" ? "avg" : ""}${describePair(size)}`;
+}
+
+/** `4`, `[4, 4]` → `4`; `[2, 3]` → `2x3`. */
+function describePair(size: unknown): string {
+  if (!Array.isArray(size)) return String(size);
+  return size[0] === size[1] ? String(size[0]) : size.join("x");
 }

@@ -28,7 +28,7 @@ export function register(program: Command): void {
       const scale = parseScale(options.scale);
       const { config } = await loadConfigFile(file);
       const sweepId = sweepIdFor(config);
-      const trials = selectTrials(expandAndSummarize(config, sweepId), options.trial);
+      const trials = selectTrials(expandAndSummarize(config, sweepId).trials, options.trial);
       for (const trial of trials) process.stdout.write(`${summaryTable(trial)}\n`);
       if (!options.diagrams) return;
       const outDir = options.out ?? path.join("models", sweepId);

@@ -118,6 +118,16 @@ describe("sweep plan", () => {
     expect(run.stdout).toContain("6 trials, 120 epochs, 8,595,964 params in all");
   });
 
+  it("says which grid points collapsed into an earlier trial", async () => {
+    const file = path.join(dir, "dup.yaml");
+    await writeFile(file, "name: dup\nparameters:\n  model.pool.size: {values: [2, [2, 2], 4]}\n");
+    const run = await sweep(["plan", file]);
+    expect(run.stdout).toContain("2 trials, 40 epochs");
+    expect(run.stdout).toMatch(
+      /1 more point\(s\) resolved to an earlier trial and were dropped:\n {2}pool=2 = dup-[0-9a-f]{8}-t000\n$/,
+    );
+  });
+
   it("prints JSON with --json", async () => {
     const run = await sweep(["plan", quick, "--json"]);
     const plan = JSON.parse(run.stdout);

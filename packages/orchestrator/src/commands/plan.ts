@@ -1,4 +1,4 @@
-import { describeTrialParams, type SweepConfig, sweepIdFor } from "@sweep/core";
+import { type CollapsedPoint, describeTrialParams, type SweepConfig, sweepIdFor } from "@sweep/core";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import { expandAndSummarize, formatCount, formatMagnitude, type SummarizedTrial } from "../models/trial-summary.js";
@@ -33,6 +33,8 @@ export interface SweepPlan {
     epochs: number;
     trainImages: number;
   }>;
+  /** Grid points that resolved to an earlier trial and were dropped. */
+  collapsed: CollapsedPoint[];
   totals: {
     trials: number;
     epochs: number;
@@ -47,7 +49,8 @@ const MNIST_TRAIN_IMAGES = 60_000;
 
 export function planSweep(config: SweepConfig): SweepPlan {
   const sweepId = sweepIdFor(config);
-  const trials = expandAndSummarize(config, sweepId).map(({ trial, summary }: SummarizedTrial) => ({
+  const expansion = expandAndSummarize(config, sweepId);
+  const trials = expansion.trials.map(({ trial, summary }: SummarizedTrial) => ({
     ordinal: trial.ordinal,
     id: trial.id,
     name: trial.name,
@@ -64,6 +67,7 @@ export function planSweep(config: SweepConfig): SweepPlan {
     method: config.method,
     metric: config.metric,
     trials,
+    collapsed: expansion.collapsed,
     totals: {
       trials: trials.length,
       epochs: sum((t) => t.epochs),
@@ -93,5 +97,9 @@ export function describePlan(plan: SweepPlan): string {
     `${totals.trials} trials, ${totals.epochs} epochs, ${formatCount(totals.params)} params in all, ` +
       `~${formatMagnitude(totals.trainingFlops)} training FLOPs (3 × forward, per training image and epoch)`,
   ];
+  if (plan.collapsed.length > 0) {
+    lines.push(`${plan.collapsed.length} more point(s) resolved to an earlier trial and were dropped:`);
+    for (const point of plan.collapsed) lines.push(`  ${point.name} = ${point.sameAs}`);
+  }
   return `${lines.join("\n")}\n`;
 }

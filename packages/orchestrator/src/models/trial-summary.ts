@@ -1,4 +1,11 @@
-import { expandTrials, type ModelSummary, type SweepConfig, summarizeModel, type TrialSpec } from "@sweep/core";
+import {
+  type CollapsedPoint,
+  expandSweep,
+  type ModelSummary,
+  type SweepConfig,
+  summarizeModel,
+  type TrialSpec,
+} from "@sweep/core";
 
 /** A trial with its Keras summary (shapes, params, FLOPs). */
 export interface SummarizedTrial {
@@ -6,12 +13,16 @@ export interface SummarizedTrial {
   summary: ModelSummary;
 }
 
-/** The sweep's trials, in order, with their model summaries. */
-export function expandAndSummarize(config: SweepConfig, sweepId: string): SummarizedTrial[] {
-  return expandTrials(config, sweepId).map((trial) => ({
-    trial,
-    summary: summarizeModel(trial.model.input_shape, trial.layers),
-  }));
+/** The sweep's trials, in order, with their model summaries; and the grid points that collapsed into earlier trials. */
+export function expandAndSummarize(
+  config: SweepConfig,
+  sweepId: string,
+): { trials: SummarizedTrial[]; collapsed: CollapsedPoint[] } {
+  const { trials, collapsed } = expandSweep(config, sweepId);
+  return {
+    trials: trials.map((trial) => ({ trial, summary: summarizeModel(trial.model.input_shape, trial.layers) })),
+    collapsed,
+  };
 }
 
 /** `(None, 26, 26, 32)`: a Keras shape with its batch axis. */
