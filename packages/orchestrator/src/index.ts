@@ -1,1 +1,2 @@
 export { buildProgram, main } from "./cli.js";
+export * from "./db/index.js";
