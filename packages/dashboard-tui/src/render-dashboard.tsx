@@ -9,6 +9,11 @@ export interface RenderDashboardOptions {
   intervalMs?: number;
   stdout?: NodeJS.WriteStream;
   stdin?: NodeJS.ReadStream;
+  /**
+   * What Ctrl+C does. Default: quit like q. A program with its own Ctrl+C handling
+   * (`sweep run` cancels its trials) passes one: the dashboard stays up and calls it.
+   */
+  onInterrupt?: () => void;
 }
 
 export interface DashboardHandle {
@@ -30,10 +35,14 @@ export function renderDashboard(options: RenderDashboardOptions): DashboardHandl
   const stdout = options.stdout ?? process.stdout;
   const fullScreen = stdout.isTTY === true;
   if (fullScreen) stdout.write(ENTER_ALTERNATE_SCREEN);
-  const instance = render(<Dashboard loadSnapshot={options.loadSnapshot} intervalMs={options.intervalMs} />, {
+  const dashboard = (
+    <Dashboard loadSnapshot={options.loadSnapshot} intervalMs={options.intervalMs} onInterrupt={options.onInterrupt} />
+  );
+  const instance = render(dashboard, {
     stdout,
     stdin: options.stdin ?? process.stdin,
     patchConsole: false,
+    exitOnCtrlC: options.onInterrupt === undefined,
   });
   const exited = instance.waitUntilExit().finally(() => {
     if (fullScreen) stdout.write(LEAVE_ALTERNATE_SCREEN);

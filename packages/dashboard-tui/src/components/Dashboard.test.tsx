@@ -84,8 +84,8 @@ afterEach(() => {
   for (const app of mounted.splice(0)) app.unmount();
 });
 
-function mount(loadSnapshot: () => Promise<DashboardSnapshot>) {
-  const app = render(<Dashboard loadSnapshot={loadSnapshot} intervalMs={20} />);
+function mount(loadSnapshot: () => Promise<DashboardSnapshot>, onInterrupt?: () => void) {
+  const app = render(<Dashboard loadSnapshot={loadSnapshot} intervalMs={20} onInterrupt={onInterrupt} />);
   mounted.push(app);
   const frame = () => app.lastFrame() ?? "";
   const waitFor = async (predicate: (frame: string) => boolean) => {
@@ -211,5 +211,20 @@ describe("Dashboard", () => {
     const afterQuit = loads;
     await new Promise((r) => setTimeout(r, 100));
     expect(loads).toBe(afterQuit);
+  });
+
+  it("hands Ctrl+C to onInterrupt and keeps showing", async () => {
+    let interrupts = 0;
+    const { app, waitFor } = mount(
+      async () => sampleSnapshot(),
+      () => {
+        interrupts++;
+      },
+    );
+    await waitFor((f) => f.includes("model1"));
+    app.stdin.write("\u0003");
+    await waitFor(() => interrupts === 1);
+    app.stdin.write(KEY.down);
+    await waitFor((f) => selectedRow(f) === "model3");
   });
 });

@@ -16,13 +16,18 @@ export interface DashboardProps {
   loadSnapshot: SnapshotLoader;
   /** Refresh period; the default is one second. */
   intervalMs?: number;
+  /**
+   * Called on Ctrl+C when the app was rendered with `exitOnCtrlC: false` (raw mode
+   * turns Ctrl+C into input, so no SIGINT reaches the process).
+   */
+  onInterrupt?: () => void;
 }
 
 const DEFAULT_ROWS = 40;
 const DEFAULT_COLUMNS = 100;
 
 /** The live dashboard: refreshes from `loadSnapshot` and answers ↑/↓, enter, s, f, q. */
-export function Dashboard({ loadSnapshot, intervalMs = 1000 }: DashboardProps) {
+export function Dashboard({ loadSnapshot, intervalMs = 1000, onInterrupt }: DashboardProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
   const { snapshot, error } = useSnapshot(loadSnapshot, intervalMs);
@@ -45,6 +50,7 @@ export function Dashboard({ loadSnapshot, intervalMs = 1000 }: DashboardProps) {
   };
 
   useInput((input, key) => {
+    if (key.ctrl && input === "c") return onInterrupt?.();
     // Keys typed faster than a read arrive as one string ("\rs"): take them one at a time.
     if (input.length > 1 && !key.ctrl && !key.meta) {
       for (const char of input) press(char, { upArrow: false, downArrow: false, return: char === "\r" });

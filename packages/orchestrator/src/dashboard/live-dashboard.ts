@@ -7,6 +7,12 @@ export interface LiveDashboardOptions {
   intervalMs?: number;
   /** Where to draw or print; default process.stdout. */
   stdout?: NodeJS.WriteStream;
+  /**
+   * Ctrl+C while the dashboard is up (the terminal is in raw mode, so it is input,
+   * not a signal). Default: raise SIGINT in this process, so the caller's own
+   * SIGINT handling (cancel the trials, restore, exit) runs as without a dashboard.
+   */
+  onInterrupt?: () => void;
 }
 
 /**
@@ -22,7 +28,10 @@ export function startLiveDashboard(
 ): DashboardHandle {
   const stdout = options.stdout ?? process.stdout;
   const loadSnapshot = snapshotLoader(db, { sweepRef: sweepId });
-  if (stdout.isTTY) return renderDashboard({ loadSnapshot, intervalMs: options.intervalMs, stdout });
+  if (stdout.isTTY) {
+    const onInterrupt = options.onInterrupt ?? (() => process.kill(process.pid, "SIGINT"));
+    return renderDashboard({ loadSnapshot, intervalMs: options.intervalMs, stdout, onInterrupt });
+  }
   return printProgressLines(loadSnapshot, options.intervalMs ?? 1000, stdout);
 }
 
