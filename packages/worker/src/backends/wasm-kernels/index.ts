@@ -18,7 +18,7 @@ import { sumConfig } from "./sum.js";
 import { rememberStockKernel } from "./wasm-heap.js";
 
 /** The kernels this project registers for backend 'wasm' so that training is correct and fast. */
-export const wasmTrainingKernels = [
+const wasmTrainingKernels = [
   conv2dBackpropFilterConfig,
   conv2dBackpropInputConfig,
   batchMatMulConfig,
