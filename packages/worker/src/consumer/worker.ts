@@ -1,7 +1,7 @@
 import { hostname } from "node:os";
 import { type JsMsg, jetstream } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
-import type { NatsConnection } from "@nats-io/transport-node";
+import { headers, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent, TrialSpec, WorkerHeartbeat } from "@sweep/core";
 import { watchCancelledSweeps } from "./cancel-watch.js";
 import { startHeartbeat } from "./heartbeat.js";
@@ -93,16 +93,33 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     log,
   );
 
+  /**
+   * Progress events (started, epoch) go out as plain publishes into the stream (its
+   * subjects capture them; the Nats-Msg-Id header still deduplicates); outcome events
+   * are acknowledged publishes. `stored()` waits for those acks and a flush, which the
+   * server answers only after every earlier message of this connection.
+   */
   const publishEvents = () => {
-    const published: Promise<unknown>[] = [];
+    const acknowledged: Promise<unknown>[] = [];
     return {
       emit(event: TrialEvent) {
         const epoch = event.type === "epoch" ? event.metrics.epoch : "";
         const msgID = `${event.trialId}.${event.attempt}.${event.type}${epoch}`;
-        published.push(js.publish(names.eventSubject(event.sweepId, event.trialId), JSON.stringify(event), { msgID }));
+        const subject = names.eventSubject(event.sweepId, event.trialId);
+        const body = JSON.stringify(event);
+        if (event.type === "started" || event.type === "epoch") {
+          const header = headers();
+          header.set("Nats-Msg-Id", msgID);
+          nc.publish(subject, body, { headers: header });
+        } else {
+          acknowledged.push(js.publish(subject, body, { msgID }));
+        }
       },
       /** Settles once every event emitted so far is stored by JetStream. */
-      stored: () => Promise.all(published),
+      stored: async () => {
+        await Promise.all(acknowledged);
+        await nc.flush();
+      },
     };
   };
 

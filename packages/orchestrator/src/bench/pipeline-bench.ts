@@ -1,0 +1,132 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { parseSweepConfig } from "@sweep/core";
+import { connectNats, resolveNatsUrl } from "@sweep/worker";
+import postgres from "postgres";
+import { openDatabase } from "../db/index.js";
+import { launchSweep, planSweep } from "../nats/launch.js";
+import { deletePipeline, ensurePipeline } from "../nats/streams.js";
+
+/**
+ * `npm run bench:pipeline [-- --trials 1000 --epochs 20 --workers 2 --threads 2]`:
+ * end-to-end throughput of the distributed pipeline with the SYNTHETIC trainer
+ * fixture (no real training): `sweep launch` (in this process), N `sweep worker`
+ * processes and one `sweep serve` process, through NATS (private prefix) into a
+ * fresh Postgres database (dropped after). Prints trials/s and epoch rows/s from the
+ * launch until the last trial is recorded.
+ */
+const { values } = parseArgs({
+  options: {
+    trials: { type: "string", default: "1000" },
+    epochs: { type: "string", default: "20" },
+    workers: { type: "string", default: "2" },
+    threads: { type: "string", default: "2" },
+    nats: { type: "string" },
+    batch: { type: "string", default: "5000" },
+    "admin-db": { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
+  },
+});
+const trialCount = Number(values.trials);
+const epochCount = Number(values.epochs);
+const natsUrl = resolveNatsUrl(values.nats);
+const sweepBin = fileURLToPath(new URL("../../bin/sweep.js", import.meta.url));
+const syntheticTask = fileURLToPath(new URL("../../../worker/dist/fixtures/synthetic-task.js", import.meta.url));
+
+const prefix = `bench${randomBytes(3).toString("hex")}`;
+const databaseName = `sweep_bench_${randomBytes(4).toString("hex")}`;
+const adminUrl = values["admin-db"] as string;
+const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+await admin.unsafe(`CREATE DATABASE ${databaseName}`);
+const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseName}` }).href;
+const database = await openDatabase({ url: databaseUrl });
+const nc = await connectNats(natsUrl, "sweep-bench");
+const children: ChildProcess[] = [];
+
+function startChild(args: string[], readyText: string): Promise<void> {
+  const child = spawn(process.execPath, [sweepBin, ...args], {
+    env: { ...process.env, SWEEP_NATS_PREFIX: prefix, NATS_URL: natsUrl, DATABASE_URL: databaseUrl },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  children.push(child);
+  let output = "";
+  return new Promise((resolve, reject) => {
+    const collect = (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(readyText)) resolve();
+    };
+    child.stdout.on("data", collect);
+    child.stderr.on("data", collect);
+    child.once("exit", (code) => reject(new Error(`sweep ${args[0]} exited ${code}:\n${output}`)));
+  });
+}
+
+try {
+  const names = await ensurePipeline(nc, { prefix });
+  const seeds = Array.from({ length: trialCount }, (_, i) => i).join(", ");
+  const config = parseSweepConfig(
+    [
+      "name: pipeline bench",
+      "model: { conv: [{ filters: 4 }], dense: [] }",
+      `training: { epochs: ${epochCount} }`,
+      'dataset: { source: "synthetic:epoch_ms=0" }',
+      `parameters: { training.seed: { values: [${seeds}] } }`,
+    ].join("\n"),
+    "pipeline-bench.yaml",
+  );
+  const { sweep, trials } = planSweep(config, true);
+  const ready = [startChild(["serve", "--batch", values.batch as string], "recording")];
+  for (let i = 0; i < Number(values.workers); i++) {
+    ready.push(
+      startChild(["worker", "--threads", values.threads as string, "--task", syntheticTask], "threads, backend"),
+    );
+  }
+  await Promise.all(ready);
+
+  const started = performance.now();
+  await launchSweep(database, nc, names, sweep, trials);
+  const launchedMs = performance.now() - started;
+  const jsm = await jetstreamManager(nc);
+  let trainedMs: number | undefined;
+  let finished = { trials: 0, epochs: 0 };
+  while (finished.trials < trialCount) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    if (trainedMs === undefined) {
+      const queue = await jsm.consumers.info(names.trialsStream, names.workersConsumer);
+      if (queue.num_pending + queue.num_ack_pending === 0) trainedMs = performance.now() - started;
+    }
+    const [row] = await database.query<{ trials: number; epochs: number }>(
+      `SELECT (SELECT count(*)::int FROM trials WHERE sweep_id = $1 AND status NOT IN ('queued', 'running')) AS trials,
+              (SELECT count(*)::int FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1) AS epochs`,
+      [sweep.id],
+    );
+    finished = row ?? finished;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  const workers = await database.query<{ worker: string; trials: number }>(
+    "SELECT worker, count(*)::int AS trials FROM trials WHERE sweep_id = $1 GROUP BY worker ORDER BY worker",
+    [sweep.id],
+  );
+  console.log(
+    `pipeline: ${trialCount} trials x ${epochCount} epochs, ${values.workers} worker processes x ${values.threads} threads, synthetic trainer`,
+  );
+  console.log(`  launch (insert + publish): ${launchedMs.toFixed(0)} ms`);
+  console.log(`  workers done (every trial message acked): ${((trainedMs ?? 0) / 1000).toFixed(2)} s`);
+  console.log(`  end to end (every trial recorded): ${seconds.toFixed(2)} s`);
+  console.log(`  trials/s: ${(trialCount / seconds).toFixed(0)}`);
+  console.log(`  epoch rows/s: ${(finished.epochs / seconds).toFixed(0)} (${finished.epochs} rows)`);
+  console.log(`  trials per worker: ${workers.map((w) => `${w.worker}=${w.trials}`).join(" ")}`);
+} finally {
+  for (const child of children) {
+    child.removeAllListeners("exit");
+    child.kill("SIGTERM");
+  }
+  await Promise.all(children.map((child) => new Promise((resolve) => child.once("exit", resolve))));
+  await deletePipeline(nc, prefix);
+  await nc.drain();
+  await database.close();
+  await admin.unsafe(`DROP DATABASE IF EXISTS ${databaseName} WITH (FORCE)`);
+  await admin.end();
+}
