@@ -1,0 +1,63 @@
+import type { TrialEvent, TrialSpec } from "@sweep/core";
+import type { TrialTrainer } from "@sweep/worker";
+import { createSweep, markSweepCancelled, type NewSweep, requeueTrials, type SweepDatabase } from "../db/index.js";
+import { runEmbedded } from "./run-embedded.js";
+
+export interface LocalRunRequest {
+  database: SweepDatabase;
+  trainer: TrialTrainer;
+  sweep: NewSweep;
+  trials: readonly TrialSpec[];
+  worker: string;
+  onEvent?(event: TrialEvent, trial: TrialSpec): void;
+}
+
+export interface LocalRun {
+  /** Resolves with the number of trials trained (0: the sweep had already finished). */
+  readonly finished: Promise<number>;
+  /** Ctrl-C: stop running trials (recorded cancelled) and cancel the queued ones. */
+  cancel(): void;
+}
+
+/**
+ * `sweep run` without NATS: records the sweep (or finds it: running the same config
+ * again resumes it: cancelled trials are re-queued, trials left running by a killed
+ * run start over with a higher attempt) and trains what is not finished.
+ */
+export function runLocally(request: LocalRunRequest): LocalRun {
+  const { database, sweep } = request;
+  let cancelled = false;
+  let cancelRun: () => void = () => {};
+  const finished = (async () => {
+    const stored = await createSweep(database, sweep, request.trials);
+    if (!stored.created) await requeueTrials(database, sweep.id, ["cancelled"]);
+    const open = await database.query<{ id: string; attempt: number }>(
+      "SELECT id, attempt FROM trials WHERE sweep_id = $1 AND status IN ('queued', 'running') ORDER BY ordinal",
+      [sweep.id],
+    );
+    const byId = new Map(request.trials.map((trial) => [trial.id, trial]));
+    const todo = open.flatMap(({ id, attempt }) => {
+      const trial = byId.get(id);
+      return trial ? [{ trial, attempt: attempt + 1 }] : [];
+    });
+    if (cancelled || todo.length === 0) return 0;
+    const run = runEmbedded({
+      database,
+      trainer: request.trainer,
+      trials: todo,
+      worker: request.worker,
+      onEvent: request.onEvent,
+    });
+    cancelRun = () => run.cancel();
+    await run.finished;
+    if (cancelled) await markSweepCancelled(database, sweep.id);
+    return todo.length;
+  })();
+  return {
+    finished,
+    cancel() {
+      cancelled = true;
+      cancelRun();
+    },
+  };
+}
