@@ -1,0 +1,74 @@
+import type { EpochMetrics } from "@sweep/core";
+import * as tf from "@tensorflow/tfjs-core";
+import { DeterministicTrialError } from "../protocol.js";
+
+/**
+ * A trial's state after a finished epoch, enough to continue as if never stopped.
+ * Bytes: uint32 header length (little-endian), the JSON header, zero padding to a
+ * multiple of 4, then the float32 values of every weight and optimizer slot in order.
+ */
+export interface TrainingState {
+  epoch: number;
+  /** `TrialRandom.state` after the epoch. */
+  randomState: number;
+  /** Optimizer updates applied so far. */
+  iterations: number;
+  /** Every finished epoch's metrics (the early-termination rule looks back over them). */
+  history: EpochMetrics[];
+}
+
+interface CheckpointHeader extends TrainingState {
+  format: 1;
+  shapes: number[][];
+}
+
+export async function encodeCheckpoint(state: TrainingState, tensors: tf.Variable[]): Promise<Uint8Array> {
+  const values = await Promise.all(tensors.map((tensor) => tensor.data<"float32">()));
+  const header: CheckpointHeader = { format: 1, ...state, shapes: tensors.map((tensor) => tensor.shape) };
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const dataOffset = align4(4 + json.length);
+  const floats = values.reduce((sum, array) => sum + array.length, 0);
+  const bytes = new Uint8Array(dataOffset + 4 * floats);
+  new DataView(bytes.buffer).setUint32(0, json.length, true);
+  bytes.set(json, 4);
+  const data = new Float32Array(bytes.buffer, dataOffset, floats);
+  let offset = 0;
+  for (const array of values) {
+    data.set(array, offset);
+    offset += array.length;
+  }
+  return bytes;
+}
+
+/**
+ * Restores `tensors` (the same weights and slots, in the same order) from a checkpoint
+ * and returns its training state. A checkpoint from another model is a
+ * `DeterministicTrialError`.
+ */
+export function restoreCheckpoint(bytes: Uint8Array, tensors: tf.Variable[]): TrainingState {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = bytes.byteLength >= 4 ? view.getUint32(0, true) : Number.POSITIVE_INFINITY;
+  if (4 + headerLength > bytes.byteLength) throw new DeterministicTrialError("checkpoint: truncated header");
+  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as CheckpointHeader;
+  const expected = tensors.map((tensor) => tensor.shape.join("x")).join(",");
+  if (header.format !== 1 || header.shapes.map((shape) => shape.join("x")).join(",") !== expected) {
+    throw new DeterministicTrialError(
+      `checkpoint: holds tensors ${header.shapes?.map((shape) => shape.join("x")).join(",")}, this trial's model needs ${expected}`,
+    );
+  }
+  const dataOffset = align4(4 + headerLength);
+  const floats = tensors.reduce((sum, tensor) => sum + tensor.size, 0);
+  if (bytes.byteLength - dataOffset !== 4 * floats) throw new DeterministicTrialError("checkpoint: truncated data");
+  const data = new Float32Array(bytes.slice(dataOffset).buffer);
+  let offset = 0;
+  for (const tensor of tensors) {
+    const saved = tf.tensor(data.subarray(offset, offset + tensor.size), tensor.shape);
+    tensor.assign(saved);
+    saved.dispose();
+    offset += tensor.size;
+  }
+  const { epoch, randomState, iterations, history } = header;
+  return { epoch, randomState, iterations, history };
+}
+
+const align4 = (n: number) => Math.ceil(n / 4) * 4;
