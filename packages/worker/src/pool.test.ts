@@ -1,0 +1,89 @@
+import type { TrialSpec } from "@sweep/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { TrainingPool } from "./pool.js";
+import type { TrainProgress } from "./protocol.js";
+import { trialOf } from "./reference-models.js";
+
+// The pool runs the built .js files (dist/): build the package before running this test.
+const crashingTask = new URL("../dist/fixtures/crashing-task.js", import.meta.url);
+
+function smallTrial(name: string, epochs: number, trainLimit: number): TrialSpec {
+  return trialOf(
+    name,
+    { conv: [{ filters: 8, kernel: 3, strides: 1, padding: "valid", activation: "relu" }], dense: [32] },
+    { training: { epochs, batch_size: 64 }, dataset: { train_limit: trainLimit, test_limit: 200 } },
+  );
+}
+
+const fixtureTrial = (source: string): TrialSpec => ({ ...smallTrial(source, 1, 100), dataset: { source } });
+
+describe("TrainingPool", () => {
+  const pool = new TrainingPool({ threads: 2, backend: "wasm" });
+  afterAll(() => pool.close());
+
+  it("trains two trials at once, one per thread, reporting progress of each", async () => {
+    const events: string[] = [];
+    const train = (name: string) =>
+      pool.train(smallTrial(name, 2, 600), {
+        onProgress: (progress: TrainProgress) =>
+          events.push(`${name} ${progress.type === "epoch" ? `epoch ${progress.metrics.epoch}` : "started"}`),
+      });
+    const outcomes = await Promise.all([train("a"), train("b")]);
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(["completed", "completed"]);
+    expect(outcomes[0]).toMatchObject({ backend: "wasm", epochs: 2 });
+    // Concurrent: both trials started before either finished its first epoch.
+    expect(events.slice(0, 2).sort()).toEqual(["a started", "b started"]);
+    expect(events.filter((event) => event.includes("epoch"))).toHaveLength(4);
+  });
+
+  it("cancels a trial mid-epoch through its signal", async () => {
+    const controller = new AbortController();
+    const outcome = await pool.train(smallTrial("cancelled", 3, 20_000), {
+      signal: controller.signal,
+      onProgress: (progress) => {
+        if (progress.type === "started") setTimeout(() => controller.abort(), 200);
+      },
+    });
+    expect(outcome).toEqual({ status: "cancelled", epoch: 0, backend: "wasm" });
+  });
+
+  it("keeps a trial's DeterministicTrialError recognisable across the thread boundary", async () => {
+    const invalid = trialOf("invalid", {
+      conv: [{ filters: 4, kernel: 30, strides: 1, padding: "valid", activation: "relu" }],
+    });
+    await expect(pool.train(invalid, { onProgress: () => {} })).rejects.toMatchObject({
+      name: "DeterministicTrialError",
+      message: "invalid layer stack: layer 0 (conv2d) window 30x30 does not fit its 28x28 input",
+    });
+  });
+});
+
+describe("TrainingPool with a crashing task", () => {
+  const pool = new TrainingPool({
+    threads: 2,
+    backend: "cpu",
+    taskFile: crashingTask,
+    resourceLimits: { maxOldGenerationSizeMb: 64 },
+  });
+  afterAll(() => pool.close());
+
+  it.each(["crash:exit", "crash:uncaught", "crash:oom"])(
+    "rejects %s with a transient error, and the refilled pool trains on",
+    async (source) => {
+      await expect(pool.train(fixtureTrial(source), { onProgress: () => {} })).rejects.toMatchObject({
+        name: "TrainingThreadError",
+        message: expect.stringMatching(/^training thread died: /),
+      });
+      await expect(pool.train(fixtureTrial("ok"), { onProgress: () => {} })).resolves.toMatchObject({
+        status: "completed",
+      });
+    },
+  );
+
+  it("passes a task's DeterministicTrialError on by name", async () => {
+    await expect(pool.train(fixtureTrial("crash:deterministic"), { onProgress: () => {} })).rejects.toMatchObject({
+      name: "DeterministicTrialError",
+      message: "fixture: this trial can never succeed",
+    });
+  });
+});
