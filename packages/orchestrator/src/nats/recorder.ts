@@ -28,8 +28,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
  * The recorder: drains the durable `recorder` consumer of SWEEP_EVENTS into the
- * database. A batch is whatever has arrived when the previous commit finished (at
- * most `batchSize`); its messages are acked only after the commit. A database error
+ * database. A batch is whatever has arrived while the previous commit ran (at most
+ * `batchSize`); its messages are acked only after the commit. A database error
  * holds the batch (kept alive with `working()`) and retries with backoff, so an
  * outage loses nothing and does not reorder events.
  */
@@ -68,15 +68,26 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     options.onRecorded?.(events);
   }
 
+  // One commit at a time; the next takes everything that arrived meanwhile (up to
+  // batchSize): small batches when events trickle in, big ones under load.
+  let batch: JsMsg[] = [];
+  let committing: Promise<void> | undefined;
+  const commitNext = () => {
+    if (committing || batch.length === 0) return;
+    const taken = batch.slice(0, batchSize);
+    batch = batch.slice(batchSize);
+    committing = commit(taken).finally(() => {
+      committing = undefined;
+      commitNext();
+    });
+  };
   const drained = (async () => {
-    let batch: JsMsg[] = [];
     for await (const msg of messages) {
       batch.push(msg);
-      if (batch.length >= batchSize || messages.getPending() === 0) {
-        await commit(batch);
-        batch = [];
-      }
+      if (batch.length >= batchSize && committing) await committing;
+      commitNext();
     }
+    while (committing) await committing;
   })();
 
   const heartbeats = await new Kvm(options.nc).open(names.heartbeatBucket);
