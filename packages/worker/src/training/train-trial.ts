@@ -115,7 +115,12 @@ function correctCount(logits: tf.Tensor2D, labels: tf.Tensor2D): tf.Scalar {
  * the update, with dropout, as Keras reports them). The loss is NaN when a logit is not
  * finite: clipping the probabilities would otherwise hide a diverged model.
  */
-function trainBatch(network: Network, optimizer: KerasOptimizer, batch: Batch, random: TrialRandom): [number, number] {
+export function trainBatch(
+  network: Network,
+  optimizer: KerasOptimizer,
+  batch: Batch,
+  random: TrialRandom,
+): [number, number] {
   try {
     const kept = tf.tidy(() => {
       const outputs: tf.Scalar[] = [];

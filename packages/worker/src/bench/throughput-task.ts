@@ -1,0 +1,65 @@
+import { initBackend } from "../backends/index.js";
+import { loadDataset } from "../data/dataset.js";
+import type { TrainOutcome } from "../protocol.js";
+import type { TrainTask } from "../train-task.js";
+import { identityOrder, makeBatch, splitTrialData } from "../training/batches.js";
+import { buildNetwork } from "../training/network.js";
+import { createOptimizer } from "../training/optimizers.js";
+import { TrialRandom } from "../training/random.js";
+import { trainBatch } from "../training/train-trial.js";
+
+/** How `bench:train` asks a thread to time training steps: in `trial.params.bench`. */
+export interface ThroughputSettings {
+  warmupBatches: number;
+  timedBatches: number;
+  runs: number;
+}
+
+/** The outcome plus images/s of each timed run. */
+export type ThroughputOutcome = TrainOutcome & { imagesPerSecond: number[] };
+
+/**
+ * BENCHMARK TASK for `TrainingPool`: trains the trial's model with the real training
+ * step (same network, optimizer and batches as the trainer) for warm-up batches, then
+ * times `runs` runs of `timedBatches` batches each.
+ */
+export default async function throughputTask(task: TrainTask): Promise<ThroughputOutcome> {
+  const settings = task.trial.params.bench as ThroughputSettings;
+  const [backend, dataset] = await Promise.all([
+    initBackend(task.backend),
+    task.dataset ?? loadDataset(task.trial.dataset.source),
+  ]);
+  const { trial } = task;
+  const random = new TrialRandom(trial.training.seed);
+  const network = buildNetwork(trial.layers, trial.model.input_shape, trial.model.classes, random);
+  const optimizer = createOptimizer(trial.training, network.weights);
+  const data = splitTrialData(dataset, trial.dataset, trial.training);
+  const order = random.shuffle(identityOrder(data.train.count));
+  const batchSize = trial.training.batch_size;
+  let cursor = 0;
+  const step = () => {
+    const positions = order.subarray(cursor, cursor + batchSize);
+    cursor = (cursor + batchSize) % (order.length - batchSize);
+    trainBatch(network, optimizer, makeBatch(data.train, positions, trial.model.classes), random);
+  };
+  try {
+    for (let i = 0; i < settings.warmupBatches; i++) step();
+    const imagesPerSecond: number[] = [];
+    for (let run = 0; run < settings.runs; run++) {
+      const started = performance.now();
+      for (let i = 0; i < settings.timedBatches; i++) step();
+      imagesPerSecond.push((settings.timedBatches * batchSize) / ((performance.now() - started) / 1000));
+    }
+    return {
+      status: "completed",
+      test_loss: Number.NaN,
+      test_accuracy: Number.NaN,
+      epochs: 0,
+      backend: backend.name,
+      imagesPerSecond,
+    };
+  } finally {
+    optimizer.dispose();
+    network.dispose();
+  }
+}
