@@ -4,3 +4,4 @@ export { eventFactory, runTrialAttempt, type TrialAttempt, type TrialAttemptResu
 export { InvalidTrialMessage, parseTrialMessage } from "./trial-message.js";
 export type { TrainTrialOptions, TrialTrainer } from "./trial-trainer.js";
 export { type SweepWorker, startWorker, transientBackoffMs, type WorkerOptions } from "./worker.js";
+export { startWorkerProcess, type WorkerProcess, type WorkerProcessOptions } from "./worker-process.js";

@@ -1,0 +1,114 @@
+import { hostname } from "node:os";
+import type { TrialEvent, TrialSpec } from "@sweep/core";
+import { resolveNatsUrl, TrainingPool } from "@sweep/worker";
+import type { Command } from "commander";
+import { loadConfigFile } from "../config-file.js";
+import { describeTarget, openDatabase, resolveDatabaseTarget, trialRanking } from "../db/index.js";
+import { progressLine, rankingTable } from "../embedded/progress-lines.js";
+import { runLocally } from "../embedded/run-local.js";
+import { runOverNats } from "../embedded/run-over-nats.js";
+import { planSweep } from "../nats/launch.js";
+import { withDatabaseOption } from "./database-option.js";
+import { type NatsOptions, natsPrefixOf, withNatsOptions } from "./nats-option.js";
+import { onShutdownSignals } from "./shutdown-signals.js";
+import { parseBackend, parseThreads } from "./threads-option.js";
+
+interface RunOptions extends NatsOptions {
+  db?: string;
+  threads?: string;
+  backend: string;
+  new?: boolean;
+  task?: string;
+}
+
+/** Exit status after Ctrl-C: the trials were cancelled and recorded, but the sweep did not finish. */
+const INTERRUPTED = 130;
+
+/**
+ * `sweep run <config>`: train a sweep on this machine and print the ranking. Without
+ * `--nats`/NATS_URL no service is needed: trials go straight to the training threads
+ * and results into `--db` (default: PGlite under ./.sweep). With NATS it launches over
+ * NATS and runs a worker and a recorder in this process (other machines may help).
+ */
+export function register(program: Command): void {
+  withDatabaseOption(
+    withNatsOptions(
+      program
+        .command("run")
+        .description(
+          "Train a sweep here and print its ranking. No services needed (PGlite under ./.sweep); with --nats or NATS_URL it goes through NATS. Ctrl-C cancels the running trials (exit 130).",
+        )
+        .argument("<config>", "sweep config file (YAML)")
+        .option("--threads <n>", "trials trained at once (default: one per CPU core)")
+        .option("--backend <name>", "auto, wasm, cpu or node (tfjs-node)", "auto")
+        .option("--new", "run a config that ran before as a new sweep (default: resume it)")
+        .option("--task <file>", "Piscina task module to train with instead of the real trainer (benchmarks)"),
+    ),
+  ).action(async (configPath: string, options: RunOptions) => {
+    const threads = parseThreads(options.threads);
+    const backend = parseBackend(options.backend);
+    const { config } = await loadConfigFile(configPath);
+    const { sweep, trials } = planSweep(config, options.new);
+    const target = resolveDatabaseTarget(options);
+    const database = await openDatabase(target);
+    const byId = new Map<string, TrialSpec>(trials.map((trial) => [trial.id, trial]));
+    const printEvent = (event: TrialEvent) => {
+      const trial = byId.get(event.trialId);
+      const line = trial && progressLine(event, trial.name, trial.training.epochs);
+      if (line) process.stdout.write(`${line}\n`);
+    };
+    let interrupted = false;
+    try {
+      const overNats = options.nats !== undefined || Boolean(process.env.NATS_URL);
+      process.stderr.write(
+        `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, ${overNats ? `over NATS at ${resolveNatsUrl(options.nats)}` : "in-process"}, results in ${describeTarget(target)}\n`,
+      );
+      const run = overNats
+        ? runOverNats({
+            database,
+            nats: resolveNatsUrl(options.nats),
+            prefix: natsPrefixOf(options),
+            sweep,
+            trials,
+            threads,
+            backend,
+            taskFile: options.task,
+            onEvent: printEvent,
+            log: (line) => process.stderr.write(`sweep run: ${line}\n`),
+          })
+        : runWithPool(threads, backend, options.task, (trainer) =>
+            runLocally({
+              database,
+              trainer,
+              sweep,
+              trials,
+              worker: `${hostname()}-${process.pid}`,
+              onEvent: printEvent,
+            }),
+          );
+      const removeHandlers = onShutdownSignals(() => {
+        interrupted = true;
+        run.cancel();
+      });
+      await run.finished;
+      removeHandlers();
+      process.stdout.write(`\n${rankingTable(await trialRanking(database, sweep.id))}`);
+      process.stdout.write(`sweep ${sweep.id}${interrupted ? " interrupted" : ""}; more: sweep results ${sweep.id}\n`);
+    } finally {
+      await database.close();
+    }
+    if (interrupted) process.exit(INTERRUPTED);
+  });
+}
+
+/** A local run on a training pool that is closed when the run finishes. */
+function runWithPool<Run extends { finished: Promise<unknown>; cancel(): void }>(
+  threads: number,
+  backend: ReturnType<typeof parseBackend>,
+  taskFile: string | undefined,
+  start: (trainer: TrainingPool) => Run,
+): { finished: Promise<void>; cancel(): void } {
+  const pool = new TrainingPool({ threads, backend, taskFile });
+  const run = start(pool);
+  return { finished: run.finished.finally(() => pool.close()).then(() => undefined), cancel: () => run.cancel() };
+}

@@ -1,0 +1,49 @@
+import { resolveNatsUrl, startWorkerProcess } from "@sweep/worker";
+import type { Command } from "commander";
+import { type NatsOptions, natsPrefixOf, withNats, withNatsOptions } from "./nats-option.js";
+import { onShutdownSignals } from "./shutdown-signals.js";
+import { parseBackend, parseThreads } from "./threads-option.js";
+
+interface WorkerCommandOptions extends NatsOptions {
+  threads?: string;
+  backend: string;
+  task?: string;
+}
+
+/** `sweep worker [--threads N] [--backend B]`: train trials from NATS until Ctrl-C. */
+export function register(program: Command): void {
+  withNatsOptions(
+    program
+      .command("worker")
+      .description(
+        "Train queued trials from NATS, one per thread, until Ctrl-C (running trials are handed back to other workers). Needs only NATS, not the database.",
+      )
+      .option("--threads <n>", "trials trained at once (default: one per CPU core)")
+      .option("--backend <name>", "auto, wasm, cpu or node (tfjs-node)", "auto")
+      .option("--task <file>", "Piscina task module to train with instead of the real trainer (benchmarks)"),
+  ).action(async (options: WorkerCommandOptions) => {
+    const threads = parseThreads(options.threads);
+    const backend = parseBackend(options.backend);
+    // Streams and consumers are created if missing, so a worker may start first.
+    await withNats(options, "sweep-worker-setup", async () => {});
+    const running = await startWorkerProcess({
+      nats: resolveNatsUrl(options.nats),
+      prefix: natsPrefixOf(options),
+      threads,
+      backend,
+      taskFile: options.task,
+      log: (line) => process.stderr.write(`sweep worker: ${line}\n`),
+    });
+    process.stderr.write(
+      `sweep worker ${running.worker.id}: ${threads} threads, backend ${backend} (Ctrl-C to stop)\n`,
+    );
+    let stopped: Promise<void> | undefined;
+    const removeHandlers = onShutdownSignals(() => {
+      stopped = running.stop();
+    });
+    await running.worker.closed;
+    await (stopped ?? running.stop());
+    removeHandlers();
+    process.stderr.write(`sweep worker ${running.worker.id}: stopped after ${running.worker.finishedTrials} trials\n`);
+  });
+}

@@ -1,0 +1,92 @@
+import type { TrialEvent, TrialSpec } from "@sweep/core";
+import { type BackendChoice, connectNats, startWorkerProcess } from "@sweep/worker";
+import { markSweepCancelled, type NewSweep, recordEvents, recordHeartbeat, type SweepDatabase } from "../db/index.js";
+import { publishSweepCancel } from "../nats/control.js";
+import { launchSweep } from "../nats/launch.js";
+import { startRecorder } from "../nats/recorder.js";
+import { ensurePipeline } from "../nats/streams.js";
+
+export interface NatsRunRequest {
+  database: SweepDatabase;
+  nats: string;
+  prefix?: string;
+  sweep: NewSweep;
+  trials: readonly TrialSpec[];
+  threads: number;
+  backend: BackendChoice;
+  taskFile?: string;
+  onEvent?(event: TrialEvent): void;
+  log(line: string): void;
+}
+
+export interface NatsRun {
+  readonly finished: Promise<void>;
+  /** Cancels the sweep for every worker; `finished` settles once its trials have stopped. */
+  cancel(): void;
+}
+
+/** Cancelled trials still running after this long are left to their workers. */
+const CANCEL_GRACE_MS = 15_000;
+
+/**
+ * `sweep run --nats`: the distributed pipeline in one process: launch over NATS, a
+ * worker and a recorder in-process (other machines' `sweep worker`s may help), until
+ * every trial of the sweep is finished.
+ */
+export function runOverNats(request: NatsRunRequest): NatsRun {
+  const { database, sweep } = request;
+  let cancelRequested: Promise<void> | undefined;
+  let cancel: () => void = () => {};
+  const finished = (async () => {
+    const nc = await connectNats(request.nats, "sweep-run");
+    const names = await ensurePipeline(nc, { prefix: request.prefix });
+    const recorder = await startRecorder({
+      nc,
+      names,
+      recordEvents: async (events) => void (await recordEvents(database, events)),
+      recordHeartbeats: async (heartbeats) => {
+        for (const heartbeat of heartbeats) await recordHeartbeat(database, heartbeat);
+      },
+      onRecorded: (events) => {
+        for (const event of events) if (event.sweepId === sweep.id) request.onEvent?.(event);
+      },
+      log: request.log,
+    });
+    const worker = await startWorkerProcess({ ...request, log: request.log });
+    try {
+      const launched = await launchSweep(database, nc, names, sweep, request.trials);
+      if (!launched.created) request.log(`sweep ${sweep.id} was launched before; waiting for it to finish`);
+      cancel = () => {
+        cancelRequested ??= markSweepCancelled(database, sweep.id).then(() => publishSweepCancel(nc, names, sweep.id));
+      };
+      await waitUntilFinished(database, sweep.id, () => cancelRequested);
+    } finally {
+      await worker.stop();
+      await recorder.stop();
+      await nc.drain();
+    }
+  })();
+  return { finished, cancel: () => cancel() };
+}
+
+async function waitUntilFinished(
+  database: SweepDatabase,
+  sweepId: string,
+  cancelRequested: () => Promise<void> | undefined,
+): Promise<void> {
+  let cancelDeadline: number | undefined;
+  for (;;) {
+    const [row] = await database.query<{ open: number }>(
+      "SELECT count(*)::int AS open FROM trials WHERE sweep_id = $1 AND status IN ('queued', 'running')",
+      [sweepId],
+    );
+    if (row?.open === 0) return;
+    const cancelling = cancelRequested();
+    if (cancelling) {
+      await cancelling;
+      cancelDeadline ??= Date.now() + CANCEL_GRACE_MS;
+      if (Date.now() > cancelDeadline) return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}

@@ -1,0 +1,82 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import postgres from "postgres";
+import { ADMIN_URL } from "../db/store-fixtures.test-support.js";
+
+/** The real CLI entry point and the synthetic trainer fixture, as built in dist/. */
+export const SWEEP_BIN = fileURLToPath(new URL("../../bin/sweep.js", import.meta.url));
+export const SYNTHETIC_TASK = fileURLToPath(
+  new URL("../../../worker/dist/fixtures/synthetic-task.js", import.meta.url),
+);
+
+/** A `sweep` child process whose output is collected. */
+export interface SweepProcess {
+  child: ChildProcess;
+  output(): string;
+  /** Resolves once `text` appears in stdout or stderr. */
+  waitFor(text: string, timeoutMs?: number): Promise<void>;
+  exited: Promise<number | null>;
+}
+
+export function startSweep(args: string[], env: NodeJS.ProcessEnv = {}): SweepProcess {
+  const child = spawn(process.execPath, [SWEEP_BIN, ...args], { env: { ...process.env, ...env } });
+  let output = "";
+  const listeners = new Set<() => void>();
+  const collect = (chunk: Buffer) => {
+    output += chunk.toString();
+    for (const listener of listeners) listener();
+  };
+  child.stdout?.on("data", collect);
+  child.stderr?.on("data", collect);
+  const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
+  return {
+    child,
+    output: () => output,
+    exited,
+    waitFor(text, timeoutMs = 20_000) {
+      return new Promise((resolve, reject) => {
+        const check = () => {
+          if (!output.includes(text)) return;
+          listeners.delete(check);
+          clearTimeout(timer);
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          listeners.delete(check);
+          reject(new Error(`timed out waiting for ${JSON.stringify(text)} in:\n${output}`));
+        }, timeoutMs);
+        listeners.add(check);
+        check();
+      });
+    },
+  };
+}
+
+/** Runs `sweep …` to completion: exit code and output. */
+export async function runSweep(
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const child = spawn(process.execPath, [SWEEP_BIN, ...args], { env: { ...process.env, ...env } });
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((resolve) => child.once("exit", resolve));
+  return { code, stdout, stderr };
+}
+
+/** A fresh database on the test server; `dispose` drops it. */
+export async function freshPostgresDatabase(): Promise<{ url: string; dispose(): Promise<void> }> {
+  const name = `sweep_pipeline_${randomBytes(5).toString("hex")}`;
+  const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`CREATE DATABASE ${name}`);
+  return {
+    url: `postgres://postgres@127.0.0.1:5432/${name}`,
+    async dispose() {
+      await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await admin.end();
+    },
+  };
+}

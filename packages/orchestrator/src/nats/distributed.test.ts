@@ -1,0 +1,132 @@
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type SweepDatabase } from "../db/index.js";
+import {
+  freshPostgresDatabase,
+  runSweep,
+  type SweepProcess,
+  SYNTHETIC_TASK,
+  startSweep,
+} from "./cli-processes.test-support.js";
+import { natsForTest, waitForSweepFinished } from "./pipeline.test-support.js";
+import { ensurePipeline } from "./streams.js";
+
+const EPOCHS = 4;
+
+function sweepYaml(name: string, sources: string[]): string {
+  const variants = sources.map(
+    (source, i) => `  - { name: v${i}, overrides: { dataset.source: "${source}", training.seed: ${i} } }`,
+  );
+  return [
+    `name: ${name}`,
+    "method: list",
+    "model: { conv: [{ filters: 4 }], dense: [] }",
+    `training: { epochs: ${EPOCHS} }`,
+    "variants:",
+    ...variants,
+    "",
+  ].join("\n");
+}
+
+describe("the distributed pipeline: sweep launch, two sweep worker processes, sweep serve", () => {
+  let nats: Awaited<ReturnType<typeof natsForTest>>;
+  let postgresDb: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+  let database: SweepDatabase;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  const services: SweepProcess[] = [];
+  const workers: SweepProcess[] = [];
+
+  beforeAll(async () => {
+    nats = await natsForTest();
+    postgresDb = await freshPostgresDatabase();
+    database = await openDatabase({ url: postgresDb.url });
+    dir = await mkdtemp(path.join(os.tmpdir(), "sweep-pipeline-"));
+    // Short ack wait and few deliveries: failures show up in seconds, not minutes.
+    await ensurePipeline(nats.nc, { prefix: nats.prefix, ackWaitMs: 2000, maxDeliver: 3 });
+    env = { SWEEP_NATS_PREFIX: nats.prefix, DATABASE_URL: postgresDb.url, NATS_URL: "nats://127.0.0.1:4222" };
+    const serve = startSweep(["serve"], env);
+    services.push(serve);
+    for (let i = 0; i < 2; i++) {
+      workers.push(startSweep(["worker", "--threads", "2", "--backend", "cpu", "--task", SYNTHETIC_TASK], env));
+    }
+    await serve.waitFor("recording");
+    for (const worker of workers) await worker.waitFor("threads, backend cpu");
+  });
+
+  afterAll(async () => {
+    for (const child of [...workers, ...services]) if (child.child.exitCode === null) child.child.kill("SIGKILL");
+    await database?.close();
+    await postgresDb?.dispose();
+    await nats?.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("trains each of 6 trials exactly once across both workers; a relaunch publishes nothing", async () => {
+    const config = path.join(dir, "six.yaml");
+    await writeFile(config, sweepYaml("six", Array(6).fill("synthetic:epoch_ms=60")));
+    const launch = await runSweep(["launch", config], env);
+    expect(launch.code, launch.stderr).toBe(0);
+    const sweepId = launch.stdout.trim();
+    expect(launch.stderr).toContain("queued 6 trials");
+
+    const rows = await waitForSweepFinished(database, sweepId);
+    expect(rows.map((row) => row.status)).toEqual(Array(6).fill("completed"));
+    const [epochs] = await database.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
+      [sweepId],
+    );
+    expect(epochs?.n).toBe(6 * EPOCHS);
+    const trials = await database.query<{ attempt: number; worker: string }>(
+      "SELECT attempt, worker FROM trials WHERE sweep_id = $1",
+      [sweepId],
+    );
+    expect(trials.map((trial) => trial.attempt)).toEqual(Array(6).fill(1));
+    expect(new Set(trials.map((trial) => trial.worker)).size).toBe(2);
+
+    // Exactly once on the wire too: per trial one started, EPOCHS epochs, one completed.
+    const jsm = await jetstreamManager(nats.nc);
+    const events = await jsm.streams.info(`${nats.prefix.toUpperCase()}_SWEEP_EVENTS`, {
+      subjects_filter: `${nats.prefix}.sweep.event.${sweepId}.*`,
+    });
+    expect(Object.values(events.state.subjects ?? {})).toEqual(Array(6).fill(EPOCHS + 2));
+
+    const relaunch = await runSweep(["launch", config], env);
+    expect(relaunch.code).toBe(0);
+    expect(relaunch.stdout.trim()).toBe(sweepId);
+    expect(relaunch.stderr).toContain(`is already sweep ${sweepId}`);
+    const trialsStream = await jsm.streams.info(`${nats.prefix.toUpperCase()}_SWEEP_TRIALS`);
+    expect(trialsStream.state.messages).toBe(0);
+  });
+
+  it("records a deterministic failure after one delivery with its reason, and completes the rest", async () => {
+    const config = path.join(dir, "broken.yaml");
+    await writeFile(
+      config,
+      sweepYaml("broken", ["synthetic:epoch_ms=20", "synthetic:fail=deterministic", "synthetic:epoch_ms=20"]),
+    );
+    const launch = await runSweep(["launch", config], env);
+    const sweepId = launch.stdout.trim();
+    const rows = await waitForSweepFinished(database, sweepId);
+    expect(rows.map((row) => [row.trial_name, row.status]).sort()).toEqual([
+      ["v0", "completed"],
+      ["v1", "failed"],
+      ["v2", "completed"],
+    ]);
+    const [failed] = await database.query<{ error: string; attempt: number }>(
+      "SELECT error, attempt FROM trials WHERE sweep_id = $1 AND status = 'failed'",
+      [sweepId],
+    );
+    expect(failed?.attempt).toBe(1);
+    expect(failed?.error).toContain("synthetic deterministic failure");
+  });
+
+  it("stops workers and the recorder on SIGTERM with exit code 0", async () => {
+    for (const child of [...workers, ...services]) child.child.kill("SIGTERM");
+    const codes = await Promise.all([...workers, ...services].map((child) => child.exited));
+    expect(codes).toEqual([0, 0, 0]);
+  });
+});

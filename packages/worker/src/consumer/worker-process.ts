@@ -1,0 +1,53 @@
+import { TrainingPool } from "../pool.js";
+import type { BackendChoice } from "../protocol.js";
+import { connectNats } from "./connect.js";
+import { type SweepWorker, startWorker } from "./worker.js";
+
+export interface WorkerProcessOptions {
+  /** NATS URL(s), comma-separated. */
+  nats: string;
+  prefix?: string;
+  threads: number;
+  backend: BackendChoice;
+  /** Piscina task module to train with; default the real trainer (benchmarks pass the synthetic fixture). */
+  taskFile?: string;
+  log?: (line: string) => void;
+}
+
+export interface WorkerProcess {
+  worker: SweepWorker;
+  /** Hands running trials back, then closes the threads and the connection. */
+  stop(): Promise<void>;
+}
+
+/**
+ * What `sweep worker` runs: a training pool, a NATS connection and the consumer
+ * feeding one to the other. The CLI owns signals and exit codes.
+ */
+export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  const pool = new TrainingPool({ threads: options.threads, backend: options.backend, taskFile: options.taskFile });
+  try {
+    const nc = await connectNats(options.nats, `sweep-worker-${process.pid}`);
+    const worker = await startWorker({
+      nc,
+      trainer: pool,
+      backend: options.backend,
+      prefix: options.prefix,
+      log: options.log,
+    }).catch(async (error) => {
+      await nc.close();
+      throw error;
+    });
+    return {
+      worker,
+      async stop() {
+        await worker.stop();
+        await pool.close();
+        await nc.drain();
+      },
+    };
+  } catch (error) {
+    await pool.close();
+    throw error;
+  }
+}
