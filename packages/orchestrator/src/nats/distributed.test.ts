@@ -16,7 +16,16 @@ import { ensurePipeline } from "./streams.js";
 
 const EPOCHS = 4;
 
-function sweepYaml(name: string, sources: string[]): string {
+async function waitForStatus(database: SweepDatabase, sweepId: string, status: string): Promise<void> {
+  for (let tries = 0; tries < 200; tries++) {
+    const rows = await database.query("SELECT 1 FROM trials WHERE sweep_id = $1 AND status = $2", [sweepId, status]);
+    if (rows.length > 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`no ${status} trial in sweep ${sweepId}`);
+}
+
+function sweepYaml(name: string, sources: string[], epochs = EPOCHS): string {
   const variants = sources.map(
     (source, i) => `  - { name: v${i}, overrides: { dataset.source: "${source}", training.seed: ${i} } }`,
   );
@@ -24,7 +33,7 @@ function sweepYaml(name: string, sources: string[]): string {
     `name: ${name}`,
     "method: list",
     "model: { conv: [{ filters: 4 }], dense: [] }",
-    `training: { epochs: ${EPOCHS} }`,
+    `training: { epochs: ${epochs} }`,
     "variants:",
     ...variants,
     "",
@@ -122,6 +131,31 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     );
     expect(failed?.attempt).toBe(1);
     expect(failed?.error).toContain("synthetic deterministic failure");
+  });
+
+  it("sweep cancel stops running trials and drops queued ones; sweep retry trains them again", async () => {
+    const config = path.join(dir, "cancel.yaml");
+    const epochs = 30;
+    await writeFile(config, sweepYaml("cancel", Array(6).fill("synthetic:epoch_ms=100"), epochs));
+    const sweepId = (await runSweep(["launch", config], env)).stdout.trim();
+    await waitForStatus(database, sweepId, "running");
+
+    const cancel = await runSweep(["cancel", sweepId], env);
+    expect(cancel.code, cancel.stderr).toBe(0);
+    expect(cancel.stdout).toMatch(/queued trials cancelled, \d+ running trials told to stop/);
+    const cancelled = await waitForSweepFinished(database, sweepId);
+    expect(cancelled.map((row) => row.status)).toEqual(Array(6).fill("cancelled"));
+
+    const retry = await runSweep(["retry", sweepId], env);
+    expect(retry.code, retry.stderr).toBe(0);
+    expect(retry.stdout).toContain(`re-queued 6 trials of sweep ${sweepId}`);
+    const retried = await waitForSweepFinished(database, sweepId);
+    expect(retried.map((row) => row.status)).toEqual(Array(6).fill("completed"));
+    const [rows] = await database.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
+      [sweepId],
+    );
+    expect(rows?.n).toBe(6 * epochs);
   });
 
   it("stops workers and the recorder on SIGTERM with exit code 0", async () => {
