@@ -95,6 +95,18 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     );
     expect(trials.map((trial) => trial.attempt)).toEqual(Array(6).fill(1));
     expect(new Set(trials.map((trial) => trial.worker)).size).toBe(2);
+    // sweep serve copies the workers' heartbeats into the workers table every 2 s.
+    let heartbeats: { id: string; threads: number; backend: string }[] = [];
+    for (let tries = 0; tries < 50 && heartbeats.length < 2; tries++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      heartbeats = await database.query("SELECT id, threads, backend FROM workers WHERE id = ANY($1)", [
+        [...new Set(trials.map((trial) => trial.worker))],
+      ]);
+    }
+    expect(heartbeats.map((worker) => [worker.threads, worker.backend])).toEqual([
+      [2, "cpu"],
+      [2, "cpu"],
+    ]);
 
     // Exactly once on the wire too: per trial one started, EPOCHS epochs, one completed.
     const jsm = await jetstreamManager(nats.nc);
@@ -156,6 +168,33 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
       [sweepId],
     );
     expect(rows?.n).toBe(6 * epochs);
+  });
+
+  it("a worker stopped mid-trial hands its trials back at once and another worker finishes them", async () => {
+    const config = path.join(dir, "handback.yaml");
+    const epochs = 20;
+    await writeFile(config, sweepYaml("handback", Array(4).fill("synthetic:epoch_ms=100"), epochs));
+    const sweepId = (await runSweep(["launch", config], env)).stdout.trim();
+    await waitForStatus(database, sweepId, "running");
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stopping = workers[0] as SweepProcess;
+    const stopAt = Date.now();
+    stopping.child.kill("SIGTERM");
+    expect(await stopping.exited).toBe(0);
+    expect(Date.now() - stopAt).toBeLessThan(5000);
+
+    const rows = await waitForSweepFinished(database, sweepId);
+    expect(rows.map((row) => row.status)).toEqual(Array(4).fill("completed"));
+    const trials = await database.query<{ attempt: number; worker: string }>(
+      "SELECT attempt, worker FROM trials WHERE sweep_id = $1",
+      [sweepId],
+    );
+    expect(trials.some((trial) => trial.attempt === 2)).toBe(true);
+    const [rowsRecorded] = await database.query<{ n: number }>(
+      "SELECT count(*)::int AS n FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
+      [sweepId],
+    );
+    expect(rowsRecorded?.n).toBe(4 * epochs);
   });
 
   it("stops workers and the recorder on SIGTERM with exit code 0", async () => {
