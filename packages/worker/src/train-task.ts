@@ -12,26 +12,18 @@ export interface TrainTask extends TrainRequest {
   dataset?: Dataset;
 }
 
-/**
- * The Piscina task module of the real trainer: one trial per call, on this thread's
- * backend. It closes its progress port when done: the pool's `close` event then says
- * every progress message has arrived.
- */
+/** The Piscina task module of the real trainer: one trial per call, on this thread's backend. */
 export default async function trainTask(task: TrainTask): Promise<TrainOutcome> {
-  try {
-    const [backend, dataset] = await Promise.all([
-      initBackend(task.backend),
-      task.dataset ?? loadDataset(task.trial.dataset.source),
-    ]);
-    return await trainTrial({
-      trial: task.trial,
-      checkpoint: task.checkpoint,
-      cancelFlag: task.cancelFlag,
-      dataset,
-      backend: backend.name,
-      post: (progress) => task.port.postMessage(progress),
-    });
-  } finally {
-    task.port.close();
-  }
+  const [backend, dataset] = await Promise.all([
+    initBackend(task.backend),
+    task.dataset ?? loadDataset(task.trial.dataset.source),
+  ]);
+  return trainTrial({
+    trial: task.trial,
+    checkpoint: task.checkpoint,
+    cancelFlag: task.cancelFlag,
+    dataset,
+    backend: backend.name,
+    post: (progress) => task.port.postMessage(progress),
+  });
 }
