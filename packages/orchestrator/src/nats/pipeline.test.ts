@@ -1,6 +1,7 @@
+import { jetstream } from "@nats-io/jetstream";
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordEvents, recordHeartbeat, type SweepDatabase } from "../db/index.js";
+import { createSweep, recordEvents, recordHeartbeat, type SweepDatabase } from "../db/index.js";
 import { newSweepId, postgresFactory } from "../db/store-fixtures.test-support.js";
 import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
 import { launchSweep } from "./launch.js";
@@ -112,5 +113,19 @@ describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
     );
     expect(failed).toMatchObject({ status: "failed", attempt: 3 });
     expect(failed?.error).toContain("synthetic transient failure");
+  });
+
+  it("terminates a message of an unknown version and records the trial failed, without training it", async () => {
+    const sweepId = newSweepId();
+    const [trial] = syntheticTrials(sweepId, 1, 3);
+    if (!trial) throw new Error("no trial");
+    await createSweep(database, { id: sweepId, name: "future", config: {}, configHash: sweepId }, [trial]);
+    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix });
+    await jetstream(nats.nc).publish(names.trialSubject(sweepId), JSON.stringify({ v: 2, trial }), { msgID: trial.id });
+
+    const [row] = await waitForSweepFinished(database, sweepId);
+    expect(row).toMatchObject({ status: "failed", last_epoch: null });
+    const [failed] = await database.query<{ error: string }>("SELECT error FROM trials WHERE id = $1", [trial.id]);
+    expect(failed?.error).toBe("trial message version must be 1, received 2");
   });
 });
