@@ -3,6 +3,7 @@ import type { TrialEvent, TrialSpec } from "@sweep/core";
 import { resolveNatsUrl, TrainingPool } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
+import { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { describeTarget, openDatabase, resolveDatabaseTarget, trialRanking } from "../db/index.js";
 import { progressLine, rankingTable } from "../embedded/progress-lines.js";
 import { runLocally } from "../embedded/run-local.js";
@@ -52,10 +53,12 @@ export function register(program: Command): void {
     const target = resolveDatabaseTarget(options);
     const database = await openDatabase(target);
     const byId = new Map<string, TrialSpec>(trials.map((trial) => [trial.id, trial]));
+    // On a terminal the live dashboard shows the run (from after the line below); elsewhere, one line per event.
+    let live: ReturnType<typeof startLiveDashboard> | undefined;
     const printEvent = (event: TrialEvent) => {
       const trial = byId.get(event.trialId);
       const line = trial && progressLine(event, trial.name, trial.training.epochs);
-      if (line) process.stdout.write(`${line}\n`);
+      if (line && !live) process.stdout.write(`${line}\n`);
     };
     let interrupted = false;
     try {
@@ -63,6 +66,7 @@ export function register(program: Command): void {
       process.stderr.write(
         `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, ${overNats ? `over NATS at ${resolveNatsUrl(options.nats)}` : "in-process"}, results in ${describeTarget(target)}\n`,
       );
+      live = process.stdout.isTTY ? startLiveDashboard(database, sweep.id) : undefined;
       const run = overNats
         ? runOverNats({
             database,
@@ -92,9 +96,12 @@ export function register(program: Command): void {
       });
       await run.finished;
       removeHandlers();
+      live?.close();
+      await live?.waitUntilExit();
       process.stdout.write(`\n${rankingTable(await trialRanking(database, sweep.id))}`);
       process.stdout.write(`sweep ${sweep.id}${interrupted ? " interrupted" : ""}; more: sweep results ${sweep.id}\n`);
     } finally {
+      live?.close();
       await database.close();
     }
     if (interrupted) process.exit(INTERRUPTED);
