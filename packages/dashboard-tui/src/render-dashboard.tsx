@@ -44,7 +44,11 @@ export function renderDashboard(options: RenderDashboardOptions): DashboardHandl
     patchConsole: false,
     exitOnCtrlC: options.onInterrupt === undefined,
   });
+  // A process that exits without unmounting (a second Ctrl-C) still gets its screen back.
+  const leaveOnExit = () => stdout.write(LEAVE_ALTERNATE_SCREEN);
+  if (fullScreen) process.once("exit", leaveOnExit);
   const exited = instance.waitUntilExit().finally(() => {
+    process.off("exit", leaveOnExit);
     if (fullScreen) stdout.write(LEAVE_ALTERNATE_SCREEN);
   });
   return {
