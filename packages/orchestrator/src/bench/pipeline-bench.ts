@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { jetstreamManager } from "@nats-io/jetstream";
@@ -44,6 +45,16 @@ const databaseUrl = Object.assign(new URL(adminUrl), { pathname: `/${databaseNam
 const database = await openDatabase({ url: databaseUrl });
 const nc = await connectNats(natsUrl, "sweep-bench");
 const children: ChildProcess[] = [];
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux only). */
+function cpuSeconds(pid: number | undefined): string {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+    return ((Number(fields[11]) + Number(fields[12])) / 100).toFixed(1);
+  } catch {
+    return "?";
+  }
+}
 
 function startChild(args: string[], readyText: string): Promise<void> {
   const child = spawn(process.execPath, [sweepBin, ...args], {
@@ -118,6 +129,10 @@ try {
   console.log(`  trials/s: ${(trialCount / seconds).toFixed(0)}`);
   console.log(`  epoch rows/s: ${(finished.epochs / seconds).toFixed(0)} (${finished.epochs} rows)`);
   console.log(`  trials per worker: ${workers.map((w) => `${w.worker}=${w.trials}`).join(" ")}`);
+  const [serve, ...workerProcesses] = children;
+  console.log(
+    `  CPU seconds: serve ${cpuSeconds(serve?.pid)}, workers ${workerProcesses.map((child) => cpuSeconds(child.pid)).join(" ")}, this process ${(process.cpuUsage().user / 1e6).toFixed(1)}`,
+  );
 } finally {
   for (const child of children) {
     child.removeAllListeners("exit");
