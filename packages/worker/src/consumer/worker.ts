@@ -96,8 +96,8 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   /**
    * Progress events (started, epoch) go out as plain publishes into the stream (its
    * subjects capture them; the Nats-Msg-Id header still deduplicates); outcome events
-   * are acknowledged publishes. `stored()` waits for those acks and a flush, which the
-   * server answers only after every earlier message of this connection.
+   * are acknowledged publishes. `stored()` waits for those acks, or for a flush (which
+   * the server answers after every earlier message of this connection) when none.
    */
   const publishEvents = () => {
     const acknowledged: Promise<unknown>[] = [];
@@ -117,8 +117,10 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       },
       /** Settles once every event emitted so far is stored by JetStream. */
       stored: async () => {
-        await Promise.all(acknowledged);
-        await nc.flush();
+        // The stream takes this connection's messages in order: an acked outcome
+        // event means the progress events before it were taken too.
+        if (acknowledged.length > 0) await Promise.all(acknowledged);
+        else await nc.flush();
       },
     };
   };
