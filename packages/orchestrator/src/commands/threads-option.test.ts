@@ -1,0 +1,18 @@
+import { describe, expect, it } from "vitest";
+import { parseBackend, parseThreads } from "./threads-option.js";
+
+describe("--threads and --backend", () => {
+  it("accepts a thread count from 1 to 256 and defaults to one per core", () => {
+    expect(parseThreads("3")).toBe(3);
+    expect(parseThreads(undefined)).toBeGreaterThanOrEqual(1);
+  });
+
+  it.each(["0", "1.5", "x", "257"])("refuses --threads %s naming the option, the rule and the value", (value) => {
+    expect(() => parseThreads(value)).toThrow(`--threads must be an integer from 1 to 256, received "${value}"`);
+  });
+
+  it("accepts the four backends and refuses anything else", () => {
+    expect(["auto", "wasm", "cpu", "node"].map(parseBackend)).toEqual(["auto", "wasm", "cpu", "node"]);
+    expect(() => parseBackend("gpu")).toThrow('--backend must be one of auto, wasm, cpu, node, received "gpu"');
+  });
+});
