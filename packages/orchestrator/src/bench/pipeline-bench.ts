@@ -26,7 +26,7 @@ const { values } = parseArgs({
     workers: { type: "string", default: "2" },
     threads: { type: "string", default: "2" },
     nats: { type: "string" },
-    batch: { type: "string", default: "5000" },
+    batch: { type: "string" },
     "admin-db": { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
   },
 });
@@ -88,7 +88,7 @@ try {
     "pipeline-bench.yaml",
   );
   const { sweep, trials } = planSweep(config, true);
-  const ready = [startChild(["serve", "--batch", values.batch as string], "recording")];
+  const ready = [startChild(["serve", ...(values.batch ? ["--batch", values.batch] : [])], "recording")];
   for (let i = 0; i < Number(values.workers); i++) {
     ready.push(
       startChild(["worker", "--threads", values.threads as string, "--task", syntheticTask], "threads, backend"),

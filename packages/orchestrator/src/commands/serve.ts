@@ -20,7 +20,7 @@ export function register(program: Command): void {
         .description(
           "Record trial events from NATS into the database (acked only after commit) and copy worker heartbeats; runs until Ctrl-C.",
         )
-        .option("--batch <n>", "events recorded per transaction at most", "500"),
+        .option("--batch <n>", "events recorded per transaction at most", "5000"),
     ),
   ).action(async (options: ServeOptions) => {
     const batchSize = Number(options.batch);

@@ -36,7 +36,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function startRecorder(options: RecorderOptions): Promise<Recorder> {
   const { names } = options;
   const log = options.log ?? (() => {});
-  const batchSize = options.batchSize ?? 500;
+  const batchSize = options.batchSize ?? 5000;
   const js = jetstream(options.nc);
   const consumer = await js.consumers.get(names.eventsStream, names.recorderConsumer);
   const messages = await consumer.consume({ max_messages: batchSize * 2 });
