@@ -2,7 +2,7 @@ import type { Command } from "commander";
 import { getSweep, markSweepCancelled } from "../db/index.js";
 import { publishSweepCancel } from "../nats/control.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
-import { type NatsOptions, withNats, withNatsOptions } from "./nats-option.js";
+import { type NatsOptions, withNatsIfReachable, withNatsOptions } from "./nats-option.js";
 
 /** `sweep cancel <sweep>`: queued trials become cancelled; workers stop the running ones. */
 export function register(program: Command): void {
@@ -19,9 +19,13 @@ export function register(program: Command): void {
     await withDatabase(options, async (database) => {
       const sweep = await getSweep(database, sweepRef);
       const { cancelled, running } = await markSweepCancelled(database, sweep.id);
-      await withNats(options, "sweep-cancel", (nc, names) => publishSweepCancel(nc, names, sweep.id));
+      // Without NATS (an embedded sweep), `sweep run`'s own Ctrl-C stops running trials.
+      const told = await withNatsIfReachable(options, "sweep-cancel", async (nc, names) => {
+        await publishSweepCancel(nc, names, sweep.id);
+        return true;
+      });
       process.stdout.write(
-        `cancelled sweep ${sweep.id}: ${cancelled.length} queued trials cancelled, ${running.length} running trials told to stop\n`,
+        `cancelled sweep ${sweep.id}: ${cancelled.length} queued trials cancelled, ${running.length} running trials ${told ? "told to stop" : "left running (no NATS server answered)"}\n`,
       );
     });
   });

@@ -18,8 +18,34 @@ export function withNatsOptions(command: Command): Command {
     );
 }
 
+/** True when the user named a NATS server (`--nats` or NATS_URL); embedded runs have none. */
+export function natsNamed(options: NatsOptions, env: NodeJS.ProcessEnv = process.env): boolean {
+  return options.nats !== undefined || Boolean(env.NATS_URL);
+}
+
 export function natsPrefixOf(options: NatsOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
   return options.natsPrefix ?? (env.SWEEP_NATS_PREFIX || undefined);
+}
+
+/**
+ * `withNats` for commands that also make sense without NATS (cancel, retry of an
+ * embedded sweep): when no server was named and the default one does not answer,
+ * returns undefined instead of failing.
+ */
+export async function withNatsIfReachable<T>(
+  options: NatsOptions,
+  clientName: string,
+  use: (nc: NatsConnection, names: PipelineNames) => Promise<T>,
+): Promise<T | undefined> {
+  if (natsNamed(options)) return withNats(options, clientName, use);
+  let nc: NatsConnection;
+  try {
+    nc = await connectNats(resolveNatsUrl(undefined), clientName);
+  } catch {
+    return undefined;
+  }
+  await nc.close();
+  return withNats(options, clientName, use);
 }
 
 /** Connects, makes sure the pipeline's streams exist, runs `use`, and drains the connection. */

@@ -4,7 +4,7 @@ import { getSweep, requeueTrials } from "../db/index.js";
 import { clearSweepCancel } from "../nats/control.js";
 import { publishTrials } from "../nats/publisher.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
-import { type NatsOptions, withNats, withNatsOptions } from "./nats-option.js";
+import { type NatsOptions, withNatsIfReachable, withNatsOptions } from "./nats-option.js";
 
 /** `sweep retry <sweep>`: re-queue failed and cancelled trials and publish them again. */
 export function register(program: Command): void {
@@ -20,12 +20,17 @@ export function register(program: Command): void {
       const sweep = await getSweep(database, sweepRef);
       const ids = new Set(await requeueTrials(database, sweep.id, ["failed", "cancelled"]));
       const trials = expandTrials(validateSweepConfig(sweep.config), sweep.id).filter((trial) => ids.has(trial.id));
-      await withNats(options, "sweep-retry", async (nc, names) => {
+      const published = await withNatsIfReachable(options, "sweep-retry", async (nc, names) => {
         await clearSweepCancel(nc, names, sweep.id);
         // A fresh message id: the first launch's id may still be inside the duplicate window.
         await publishTrials(nc, names, trials, `r${Date.now().toString(36)}`);
+        return true;
       });
-      process.stdout.write(`re-queued ${trials.length} trials of sweep ${sweep.id}\n`);
+      process.stdout.write(
+        published
+          ? `re-queued ${trials.length} trials of sweep ${sweep.id}\n`
+          : `re-queued ${trials.length} trials of sweep ${sweep.id} in the database only (no NATS server answered); \`sweep run\` with its config trains them\n`,
+      );
     });
   });
 }

@@ -10,7 +10,7 @@ import { runLocally } from "../embedded/run-local.js";
 import { runOverNats } from "../embedded/run-over-nats.js";
 import { planSweep } from "../nats/launch.js";
 import { withDatabaseOption } from "./database-option.js";
-import { type NatsOptions, natsPrefixOf, withNatsOptions } from "./nats-option.js";
+import { type NatsOptions, natsNamed, natsPrefixOf, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
 import { parseBackend, parseThreads } from "./threads-option.js";
 
@@ -62,7 +62,7 @@ export function register(program: Command): void {
     };
     let interrupted = false;
     try {
-      const overNats = options.nats !== undefined || Boolean(process.env.NATS_URL);
+      const overNats = natsNamed(options);
       process.stderr.write(
         `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, ${overNats ? `over NATS at ${resolveNatsUrl(options.nats)}` : "in-process"}, results in ${describeTarget(target)}\n`,
       );
