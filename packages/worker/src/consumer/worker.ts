@@ -217,11 +217,17 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     while (!stopping) {
       await waitForFreeThread();
       if (stopping) break;
-      const messages = await consumer.fetch({
-        max_messages: trainer.threads - inFlight.size,
-        expires: options.fetchExpiresMs ?? 2000,
-      });
-      for await (const msg of messages) handleSafely(msg);
+      try {
+        const messages = await consumer.fetch({
+          max_messages: trainer.threads - inFlight.size,
+          expires: options.fetchExpiresMs ?? 2000,
+        });
+        for await (const msg of messages) handleSafely(msg);
+      } catch (error) {
+        // NATS restarting or unreachable for a while: keep the running trials, ask again.
+        log(`fetching trials failed, retrying in 1 s: ${error instanceof Error ? error.message : String(error)}`);
+        await new Promise((resolve) => setTimeout(resolve, 1000));
+      }
     }
     await Promise.all(inFlight);
   }
