@@ -1,4 +1,3 @@
-export { type ActiveBackend, initBackend } from "./backends/index.js";
 export * from "./consumer/index.js";
 export { BUILTIN_MNIST, type Dataset, type ImageSet, loadDataset } from "./data/dataset.js";
 export { type IdxArray, readIdxFile } from "./data/idx.js";

@@ -1,5 +1,4 @@
 import type { Command } from "commander";
-import { plotSweep } from "../plot/plot-sweep.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 
 /** `sweep plot <sweep> [--out DIR] [--db URL]`. */
@@ -11,6 +10,8 @@ export function register(program: Command): void {
       .argument("<sweep>", "sweep id, unique id prefix, or name")
       .option("--out <dir>", "output directory (default: plots/<sweep id>)"),
   ).action(async (sweepRef: string, options: { db?: string; out?: string }) => {
+    // Loaded on use: Vega would slow every other command's start-up.
+    const { plotSweep } = await import("../plot/plot-sweep.js");
     process.stdout.write(await withDatabase(options, (db) => plotSweep(db, { sweepRef, outDir: options.out })));
   });
 }

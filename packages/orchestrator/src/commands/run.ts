@@ -3,7 +3,7 @@ import type { TrialEvent, TrialSpec } from "@sweep/core";
 import { resolveNatsUrl, TrainingPool } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
-import { startLiveDashboard } from "../dashboard/live-dashboard.js";
+import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { describeTarget, openDatabase, resolveDatabaseTarget, trialRanking } from "../db/index.js";
 import { progressLine, rankingTable } from "../embedded/progress-lines.js";
 import { runLocally } from "../embedded/run-local.js";
@@ -66,7 +66,11 @@ export function register(program: Command): void {
       process.stderr.write(
         `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, ${overNats ? `over NATS at ${resolveNatsUrl(options.nats)}` : "in-process"}, results in ${describeTarget(target)}\n`,
       );
-      live = process.stdout.isTTY ? startLiveDashboard(database, sweep.id) : undefined;
+      if (process.stdout.isTTY) {
+        // Loaded here: Ink and React are most of the CLI's start-up time, and only a terminal needs them.
+        const { startLiveDashboard } = await import("../dashboard/live-dashboard.js");
+        live = startLiveDashboard(database, sweep.id);
+      }
       const run = overNats
         ? runOverNats({
             database,
