@@ -15,7 +15,8 @@ function tmux(...args: string[]): string {
   return execFileSync("tmux", ["-u", "-L", TMUX_SOCKET, ...args], { encoding: "utf8" });
 }
 
-async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, timeoutMs = 20_000) {
+async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000) {
+  // Generous: under a full parallel test run the CLI and PGlite can take many seconds to draw a frame.
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await read();
@@ -98,5 +99,5 @@ describe("sweep dashboard in a terminal", () => {
       return text.trim() === "" ? undefined : text.trim();
     });
     expect(code).toBe("0");
-  });
+  }, 180_000);
 });
