@@ -33,8 +33,8 @@ export interface PendingEpoch {
 
 /**
  * Applies one event to a trial's in-memory state, in delivery order. Fences: a
- * terminal trial never changes (`duplicate`), an older attempt than the trial's
- * (`stale`) changes nothing. Epoch rows go to `pending` (keyed `trialId:epoch`); the
+ * terminal trial never changes (`duplicate`) except for a late epoch row of the
+ * attempt that finished it, an older attempt than the trial's (`stale`) changes nothing. Epoch rows go to `pending` (keyed `trialId:epoch`); the
  * database decides later whether an equal attempt's row already existed.
  */
 export function applyEvent(
@@ -44,7 +44,16 @@ export function applyEvent(
   pending: Map<string, PendingEpoch>,
 ): RecordOutcome {
   if (state === undefined) return "unknown-trial";
-  if (TERMINAL_TRIAL_STATUSES.includes(state.status)) return "duplicate";
+  if (TERMINAL_TRIAL_STATUSES.includes(state.status)) {
+    // An epoch of the attempt that finished the trial can arrive after its outcome: a
+    // recorder that died holding it unacked gets it back only after the ack wait, while
+    // its successor already recorded the outcome. The row is still that attempt's fact.
+    if (event.type !== "epoch" || event.attempt !== state.attempt) return "duplicate";
+    const key = `${state.id}:${event.metrics.epoch}`;
+    if ((pending.get(key)?.attempt ?? -1) >= event.attempt) return "duplicate";
+    pending.set(key, { eventIndex, attempt: event.attempt, metrics: event.metrics });
+    return "applied";
+  }
   if (event.attempt < state.attempt) return "stale";
   const at = new Date(event.at);
   switch (event.type) {

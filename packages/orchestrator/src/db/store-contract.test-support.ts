@@ -92,6 +92,17 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       expect(await epochRows(trial.id)).toHaveLength(1);
     });
 
+    it("keeps an epoch row of the finishing attempt that arrives after the outcome (a recorder died holding it)", async () => {
+      const { trials } = await launch(1);
+      const trial = trials[0];
+      await recordEvents(db, [events.started(trial), events.epoch(trial, 1, 0.5), events.completed(trial)]);
+      const before = await trialRow(trial.id);
+      expect(await recordEvent(db, events.epoch(trial, 2, 0.4))).toBe("applied");
+      expect(await recordEvent(db, events.epoch(trial, 2, 0.4))).toBe("duplicate");
+      expect(await epochRows(trial.id)).toHaveLength(2);
+      expect(await trialRow(trial.id)).toMatchObject({ status: "completed", attempt: 1, test_loss: before.test_loss });
+    });
+
     it("lets a newer attempt overwrite an older attempt's epoch row, never the reverse", async () => {
       const { trials } = await launch(1);
       const trial = trials[0];
