@@ -14,6 +14,10 @@ export interface PipelineSettings {
   duplicateWindowMs: number;
   /** A worker whose heartbeat is older than this disappears from the heartbeat bucket. */
   heartbeatTtlMs: number;
+  /** The recorder (`sweep serve`) holds an event unacked at most this long; a killed serve's batch comes back after it. */
+  recorderAckWaitMs: number;
+  /** Copies of each stream and bucket: 1 on a single server, 3 on a 3-node cluster (infra/nats-cluster). */
+  replicas: number;
 }
 
 export const DEFAULT_PIPELINE_SETTINGS = {
@@ -21,6 +25,8 @@ export const DEFAULT_PIPELINE_SETTINGS = {
   maxDeliver: 5,
   duplicateWindowMs: 10 * 60_000,
   heartbeatTtlMs: 10_000,
+  recorderAckWaitMs: 60_000,
+  replicas: 1,
 } satisfies Omit<PipelineSettings, "prefix">;
 
 const nanos = (ms: number) => ms * 1_000_000;
@@ -38,7 +44,7 @@ export async function ensurePipeline(
   nc: NatsConnection,
   settings: Partial<PipelineSettings> = {},
 ): Promise<PipelineNames> {
-  const { prefix, ackWaitMs, maxDeliver, duplicateWindowMs, heartbeatTtlMs } = {
+  const { prefix, ackWaitMs, maxDeliver, duplicateWindowMs, heartbeatTtlMs, recorderAckWaitMs, replicas } = {
     ...DEFAULT_PIPELINE_SETTINGS,
     ...settings,
   };
@@ -51,6 +57,7 @@ export async function ensurePipeline(
     storage: StorageType.File,
     discard: DiscardPolicy.Old,
     duplicate_window: nanos(duplicateWindowMs),
+    num_replicas: replicas,
   });
   await addStreamIfMissing(jsm, {
     name: names.eventsStream,
@@ -59,6 +66,7 @@ export async function ensurePipeline(
     storage: StorageType.File,
     duplicate_window: nanos(Math.min(duplicateWindowMs, 2 * 60_000)),
     max_age: nanos(7 * 24 * 3600_000),
+    num_replicas: replicas,
   });
   await addConsumerIfMissing(jsm, names.trialsStream, {
     durable_name: names.workersConsumer,
@@ -70,13 +78,13 @@ export async function ensurePipeline(
   await addConsumerIfMissing(jsm, names.eventsStream, {
     durable_name: names.recorderConsumer,
     ack_policy: AckPolicy.Explicit,
-    ack_wait: nanos(60_000),
+    ack_wait: nanos(recorderAckWaitMs),
     max_deliver: -1,
     max_ack_pending: 50_000,
   });
   const kvm = new Kvm(nc);
-  await addBucketIfMissing(jsm, kvm, names.heartbeatBucket, { ttl: heartbeatTtlMs });
-  await addBucketIfMissing(jsm, kvm, names.controlBucket, {});
+  await addBucketIfMissing(jsm, kvm, names.heartbeatBucket, { ttl: heartbeatTtlMs, replicas });
+  await addBucketIfMissing(jsm, kvm, names.controlBucket, { replicas });
   return names;
 }
 
@@ -102,7 +110,12 @@ async function addConsumerIfMissing(jsm: Manager, stream: string, config: Consum
   }
 }
 
-async function addBucketIfMissing(jsm: Manager, kvm: Kvm, bucket: string, options: { ttl?: number }): Promise<void> {
+async function addBucketIfMissing(
+  jsm: Manager,
+  kvm: Kvm,
+  bucket: string,
+  options: { ttl?: number; replicas: number },
+): Promise<void> {
   try {
     await jsm.streams.info(`KV_${bucket}`);
   } catch (error) {
