@@ -87,3 +87,28 @@ describe("TrainingPool with a crashing task", () => {
     });
   });
 });
+
+describe("TrainingPool with a task that fails after some epochs", () => {
+  const pool = new TrainingPool({
+    threads: 1,
+    backend: "cpu",
+    taskFile: new URL("../dist/fixtures/synthetic-task.js", import.meta.url),
+  });
+  afterAll(() => pool.close());
+
+  it.each(["deterministic", "transient"])(
+    "delivers every progress message posted before a %s failure rejects",
+    async (fail) => {
+      for (let run = 0; run < 5; run++) {
+        const progress: string[] = [];
+        const trial = { ...smallTrial("fails", 3, 100), dataset: { source: `synthetic:fail=${fail}` } };
+        await expect(
+          pool.train(trial, {
+            onProgress: (p) => progress.push(p.type === "epoch" ? `epoch ${p.metrics.epoch}` : p.type),
+          }),
+        ).rejects.toThrow(/synthetic \w+ failure/);
+        expect(progress).toEqual(["started", "epoch 1"]);
+      }
+    },
+  );
+});

@@ -104,6 +104,11 @@ export class TrainingPool implements TrialTrainer {
       await Promise.race([progressDone, delay(PROGRESS_DRAIN_MS)]);
       return outcome;
     } catch (error) {
+      // A task that threw closed its port after its last progress message; the rejection
+      // can overtake those messages (started, the epochs before the failure): take them first.
+      if ((error as Partial<ThrownByTask> | null)?.thrownByTask === true) {
+        await Promise.race([progressDone, delay(PROGRESS_DRAIN_MS)]);
+      }
       throw reviveError(error);
     } finally {
       options.signal?.removeEventListener("abort", cancel);
