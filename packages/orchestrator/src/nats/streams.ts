@@ -1,5 +1,6 @@
 import { AckPolicy, DiscardPolicy, jetstreamManager, RetentionPolicy, StorageType } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
+import { Objm } from "@nats-io/obj";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { type PipelineNames, pipelineNames } from "@sweep/worker";
 
@@ -35,10 +36,11 @@ const nanos = (ms: number) => ms * 1_000_000;
  * Creates (or updates) the streams, consumers and KV buckets of the pipeline:
  * SWEEP_TRIALS (work queue, file storage, dedup window) with the durable pull consumer
  * `workers`; SWEEP_EVENTS (limits retention) with the durable consumer `recorder`; the
- * heartbeat bucket (TTL) and the cancel-control bucket. Idempotent; every command
- * that touches NATS calls it first. Only what is missing is created: the settings of
- * existing streams and consumers are left as the first caller made them (so a test's
- * short ack wait is not undone by a worker starting with the defaults).
+ * heartbeat bucket (TTL), the cancel-control bucket and the checkpoint object store
+ * (one object per trial). Idempotent; every command that touches NATS calls it first.
+ * Only what is missing is created: the settings of existing streams and consumers are
+ * left as the first caller made them (so a test's short ack wait is not undone by a
+ * worker starting with the defaults).
  */
 export async function ensurePipeline(
   nc: NatsConnection,
@@ -85,6 +87,7 @@ export async function ensurePipeline(
   const kvm = new Kvm(nc);
   await addBucketIfMissing(jsm, kvm, names.heartbeatBucket, { ttl: heartbeatTtlMs, replicas });
   await addBucketIfMissing(jsm, kvm, names.controlBucket, { replicas });
+  await addObjectStoreIfMissing(jsm, nc, names.checkpointBucket, { replicas });
   return names;
 }
 
@@ -124,6 +127,20 @@ async function addBucketIfMissing(
   }
 }
 
+async function addObjectStoreIfMissing(
+  jsm: Manager,
+  nc: NatsConnection,
+  bucket: string,
+  options: { replicas: number },
+): Promise<void> {
+  try {
+    await jsm.streams.info(`OBJ_${bucket}`);
+  } catch (error) {
+    if ((error as { name?: string }).name !== "StreamNotFoundError") throw error;
+    await new Objm(nc).create(bucket, { storage: StorageType.File, ...options });
+  }
+}
+
 /** Deletes everything `ensurePipeline` created under `prefix` (tests clean up with it). */
 export async function deletePipeline(nc: NatsConnection, prefix: string): Promise<void> {
   const names = pipelineNames(prefix);
@@ -133,6 +150,7 @@ export async function deletePipeline(nc: NatsConnection, prefix: string): Promis
     names.eventsStream,
     `KV_${names.heartbeatBucket}`,
     `KV_${names.controlBucket}`,
+    `OBJ_${names.checkpointBucket}`,
   ]) {
     await jsm.streams.delete(stream).catch(() => false);
   }

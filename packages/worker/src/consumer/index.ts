@@ -1,3 +1,4 @@
+export { openNatsCheckpoints, type TrialCheckpoints } from "./checkpoints.js";
 export { connectNats, DEFAULT_NATS_URL, resolveNatsUrl } from "./connect.js";
 export { type PipelineNames, pipelineNames } from "./nats-names.js";
 export { eventFactory, runTrialAttempt, type TrialAttempt, type TrialAttemptResult } from "./run-trial.js";

@@ -13,6 +13,8 @@ export interface PipelineNames {
   recorderConsumer: string;
   heartbeatBucket: string;
   controlBucket: string;
+  /** JetStream Object Store bucket of per-trial checkpoints (object name = trial id). */
+  checkpointBucket: string;
   /** Wildcard over every sweep's trial messages. */
   trialSubjects: string;
   /** Wildcard over every sweep's events. */
@@ -36,6 +38,7 @@ export function pipelineNames(prefix = ""): PipelineNames {
     recorderConsumer: NATS_NAMES.recorderConsumer,
     heartbeatBucket: bucket(NATS_NAMES.heartbeatBucket),
     controlBucket: bucket(NATS_NAMES.controlBucket),
+    checkpointBucket: bucket(NATS_NAMES.checkpointBucket),
     trialSubjects: subject(NATS_NAMES.trialSubject("*")),
     eventSubjects: subject(NATS_NAMES.eventSubject("*", "*")),
     trialSubject: (sweepId) => subject(NATS_NAMES.trialSubject(sweepId)),

@@ -14,6 +14,7 @@ export interface TrialAttempt {
   /** Worker id recorded on the trial. */
   worker: string;
   cancelFlag: Int32Array;
+  /** Resume after this checkpoint (see `TrialCheckpoints`). */
   checkpoint?: Uint8Array;
 }
 
@@ -34,14 +35,15 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 
 /**
  * Trains one attempt, emitting `started` and one `epoch` event per finished epoch as
- * they happen, and a `completed` or `pruned` event at the end. `cancelled` and
+ * they happen (each `epoch` event with the checkpoint taken after it, for the caller
+ * to keep once the event is stored), and a `completed` or `pruned` event at the end. `cancelled` and
  * `failed` are left to the caller: whether they are recorded depends on why (a
  * cancelled sweep vs a worker handing the trial back; a last delivery vs a retry).
  */
 export async function runTrialAttempt(
   trainer: TrialTrainer,
   attempt: TrialAttempt,
-  emit: (event: TrialEvent) => void,
+  emit: (event: TrialEvent, checkpoint?: Uint8Array) => void,
 ): Promise<TrialAttemptResult> {
   const event = eventFactory(attempt.trial, attempt.attempt);
   const startedAt = performance.now();
@@ -55,7 +57,7 @@ export async function runTrialAttempt(
           const { backend, paramCount, resumeFromEpoch } = progress;
           emit(event({ type: "started", worker: attempt.worker, backend, paramCount, resumeFromEpoch }));
         } else {
-          emit(event({ type: "epoch", metrics: progress.metrics }));
+          emit(event({ type: "epoch", metrics: progress.metrics }), progress.checkpoint);
         }
       },
     });

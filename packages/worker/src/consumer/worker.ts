@@ -4,6 +4,7 @@ import { Kvm } from "@nats-io/kv";
 import { headers, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent, TrialSpec, WorkerHeartbeat } from "@sweep/core";
 import { watchCancelledSweeps } from "./cancel-watch.js";
+import { openNatsCheckpoints } from "./checkpoints.js";
 import { startHeartbeat } from "./heartbeat.js";
 import { pipelineNames } from "./nats-names.js";
 import { eventFactory, runTrialAttempt } from "./run-trial.js";
@@ -63,6 +64,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   const ackWaitMs = (config.ack_wait ?? 30e9) / 1e6;
   const maxDeliver = config.max_deliver && config.max_deliver > 0 ? config.max_deliver : Number.POSITIVE_INFINITY;
   const kvm = new Kvm(nc);
+  const checkpoints = await openNatsCheckpoints(nc, names);
   const running = new Map<string, RunningTrial>();
   let stopping = false;
   let finishedTrials = 0;
@@ -95,25 +97,29 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
 
   /**
    * Progress events (started, epoch) go out as plain publishes into the stream (its
-   * subjects capture them; the Nats-Msg-Id header still deduplicates); outcome events
-   * are acknowledged publishes. `stored()` waits for those acks, or for a flush (which
-   * the server answers after every earlier message of this connection) when none.
+   * subjects capture them; the Nats-Msg-Id header still deduplicates); outcome events,
+   * and epoch events whose checkpoint is saved next, are acknowledged publishes.
+   * `stored()` waits for those acks, or for a flush (which the server answers after
+   * every earlier message of this connection) when none.
    */
   const publishEvents = () => {
     const acknowledged: Promise<unknown>[] = [];
     return {
-      emit(event: TrialEvent) {
+      /** Publishes `event`; an acknowledged publish returns JetStream's ack. */
+      emit(event: TrialEvent, acked = false): Promise<unknown> | undefined {
         const epoch = event.type === "epoch" ? event.metrics.epoch : "";
         const msgID = `${event.trialId}.${event.attempt}.${event.type}${epoch}`;
         const subject = names.eventSubject(event.sweepId, event.trialId);
         const body = JSON.stringify(event);
-        if (event.type === "started" || event.type === "epoch") {
+        if (!acked && (event.type === "started" || event.type === "epoch")) {
           const header = headers();
           header.set("Nats-Msg-Id", msgID);
           nc.publish(subject, body, { headers: header });
-        } else {
-          acknowledged.push(js.publish(subject, body, { msgID }));
+          return undefined;
         }
+        const stored = js.publish(subject, body, { msgID });
+        acknowledged.push(stored);
+        return stored;
       },
       /** Settles once every event emitted so far is stored by JetStream. */
       stored: async () => {
@@ -152,15 +158,40 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     const entry: RunningTrial = { trial, cancelFlag: new Int32Array(new SharedArrayBuffer(4)), imagesPerS: 0 };
     running.set(trial.id, entry);
     const keepAlive = setInterval(() => msg.working(), Math.max(200, ackWaitMs / 3));
+    /** The trial is over for good: its checkpoint is of no more use. */
+    const forgetCheckpoint = () =>
+      checkpoints
+        .remove(trial.id)
+        .catch((error) => log(`removing ${trial.id}'s checkpoint failed: ${messageOf(error)}`));
     try {
+      const checkpoint = await checkpoints.load(trial.id).catch((error) => {
+        log(`loading ${trial.id}'s checkpoint failed, training from the start: ${messageOf(error)}`);
+        return undefined;
+      });
+      // Events leave in order; a checkpoint is saved only once its epoch's event is stored,
+      // so a resumed attempt never starts past an epoch that was not recorded (the
+      // recorder drops older attempts' rows after the resume epoch, so none is doubled).
+      let progress: Promise<void> = Promise.resolve();
       const result = await runTrialAttempt(
         trainer,
-        { trial, attempt, worker: id, cancelFlag: entry.cancelFlag },
-        (e) => {
+        { trial, attempt, worker: id, cancelFlag: entry.cancelFlag, checkpoint },
+        (e, bytes) => {
           if (e.type === "epoch") entry.imagesPerS = e.metrics.images_per_s;
-          events.emit(e);
+          progress = progress.then(async () => {
+            if (bytes === undefined || e.type !== "epoch") {
+              events.emit(e);
+              return;
+            }
+            try {
+              await events.emit(e, true);
+              await checkpoints.save(trial.id, e.metrics.epoch, bytes);
+            } catch (error) {
+              log(`checkpoint of ${trial.id} after epoch ${e.metrics.epoch} not saved: ${messageOf(error)}`);
+            }
+          });
         },
       );
+      await progress;
       if (
         result.kind === "finished" &&
         result.outcome.status === "cancelled" &&
@@ -173,6 +204,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
         if (result.outcome.status === "cancelled")
           events.emit(event({ type: "cancelled", epoch: result.outcome.epoch }));
         await events.stored();
+        if (result.outcome.status !== "cancelled") await forgetCheckpoint();
         finishedTrials++;
         return msg.ack();
       }
@@ -185,6 +217,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
         return msg.nak(stopping ? 0 : transientBackoffMs(attempt));
       }
       log(`trial ${trial.id} failed (attempt ${attempt} of ${maxDeliver}): ${result.error}`);
+      await forgetCheckpoint();
       finishedTrials++;
       msg.term(result.error);
     } finally {
@@ -197,7 +230,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   function handleSafely(msg: JsMsg): void {
     const handled: Promise<void> = handle(msg)
       .catch((error) => {
-        log(`trial message ${msg.seq} handed back: ${error instanceof Error ? error.message : String(error)}`);
+        log(`trial message ${msg.seq} handed back: ${messageOf(error)}`);
         msg.nak(1000);
       })
       .finally(() => {
@@ -225,7 +258,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
         for await (const msg of messages) handleSafely(msg);
       } catch (error) {
         // NATS restarting or unreachable for a while: keep the running trials, ask again.
-        log(`fetching trials failed, retrying in 1 s: ${error instanceof Error ? error.message : String(error)}`);
+        log(`fetching trials failed, retrying in 1 s: ${messageOf(error)}`);
         await new Promise((resolve) => setTimeout(resolve, 1000));
       }
     }
@@ -255,3 +288,5 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     },
   };
 }
+
+const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
