@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { describeTarget, openDatabase, resolveDatabaseTarget, trialRanking } from "../db/index.js";
+import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { progressLine, rankingTable } from "../embedded/progress-lines.js";
 import { runLocally } from "../embedded/run-local.js";
 import { runOverNats } from "../embedded/run-over-nats.js";
@@ -91,6 +92,7 @@ export function register(program: Command): void {
               sweep,
               trials,
               worker: `${hostname()}-${process.pid}`,
+              checkpointDir: checkpointDirOf(target),
               onEvent: printEvent,
             }),
           );

@@ -1,5 +1,5 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
-import { eventFactory, runTrialAttempt, type TrialTrainer } from "@sweep/worker";
+import { eventFactory, runTrialAttempt, type TrialCheckpoints, type TrialTrainer } from "@sweep/worker";
 import { recordEvent, type SweepDatabase } from "../db/index.js";
 
 export interface EmbeddedRunOptions {
@@ -9,6 +9,12 @@ export interface EmbeddedRunOptions {
   trials: ReadonlyArray<{ trial: TrialSpec; attempt: number }>;
   /** Recorded as the trials' worker. */
   worker: string;
+  /**
+   * Where each trial's checkpoint is kept: a trial with one resumes after it; one is
+   * saved after each recorded epoch and removed when the trial completes, is pruned
+   * or fails (a cancelled trial keeps it). None: every trial starts at epoch 1.
+   */
+  checkpoints?: TrialCheckpoints;
   /** Called after each event is recorded (progress output, the dashboard). */
   onEvent?(event: TrialEvent, trial: TrialSpec): void;
 }
@@ -23,19 +29,24 @@ export interface EmbeddedRun {
 /**
  * `sweep run` without services: trials go straight to the training threads (no NATS),
  * at most one per thread, and every event goes through the same `recordEvent` the
- * recorder uses, in the order it happened.
+ * recorder uses, in the order it happened. A checkpoint is saved only after its
+ * epoch is recorded, so a resumed trial never skips an unrecorded epoch.
  */
 export function runEmbedded(options: EmbeddedRunOptions): EmbeddedRun {
-  const { database, trainer } = options;
+  const { database, trainer, checkpoints } = options;
   const queue = [...options.trials];
   const cancelFlags = new Set<Int32Array>();
   let cancelled = false;
   let recorded: Promise<unknown> = Promise.resolve();
-  const record = (event: TrialEvent, trial: TrialSpec) => {
+  const record = (event: TrialEvent, trial: TrialSpec, checkpoint?: Uint8Array) => {
     recorded = recorded.then(async () => {
       await recordEvent(database, event);
+      if (checkpoint && event.type === "epoch") await checkpoints?.save(trial.id, event.metrics.epoch, checkpoint);
       options.onEvent?.(event, trial);
     });
+  };
+  const forgetCheckpoint = (trial: TrialSpec) => {
+    recorded = recorded.then(() => checkpoints?.remove(trial.id));
   };
 
   async function trainNext(): Promise<void> {
@@ -43,14 +54,18 @@ export function runEmbedded(options: EmbeddedRunOptions): EmbeddedRun {
       const { trial, attempt } = next;
       const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
       cancelFlags.add(cancelFlag);
-      const result = await runTrialAttempt(trainer, { trial, attempt, worker: options.worker, cancelFlag }, (event) =>
-        record(event, trial),
+      const checkpoint = await checkpoints?.load(trial.id);
+      const result = await runTrialAttempt(
+        trainer,
+        { trial, attempt, worker: options.worker, cancelFlag, checkpoint },
+        (event, bytes) => record(event, trial, bytes),
       );
       cancelFlags.delete(cancelFlag);
       const event = eventFactory(trial, attempt);
       if (result.kind === "threw") record(event({ type: "failed", error: result.error, retryable: false }), trial);
       else if (result.outcome.status === "cancelled")
         record(event({ type: "cancelled", epoch: result.outcome.epoch }), trial);
+      if (result.kind === "threw" || result.outcome.status !== "cancelled") forgetCheckpoint(trial);
     }
   }
 

@@ -1,6 +1,7 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
 import type { TrialTrainer } from "@sweep/worker";
 import { createSweep, markSweepCancelled, type NewSweep, requeueTrials, type SweepDatabase } from "../db/index.js";
+import { checkpointFiles } from "./checkpoint-files.js";
 import { runEmbedded } from "./run-embedded.js";
 
 export interface LocalRunRequest {
@@ -9,6 +10,8 @@ export interface LocalRunRequest {
   sweep: NewSweep;
   trials: readonly TrialSpec[];
   worker: string;
+  /** Directory of the trials' checkpoint files (see `checkpointDirOf`); none: no checkpoints. */
+  checkpointDir?: string;
   onEvent?(event: TrialEvent, trial: TrialSpec): void;
 }
 
@@ -22,7 +25,8 @@ export interface LocalRun {
 /**
  * `sweep run` without NATS: records the sweep (or finds it: running the same config
  * again resumes it: cancelled trials are re-queued, trials left running by a killed
- * run start over with a higher attempt) and trains what is not finished.
+ * run go on with a higher attempt) and trains what is not finished, each trial from
+ * its last checkpoint (the last epoch recorded) when it has one.
  */
 export function runLocally(request: LocalRunRequest): LocalRun {
   const { database, sweep } = request;
@@ -30,7 +34,10 @@ export function runLocally(request: LocalRunRequest): LocalRun {
   let cancelRun: () => void = () => {};
   const finished = (async () => {
     const stored = await createSweep(database, sweep, request.trials);
-    if (!stored.created) await requeueTrials(database, sweep.id, ["cancelled"]);
+    const checkpoints = request.checkpointDir === undefined ? undefined : checkpointFiles(request.checkpointDir);
+    // A new sweep has recorded nothing: files left by a deleted database's run would skip epochs.
+    if (stored.created) for (const trial of request.trials) await checkpoints?.remove(trial.id);
+    else await requeueTrials(database, sweep.id, ["cancelled"]);
     const open = await database.query<{ id: string; attempt: number }>(
       "SELECT id, attempt FROM trials WHERE sweep_id = $1 AND status IN ('queued', 'running') ORDER BY ordinal",
       [sweep.id],
@@ -46,6 +53,7 @@ export function runLocally(request: LocalRunRequest): LocalRun {
       trainer: request.trainer,
       trials: todo,
       worker: request.worker,
+      checkpoints,
       onEvent: request.onEvent,
     });
     cancelRun = () => run.cancel();
