@@ -1,0 +1,101 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type NatsServer, sleep, startNatsServer } from "./support/servers.js";
+import {
+  describeFigures,
+  FaultPipeline,
+  freshPostgresDatabase,
+  reportFigures,
+  SYNTHETIC_TASK,
+} from "./support/sweep.js";
+
+const TRIALS = 12;
+const EPOCHS = 10;
+
+describe("restarts: nats-server (fault 8) and sweep serve (fault 7)", () => {
+  let nats: NatsServer;
+  let postgresDb: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+  let dir: string;
+  const pipelines: FaultPipeline[] = [];
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    postgresDb = await freshPostgresDatabase();
+    dir = await mkdtemp(path.join(os.tmpdir(), "sweep-faults-"));
+  });
+
+  afterAll(async () => {
+    for (const pipeline of pipelines) await pipeline.dispose();
+    await postgresDb?.dispose();
+    await nats?.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  async function pipeline(prefix: string): Promise<FaultPipeline> {
+    const created = await FaultPipeline.create({
+      natsUrl: nats.url,
+      databaseUrl: postgresDb.url,
+      dir,
+      prefix,
+      settings: { ackWaitMs: 2000, maxDeliver: 5, heartbeatTtlMs: 3000 },
+    });
+    pipelines.push(created);
+    return created;
+  }
+
+  it("fault 8: nats-server killed -9 mid-sweep and restarted on its file store: the sweep completes, nothing lost", async () => {
+    const p = await pipeline("f8");
+    await p.serve();
+    await p.worker(SYNTHETIC_TASK);
+    await p.worker(SYNTHETIC_TASK);
+    const sweepId = await p.launch("nats-restart", Array(TRIALS).fill("synthetic:epoch_ms=100"), EPOCHS);
+    await sleep(1500);
+    const killedAt = Date.now();
+    await nats.server.kill9();
+    await sleep(2000);
+    await nats.server.start();
+    const downMs = Date.now() - killedAt;
+    const trials = await p.waitForTerminal(sweepId, 90_000);
+    const f = await p.figures(sweepId);
+    const redelivered = trials.filter((trial) => trial.attempt > 1).length;
+    reportFigures(
+      `fault 8 nats-server killed -9 for ${(downMs / 1000).toFixed(1)} s and restarted: ${describeFigures(f)}, trials redelivered ${redelivered}, epoch events lost before the stream ${f.epochsNotInStream} (known worker bug, docs/faults.md), lost by the recorder ${f.epochsNotRecorded}`,
+    );
+    expect(f.trials).toBe(TRIALS);
+    expect(f.lost).toBe(0);
+    expect(f.completed).toBe(TRIALS);
+    expect(f.duplicateEpochRows).toBe(0);
+    expect(f.epochsNotRecorded, await p.explainMissing(sweepId)).toBe(0);
+    // Known bug (worker, not fixed here): progress events are plain publishes, so those in
+    // flight when the server dies are lost; until fixed, only they may be missing.
+    expect(f.missingEpochRows, await p.explainMissing(sweepId)).toBe(f.epochsNotInStream);
+  });
+
+  it("fault 7: sweep serve killed -9 mid-sweep and restarted: every event recorded exactly once", async () => {
+    const p = await pipeline("f7");
+    const serve = await p.serve();
+    await p.worker(SYNTHETIC_TASK);
+    await p.worker(SYNTHETIC_TASK);
+    const sweepId = await p.launch("serve-restart", Array(TRIALS).fill("synthetic:epoch_ms=100"), EPOCHS);
+    await sleep(1500);
+    serve.child.kill("SIGKILL");
+    await serve.exited;
+    await sleep(1000);
+    await p.serve();
+    const trials = await p.waitForTerminal(sweepId, 90_000);
+    const f = await p.figures(sweepId);
+    // Per trial on the wire: one started, EPOCHS epochs, one completed, all attempt 1.
+    const eventsPerTrial = (f.startedEvents + f.epochsTrained + f.completed) / TRIALS;
+    reportFigures(
+      `fault 7 sweep serve killed -9 and restarted: ${describeFigures(f)}, attempts > 1: ${trials.filter((t) => t.attempt > 1).length}, events per trial ${eventsPerTrial} (expected ${EPOCHS + 2}), epoch rows ${f.epochRows}/${TRIALS * EPOCHS}`,
+    );
+    expect(f.lost).toBe(0);
+    expect(f.completed).toBe(TRIALS);
+    expect(f.duplicateEpochRows).toBe(0);
+    expect(f.missingEpochRows, await p.explainMissing(sweepId)).toBe(0);
+    expect(f.epochRows).toBe(TRIALS * EPOCHS);
+    expect(trials.every((trial) => trial.attempt === 1)).toBe(true);
+  });
+});

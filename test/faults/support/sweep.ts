@@ -1,0 +1,300 @@
+import { appendFileSync } from "node:fs";
+import { writeFile } from "node:fs/promises";
+import path from "node:path";
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { TrialEvent } from "@sweep/core";
+import { type PipelineNames, pipelineNames } from "@sweep/worker";
+import { openDatabase, type SweepDatabase } from "../../../packages/orchestrator/src/db/index.js";
+import {
+  runSweep,
+  type SweepProcess,
+  startSweep,
+} from "../../../packages/orchestrator/src/nats/cli-processes.test-support.js";
+import { ensurePipeline, type PipelineSettings } from "../../../packages/orchestrator/src/nats/streams.js";
+import { sleep } from "./servers.js";
+
+export {
+  freshPostgresDatabase,
+  runSweep,
+  type SweepProcess,
+  SYNTHETIC_TASK,
+  startSweep,
+} from "../../../packages/orchestrator/src/nats/cli-processes.test-support.js";
+export { openDatabase, type SweepDatabase };
+
+/**
+ * Whether the server honours `msg.term(reason)`. nats-server 2.9 does not understand
+ * `+TERM <reason>` (the worker's form) and redelivers the message up to maxDeliver; the
+ * reason form is newer (2.10.x; asserted strictly only from 2.11 on, unverified between).
+ */
+export function termWithReasonHonoured(nc: NatsConnection): boolean {
+  const [major = 0, minor = 0] = (nc.info?.version ?? "0.0.0").split(".").map(Number);
+  return major > 2 || (major === 2 && minor >= 11);
+}
+
+/** Waits until no trial message is unacked by the workers consumer; returns its info. */
+export async function workersConsumerSettled(nc: NatsConnection, names: PipelineNames, timeoutMs = 20_000) {
+  const jsm = await jetstreamManager(nc);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const info = await jsm.consumers.info(names.trialsStream, names.workersConsumer);
+    if ((info.num_ack_pending === 0 && info.num_pending === 0) || Date.now() > deadline) return info;
+    await sleep(200);
+  }
+}
+
+/** Prints a fault's figure line and keeps it for the suite's summary (global-setup.ts). */
+export function reportFigures(line: string): void {
+  console.log(line);
+  if (process.env.SWEEP_FAULTS_FIGURES) appendFileSync(process.env.SWEEP_FAULTS_FIGURES, `${line}\n`);
+}
+
+/** A `method: list` sweep: one variant per dataset source, a tiny model (the synthetic trainer ignores it). */
+export function sweepYaml(name: string, sources: string[], epochs: number): string {
+  const variants = sources.map(
+    (source, i) => `  - { name: v${i}, overrides: { dataset.source: "${source}", training.seed: ${i} } }`,
+  );
+  return [
+    `name: ${name}`,
+    "method: list",
+    "model: { conv: [{ filters: 4 }], dense: [] }",
+    `training: { epochs: ${epochs} }`,
+    "variants:",
+    ...variants,
+    "",
+  ].join("\n");
+}
+
+/**
+ * One fault's world: a NATS prefix with shrunk timeouts on the suite's own NATS server,
+ * a database, and the `sweep` processes it started (all killed by `dispose`).
+ */
+export class FaultPipeline {
+  readonly processes: SweepProcess[] = [];
+  readonly names: PipelineNames;
+  readonly env: NodeJS.ProcessEnv;
+  #nc: NatsConnection | undefined;
+
+  private constructor(
+    readonly natsUrl: string,
+    readonly prefix: string,
+    readonly databaseUrl: string,
+    readonly database: SweepDatabase,
+    readonly dir: string,
+  ) {
+    this.names = pipelineNames(prefix);
+    this.env = { NATS_URL: natsUrl, SWEEP_NATS_PREFIX: prefix, DATABASE_URL: databaseUrl };
+  }
+
+  static async create(options: {
+    natsUrl: string;
+    databaseUrl: string;
+    dir: string;
+    prefix: string;
+    settings: Partial<PipelineSettings>;
+  }): Promise<FaultPipeline> {
+    const nc = await connect({ servers: options.natsUrl.split(","), maxReconnectAttempts: -1 });
+    try {
+      await ensurePipeline(nc, { prefix: options.prefix, recorderAckWaitMs: 3000, ...options.settings });
+    } finally {
+      await nc.close();
+    }
+    const database = await openDatabase({ url: options.databaseUrl });
+    return new FaultPipeline(options.natsUrl, options.prefix, options.databaseUrl, database, options.dir);
+  }
+
+  /** A connection for the test's own look-ups (reconnects forever). */
+  async nc(): Promise<NatsConnection> {
+    this.#nc ??= await connect({ servers: this.natsUrl.split(","), maxReconnectAttempts: -1 });
+    return this.#nc;
+  }
+
+  start(args: string[]): SweepProcess {
+    const child = startSweep(args, this.env);
+    this.processes.push(child);
+    return child;
+  }
+
+  async serve(): Promise<SweepProcess> {
+    const serve = this.start(["serve"]);
+    await serve.waitFor("recording");
+    return serve;
+  }
+
+  async worker(task: string, threads = 2): Promise<SweepProcess> {
+    const worker = this.start(["worker", "--threads", String(threads), "--backend", "cpu", "--task", task]);
+    await worker.waitFor("threads, backend cpu");
+    return worker;
+  }
+
+  /** Writes the config and runs `sweep launch`; returns the sweep id. */
+  async launch(name: string, sources: string[], epochs: number): Promise<string> {
+    const file = path.join(this.dir, `${this.prefix}-${name}.yaml`);
+    await writeFile(file, sweepYaml(name, sources, epochs));
+    const launch = await runSweep(["launch", file], this.env);
+    if (launch.code !== 0) throw new Error(`sweep launch failed (${launch.code}): ${launch.stderr}`);
+    return launch.stdout.trim();
+  }
+
+  /** Waits until the recorder consumer has nothing pending or unacked (a redelivered batch included). */
+  async waitForRecorderDrained(timeoutMs = 30_000): Promise<void> {
+    const jsm = await jetstreamManager(await this.nc());
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const info = await jsm.consumers.info(this.names.eventsStream, this.names.recorderConsumer);
+      if (info.num_pending === 0 && info.num_ack_pending === 0) return;
+      if (Date.now() > deadline) return;
+      await sleep(200);
+    }
+  }
+
+  /** Polls until every trial is terminal or `timeoutMs` passes; never throws on timeout. */
+  async waitForTerminal(sweepId: string, timeoutMs = 60_000): Promise<TrialFigures[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const rows = await this.trials(sweepId);
+      if (rows.length > 0 && rows.every((row) => TERMINAL.includes(row.status))) return rows;
+      if (Date.now() > deadline) return rows;
+      await sleep(200);
+    }
+  }
+
+  trials(sweepId: string): Promise<TrialFigures[]> {
+    return this.database.query<TrialFigures>(
+      `SELECT t.id, t.name, t.status, t.attempt, t.error, t.epochs_planned AS "epochsPlanned",
+              count(e.epoch)::int AS "epochRows", count(DISTINCT e.epoch)::int AS "distinctEpochs"
+       FROM trials t LEFT JOIN epochs e ON e.trial_id = t.id
+       WHERE t.sweep_id = $1 GROUP BY t.id ORDER BY t.ordinal`,
+      [sweepId],
+    );
+  }
+
+  /** Every event of the sweep in SWEEP_EVENTS, in stream order. */
+  async events(sweepId: string): Promise<TrialEvent[]> {
+    const nc = await this.nc();
+    const jsm = await jetstreamManager(nc);
+    const filter = this.names.eventSubject(sweepId, "*");
+    const info = await jsm.streams.info(this.names.eventsStream, { subjects_filter: filter });
+    const total = Object.values(info.state.subjects ?? {}).reduce((sum, n) => sum + n, 0);
+    const events: TrialEvent[] = [];
+    if (total === 0) return events;
+    const consumer = await jetstream(nc).consumers.get(this.names.eventsStream, { filter_subjects: filter });
+    const messages = await consumer.consume();
+    for await (const msg of messages) {
+      events.push(msg.json<TrialEvent>());
+      if (events.length >= total) break;
+    }
+    return events;
+  }
+
+  /** The figures every fault prints: trials, terminal states, lost, duplicates, epochs redone. */
+  async figures(sweepId: string): Promise<SweepFigures> {
+    await this.waitForRecorderDrained();
+    const trials = await this.trials(sweepId);
+    const events = await this.events(sweepId);
+    const epochEvents = events.filter((event) => event.type === "epoch").length;
+    const epochRows = trials.reduce((sum, trial) => sum + trial.epochRows, 0);
+    const rows = await this.database.query<{ trial_id: string; epoch: number }>(
+      "SELECT e.trial_id, e.epoch FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
+      [sweepId],
+    );
+    const recorded = new Set(rows.map((row) => `${row.trial_id}:${row.epoch}`));
+    const onWire = new Set(
+      events.flatMap((event) => (event.type === "epoch" ? [`${event.trialId}:${event.metrics.epoch}`] : [])),
+    );
+    let epochsNotInStream = 0;
+    let epochsNotRecorded = 0;
+    for (const trial of trials.filter((t) => t.status === "completed")) {
+      for (let epoch = 1; epoch <= trial.epochsPlanned; epoch++) {
+        const key = `${trial.id}:${epoch}`;
+        if (!onWire.has(key)) epochsNotInStream++;
+        else if (!recorded.has(key)) epochsNotRecorded++;
+      }
+    }
+    const terminal = trials.filter((trial) => TERMINAL.includes(trial.status));
+    return {
+      trials: trials.length,
+      completed: trials.filter((trial) => trial.status === "completed").length,
+      failed: trials.filter((trial) => trial.status === "failed").length,
+      lost: trials.length - terminal.length,
+      epochRows,
+      duplicateEpochRows: trials.reduce((sum, trial) => sum + trial.epochRows - trial.distinctEpochs, 0),
+      missingEpochRows: trials
+        .filter((trial) => trial.status === "completed")
+        .reduce((sum, trial) => sum + Math.max(0, trial.epochsPlanned - trial.epochRows), 0),
+      epochsNotInStream,
+      epochsNotRecorded,
+      epochsTrained: epochEvents,
+      epochsRedone: epochEvents - epochRows,
+      startedEvents: events.filter((event) => event.type === "started").length,
+    };
+  }
+
+  /** For a failing assertion: each trial short of epoch rows, with the events the stream holds for it. */
+  async explainMissing(sweepId: string): Promise<string> {
+    const trials = await this.trials(sweepId);
+    const events = await this.events(sweepId);
+    const short = trials.filter((trial) => trial.status === "completed" && trial.epochRows < trial.epochsPlanned);
+    const rows = await this.database.query<{ trial_id: string; epoch: number; attempt: number }>(
+      "SELECT e.trial_id, e.epoch, e.attempt FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
+      [sweepId],
+    );
+    return short
+      .map((trial) => {
+        const wire = events
+          .filter((event) => event.trialId === trial.id)
+          .map((event) => `${event.type}${event.type === "epoch" ? event.metrics.epoch : ""}@${event.attempt}`);
+        const stored = rows.filter((row) => row.trial_id === trial.id).map((row) => `${row.epoch}@${row.attempt}`);
+        return `${trial.name} attempt ${trial.attempt}: stream [${wire.join(" ")}] rows [${stored.join(" ")}]`;
+      })
+      .join("\n");
+  }
+
+  async dispose(): Promise<void> {
+    for (const child of this.processes) if (child.child.exitCode === null) child.child.kill("SIGKILL");
+    await Promise.all(this.processes.map((child) => child.exited));
+    await this.#nc?.close().catch(() => {});
+    await this.database.close();
+  }
+}
+
+const TERMINAL = ["completed", "failed", "pruned", "cancelled"];
+
+export interface TrialFigures {
+  id: string;
+  name: string;
+  status: string;
+  attempt: number;
+  error: string | null;
+  epochsPlanned: number;
+  epochRows: number;
+  distinctEpochs: number;
+}
+
+export interface SweepFigures {
+  trials: number;
+  completed: number;
+  failed: number;
+  /** Trials not terminal when the test gave up waiting. */
+  lost: number;
+  epochRows: number;
+  /** (trial, epoch) pairs stored more than once. */
+  duplicateEpochRows: number;
+  /** Epoch rows a completed trial lacks. */
+  missingEpochRows: number;
+  /** Epoch events in SWEEP_EVENTS, every attempt counted. */
+  epochsTrained: number;
+  /** Epochs of completed trials whose event never reached SWEEP_EVENTS (lost between worker and stream). */
+  epochsNotInStream: number;
+  /** Epochs whose event is in SWEEP_EVENTS but not in the database (lost by the recorder). */
+  epochsNotRecorded: number;
+  /** Epochs trained beyond the rows kept: work a fault cost. */
+  epochsRedone: number;
+  startedEvents: number;
+}
+
+/** `N/M completed, lost L, duplicate epoch rows D, missing epoch rows X, epochs redone R`. */
+export function describeFigures(f: SweepFigures): string {
+  return `trials ${f.completed}/${f.trials} completed, lost ${f.lost}, duplicate epoch rows ${f.duplicateEpochRows}, missing epoch rows ${f.missingEpochRows}, epochs redone ${f.epochsRedone}`;
+}
