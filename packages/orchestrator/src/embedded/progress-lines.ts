@@ -35,7 +35,8 @@ const RANKING_COLUMNS: Column<TrialRankingRow>[] = [
     header: "best val_loss @ epoch",
     value: (r) => (r.best_val_loss === null ? "" : `${readableNumber(r.best_val_loss)} @ ${r.best_epoch}`),
   },
-  { header: "overfit epoch", value: (r) => r.overfit_epoch },
+  // "none" once epochs exist, so a blank never reads as "not computed".
+  { header: "overfit epoch", value: (r) => r.overfit_epoch ?? (r.best_epoch === null ? "" : "none") },
   { header: "test accuracy", value: (r) => r.test_accuracy },
 ];
 

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import type { TrialRankingRow } from "../db/index.js";
+import { rankingTable } from "./progress-lines.js";
+
+function row(name: string, update: Partial<TrialRankingRow>): TrialRankingRow {
+  return {
+    sweep_id: "s",
+    sweep_name: "s",
+    rank: null,
+    trial_id: `s-${name}`,
+    ordinal: 0,
+    trial_name: name,
+    params: {},
+    status: "queued",
+    best_val_loss: null,
+    best_epoch: null,
+    overfit_epoch: null,
+    last_epoch: null,
+    last_val_loss: null,
+    val_accuracy_at_best: null,
+    test_loss: null,
+    test_accuracy: null,
+    param_count: null,
+    backend: null,
+    epochs_planned: 4,
+    ...update,
+  };
+}
+
+describe("rankingTable", () => {
+  it("shows the overfit epoch, 'none' when epochs show no overfitting, and nothing before the first epoch", () => {
+    const table = rankingTable([
+      row("overfits", { rank: 1, status: "completed", best_val_loss: 0.05, best_epoch: 2, overfit_epoch: 3 }),
+      row("steady", { rank: 2, status: "completed", best_val_loss: 0.07, best_epoch: 4 }),
+      row("waiting", {}),
+    ]);
+    const line = (name: string) => table.split("\n").find((l) => l.includes(name)) ?? "";
+    expect(line("overfits")).toMatch(/0\.0500 @ 2\s+3\s*$/);
+    expect(line("steady")).toMatch(/0\.0700 @ 4\s+none\b/);
+    expect(line("waiting")).not.toMatch(/none/);
+  });
+});
