@@ -19,7 +19,15 @@ export function valLossComparisonSpec(sweepName: string, trials: readonly TrialV
   );
   const x = { field: "epoch", type: "quantitative", axis: { tickMinStep: 1, format: "d" } } as const;
   const y = { field: "val_loss", type: "quantitative", scale: { zero: false } } as const;
-  const color = { field: "variant", type: "nominal", sort: order, title: "variant (by rank)" } as const;
+  // 20 colours before any repeats, and whole names: variants often differ only at the end of theirs.
+  const color = {
+    field: "variant",
+    type: "nominal",
+    sort: order,
+    title: "variant (by rank)",
+    scale: { scheme: "tableau20" },
+    legend: { labelLimit: 480 },
+  } as const;
   return {
     $schema: "https://vega.github.io/schema/vega-lite/v6.json",
     title: { text: `${sweepName}: val_loss by epoch`, subtitle: "● best epoch   + overfitting begins" },
