@@ -14,11 +14,16 @@ export function learningCurveSpec(trial: TrialView): TopLevelSpec {
     { epoch: p.epoch, series: "loss", value: p.loss },
     { epoch: p.epoch, series: "val_loss", value: p.valLoss },
   ]);
+  const epochs = trial.curve.map((p) => p.epoch);
+  const middle = (Math.min(...epochs) + Math.max(...epochs)) / 2;
+  // Past the middle a label right of its rule would run into the legend: it ends at the rule there.
+  const mark = (epoch: number, label: string, color: string, labelY: number) =>
+    epochMark(epoch, label, color, labelY, epoch > middle ? "right" : "left");
   const marks = [
-    ...(trial.bestEpoch === null ? [] : [epochMark(trial.bestEpoch, `best: epoch ${trial.bestEpoch}`, BEST_COLOR, 4)]),
+    ...(trial.bestEpoch === null ? [] : [mark(trial.bestEpoch, `best: epoch ${trial.bestEpoch}`, BEST_COLOR, 4)]),
     ...(trial.overfitEpoch === null
       ? []
-      : [epochMark(trial.overfitEpoch, `overfit from epoch ${trial.overfitEpoch}`, OVERFIT_COLOR, 22)]),
+      : [mark(trial.overfitEpoch, `overfit from epoch ${trial.overfitEpoch}`, OVERFIT_COLOR, 22)]),
   ];
   const accuracy = trial.testAccuracy === null ? "" : `, test accuracy ${(trial.testAccuracy * 100).toFixed(2)}%`;
   return {
@@ -45,15 +50,26 @@ export function learningCurveSpec(trial: TrialView): TopLevelSpec {
   } as TopLevelSpec;
 }
 
-/** A dashed vertical rule at `epoch` with its label `labelY` px below the top, in one colour. */
-function epochMark(epoch: number, label: string, color: string, labelY: number) {
+/**
+ * A dashed vertical rule at `epoch` with its label `labelY` px below the top, in one
+ * colour; `align` "left" starts the label just right of the rule, "right" ends it just left.
+ */
+function epochMark(epoch: number, label: string, color: string, labelY: number, align: "left" | "right") {
   const data = { values: [{ epoch, label }] };
   const x = { field: "epoch", type: "quantitative" } as const;
   return [
     { data, mark: { type: "rule", color, strokeDash: [6, 4], strokeWidth: 1.5 }, encoding: { x } },
     {
       data,
-      mark: { type: "text", color, align: "left", dx: 4, baseline: "top", y: labelY, fontWeight: "bold" },
+      mark: {
+        type: "text",
+        color,
+        align,
+        dx: align === "left" ? 4 : -4,
+        baseline: "top",
+        y: labelY,
+        fontWeight: "bold",
+      },
       encoding: { x, text: { field: "label" } },
     },
   ];
