@@ -39,7 +39,17 @@ export type TrialEvent =
   | (EventBase & { type: "started"; worker: string; backend: string; paramCount: number; resumeFromEpoch: number })
   | (EventBase & { type: "epoch"; metrics: EpochMetrics })
   | (EventBase & { type: "completed"; test_loss: number; test_accuracy: number; duration_ms: number })
-  | (EventBase & { type: "failed"; error: string; retryable: boolean })
+  | (EventBase & {
+      type: "failed";
+      error: string;
+      retryable: boolean;
+      /**
+       * Set by the recorder from JetStream's max-deliveries advisory: the trial's last
+       * delivery ended without any worker reporting it (the worker died each time), so
+       * the trial's last reported error, if any, is appended to `error` when recorded.
+       */
+      deadLetter?: boolean;
+    })
   | (EventBase & { type: "pruned"; epoch: number; reason: string })
   | (EventBase & { type: "cancelled"; epoch: number });
 

@@ -18,6 +18,8 @@ export interface TrialState {
   status: TrialStatus;
   attempt: number;
   startedAt: Date | null;
+  /** The last error recorded for the trial (a retryable failure's, while it is retried). */
+  error: string | null;
   /** Columns to write back when the batch commits. */
   update: TrialUpdate;
   /** A resumed attempt: drop older attempts' epoch rows after this epoch. */
@@ -83,7 +85,7 @@ export function applyEvent(
     case "failed":
       // A retryable failure will be redelivered: keep the trial open, remember why.
       if (event.retryable) setState(state, { attempt: event.attempt, error: event.error });
-      else finish(state, "failed", event.attempt, at, undefined, event.error);
+      else finish(state, "failed", event.attempt, at, undefined, failureReason(state, event));
       return "applied";
     case "pruned":
       finish(state, "pruned", event.attempt, at, undefined, `pruned at epoch ${event.epoch}: ${event.reason}`);
@@ -92,6 +94,13 @@ export function applyEvent(
       finish(state, "cancelled", event.attempt, at);
       return "applied";
   }
+}
+
+/** A dead letter's reason is `gave up after N deliveries: <the last error a worker reported>`. */
+function failureReason(state: TrialState, event: Extract<TrialEvent, { type: "failed" }>): string {
+  if (!event.deadLetter) return event.error;
+  const lastError = state.update.error ?? state.error ?? "no worker reported an error (each attempt stopped answering)";
+  return `${event.error}: ${lastError}`;
 }
 
 function setState(state: TrialState, update: TrialUpdate & { status?: TrialStatus; attempt?: number }): void {

@@ -1,8 +1,9 @@
-import { type JsMsg, jetstream } from "@nats-io/jetstream";
+import { type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { MESSAGE_VERSION, type TrialEvent, type WorkerHeartbeat } from "@sweep/core";
-import type { PipelineNames } from "@sweep/worker";
+import { openNatsCheckpoints, type PipelineNames } from "@sweep/worker";
+import { type DeadLetter, readDeadLetter } from "./dead-letters.js";
 
 export interface RecorderOptions {
   nc: NatsConnection;
@@ -31,20 +32,39 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * database. A batch is whatever has arrived while the previous commit ran (at most
  * `batchSize`); its messages are acked only after the commit. A database error
  * holds the batch (kept alive with `working()`) and retries with backoff, so an
- * outage loses nothing and does not reorder events.
+ * outage loses nothing and does not reorder events. A max-deliveries advisory (a
+ * trial message no worker finished within the workers consumer's max deliveries)
+ * records its trial failed, then deletes that message and the trial's checkpoint.
  */
 export async function startRecorder(options: RecorderOptions): Promise<Recorder> {
   const { names } = options;
   const log = options.log ?? (() => {});
   const batchSize = options.batchSize ?? 5000;
   const js = jetstream(options.nc);
+  const jsm = await jetstreamManager(options.nc);
+  const checkpoints = await openNatsCheckpoints(options.nc, names);
   const consumer = await js.consumers.get(names.eventsStream, names.recorderConsumer);
   const messages = await consumer.consume({ max_messages: batchSize * 2 });
   let stopping = false;
 
   async function commit(batch: JsMsg[]): Promise<void> {
     const events: TrialEvent[] = [];
+    const deadLetters: DeadLetter[] = [];
+    const comeBack = new Set<JsMsg>();
     for (const msg of batch) {
+      if (msg.subject === names.deadLetterAdvisories) {
+        const deadLetter = await readDeadLetter(jsm, names, msg).catch((error) => {
+          log(`reading a dead letter failed, it comes back in 1 s: ${(error as Error).message}`);
+          msg.nak(1000);
+          comeBack.add(msg);
+          return undefined;
+        });
+        if (deadLetter) {
+          events.push(deadLetter.event);
+          deadLetters.push(deadLetter);
+        }
+        continue;
+      }
       const event = parseEvent(msg);
       if (event) events.push(event);
       else {
@@ -64,7 +84,12 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
         await sleep(wait);
       }
     }
-    for (const msg of batch) msg.ack();
+    for (const msg of batch) if (!comeBack.has(msg)) msg.ack();
+    for (const { event, seq } of deadLetters) {
+      log(`trial ${event.trialId} recorded failed: ${event.type === "failed" ? event.error : ""}`);
+      await jsm.streams.deleteMessage(names.trialsStream, seq).catch(() => false);
+      await checkpoints.remove(event.trialId).catch(() => undefined);
+    }
     options.onRecorded?.(events);
   }
 

@@ -35,11 +35,12 @@ const nanos = (ms: number) => ms * 1_000_000;
 /**
  * Creates (or updates) the streams, consumers and KV buckets of the pipeline:
  * SWEEP_TRIALS (work queue, file storage, dedup window) with the durable pull consumer
- * `workers`; SWEEP_EVENTS (limits retention) with the durable consumer `recorder`; the
+ * `workers`; SWEEP_EVENTS (limits retention; it also captures the workers consumer's
+ * max-deliveries advisories, the dead letters) with the durable consumer `recorder`; the
  * heartbeat bucket (TTL), the cancel-control bucket and the checkpoint object store
  * (one object per trial). Idempotent; every command that touches NATS calls it first.
- * Only what is missing is created: the settings of existing streams and consumers are
- * left as the first caller made them (so a test's short ack wait is not undone by a
+ * Only what is missing is created (a stream missing a subject gains it): the settings
+ * of existing streams and consumers are otherwise left as the first caller made them (so a test's short ack wait is not undone by a
  * worker starting with the defaults).
  */
 export async function ensurePipeline(
@@ -63,7 +64,7 @@ export async function ensurePipeline(
   });
   await addStreamIfMissing(jsm, {
     name: names.eventsStream,
-    subjects: [names.eventSubjects],
+    subjects: [names.eventSubjects, names.deadLetterAdvisories],
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     duplicate_window: nanos(Math.min(duplicateWindowMs, 2 * 60_000)),
@@ -96,12 +97,16 @@ type StreamConfig = Parameters<Manager["streams"]["add"]>[0];
 type ConsumerConfig = Parameters<Manager["consumers"]["add"]>[1] & { durable_name: string };
 
 async function addStreamIfMissing(jsm: Manager, config: StreamConfig & { name: string }): Promise<void> {
+  let existing: string[];
   try {
-    await jsm.streams.info(config.name);
+    existing = (await jsm.streams.info(config.name)).config.subjects ?? [];
   } catch (error) {
     if ((error as { name?: string }).name !== "StreamNotFoundError") throw error;
     await jsm.streams.add(config);
+    return;
   }
+  const missing = (config.subjects ?? []).filter((subject) => !existing.includes(subject));
+  if (missing.length > 0) await jsm.streams.update(config.name, { subjects: [...existing, ...missing] });
 }
 
 async function addConsumerIfMissing(jsm: Manager, stream: string, config: ConsumerConfig): Promise<void> {

@@ -19,6 +19,11 @@ export interface PipelineNames {
   trialSubjects: string;
   /** Wildcard over every sweep's events. */
   eventSubjects: string;
+  /**
+   * JetStream's advisory that a trial message reached the workers consumer's max
+   * deliveries; SWEEP_EVENTS captures it, so the recorder records the trial failed.
+   */
+  deadLetterAdvisories: string;
   trialSubject(sweepId: string): string;
   eventSubject(sweepId: string, trialId: string): string;
 }
@@ -41,6 +46,7 @@ export function pipelineNames(prefix = ""): PipelineNames {
     checkpointBucket: bucket(NATS_NAMES.checkpointBucket),
     trialSubjects: subject(NATS_NAMES.trialSubject("*")),
     eventSubjects: subject(NATS_NAMES.eventSubject("*", "*")),
+    deadLetterAdvisories: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream(NATS_NAMES.trialsStream)}.${NATS_NAMES.workersConsumer}`,
     trialSubject: (sweepId) => subject(NATS_NAMES.trialSubject(sweepId)),
     eventSubject: (sweepId, trialId) => subject(NATS_NAMES.eventSubject(sweepId, trialId)),
   };

@@ -1,0 +1,106 @@
+import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { eventFactory, type PipelineNames } from "@sweep/worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { recordEvents, type SweepDatabase } from "../db/index.js";
+import { newSweepId, postgresFactory } from "../db/store-fixtures.test-support.js";
+import { launchSweep } from "./launch.js";
+import { natsForTest, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
+import { type Recorder, startRecorder } from "./recorder.js";
+import { ensurePipeline } from "./streams.js";
+
+/**
+ * A "worker" that takes a trial message and dies: the test pulls it from the workers
+ * consumer and never acks it, so JetStream redelivers it after the ack wait until
+ * max deliveries, then (when a worker asks for more) sends the advisory that
+ * SWEEP_EVENTS captures.
+ */
+describe("dead letters: a trial message that reaches max deliveries", () => {
+  const databases = postgresFactory();
+  let nats: Awaited<ReturnType<typeof natsForTest>>;
+  let database: SweepDatabase;
+  let names: PipelineNames;
+  let recorder: Recorder;
+
+  beforeAll(async () => {
+    nats = await natsForTest();
+    database = await databases.open();
+    names = await ensurePipeline(nats.nc, { prefix: nats.prefix, ackWaitMs: 1000, maxDeliver: 2 });
+    recorder = await startRecorder({
+      nc: nats.nc,
+      names,
+      recordEvents: async (events) => void (await recordEvents(database, events)),
+      recordHeartbeats: async () => {},
+    });
+  });
+
+  afterAll(async () => {
+    await recorder?.stop();
+    await nats?.dispose();
+    await databases.dispose();
+  });
+
+  async function launchOne(name: string) {
+    const sweepId = newSweepId();
+    const [trial] = syntheticTrials(sweepId, 1, 3);
+    if (!trial) throw new Error("no trial");
+    await launchSweep(database, nats.nc, names, { id: sweepId, name, config: {}, configHash: sweepId }, [trial]);
+    return trial;
+  }
+
+  /** Takes the next delivery of a trial message (and leaves it unacknowledged). */
+  async function takeDelivery(deliveryCount: number) {
+    const consumer = await jetstream(nats.nc).consumers.get(names.trialsStream, names.workersConsumer);
+    const msg = await consumer.next({ expires: 5000 });
+    expect(msg?.info.deliveryCount).toBe(deliveryCount);
+    if (!msg) throw new Error("no delivery");
+    return msg;
+  }
+
+  /** A worker still pulling: JetStream finds the message spent only when one asks for it. */
+  async function pullNothing() {
+    const consumer = await jetstream(nats.nc).consumers.get(names.trialsStream, names.workersConsumer);
+    expect(await consumer.next({ expires: 2500 })).toBeNull();
+  }
+
+  async function trialRow(trialId: string) {
+    const [row] = await database.query<{ status: string; attempt: number; error: string }>(
+      "SELECT status, attempt, error FROM trials WHERE id = $1",
+      [trialId],
+    );
+    return row;
+  }
+
+  it("records the trial failed with its deliveries counted when no worker ever reported it", async () => {
+    const trial = await launchOne("silent");
+    await takeDelivery(1);
+    await takeDelivery(2);
+    await pullNothing();
+
+    await waitForSweepFinished(database, trial.sweepId, 10_000);
+    expect(await trialRow(trial.id)).toEqual({
+      status: "failed",
+      attempt: 2,
+      error: "gave up after 2 deliveries: no worker reported an error (each attempt stopped answering)",
+    });
+    // The dead message is deleted once recorded: nothing of the trial is left in the work queue.
+    const info = await (await jetstreamManager(nats.nc)).streams.info(names.trialsStream);
+    expect(info.state.messages).toBe(0);
+  });
+
+  it("appends the last error a worker reported before dying", async () => {
+    const trial = await launchOne("flaky-then-dead");
+    const first = await takeDelivery(1);
+    const failed = eventFactory(trial, 1)({ type: "failed", error: "disk on fire", retryable: true });
+    await jetstream(nats.nc).publish(names.eventSubject(trial.sweepId, trial.id), JSON.stringify(failed));
+    first.nak();
+    await takeDelivery(2);
+    await pullNothing();
+
+    await waitForSweepFinished(database, trial.sweepId, 10_000);
+    expect(await trialRow(trial.id)).toEqual({
+      status: "failed",
+      attempt: 2,
+      error: "gave up after 2 deliveries: disk on fire",
+    });
+  });
+});
