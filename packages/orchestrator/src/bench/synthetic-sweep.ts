@@ -1,4 +1,4 @@
-import type { EpochMetrics } from "@sweep/core";
+import { type EpochMetrics, seededRandom } from "@sweep/core";
 
 /**
  * A made-up sweep with the reference experiment's shape (val_loss falls, bottoms
@@ -25,7 +25,7 @@ export interface SyntheticSweepShape {
 }
 
 export function syntheticTrials(shape: SyntheticSweepShape): SyntheticTrial[] {
-  const random = mulberry32(shape.seed ?? 1);
+  const random = seededRandom(shape.seed ?? 1);
   const queued = shape.queued ?? 0;
   const running = shape.running ?? 0;
   const finished = shape.trials - queued - running;
@@ -61,15 +61,4 @@ export function syntheticTrials(shape: SyntheticSweepShape): SyntheticTrial[] {
       testAccuracy: status === "completed" ? 0.985 + random() * 0.01 : null,
     };
   });
-}
-
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
