@@ -1,5 +1,5 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { chownSync, mkdtempSync, rmSync } from "node:fs";
+import { chownSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -116,6 +116,62 @@ export async function startNatsServer(extraArgs: string[] = [], name = "nats-ser
     async dispose() {
       await server.stop();
       rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export interface NatsCluster {
+  /** The client URLs of all nodes, comma-separated (what NATS_URL takes). */
+  url: string;
+  nodes: { name: string; url: string; server: ServerProcess }[];
+  dispose(): Promise<void>;
+}
+
+/**
+ * The three nodes of infra/nats-cluster/node-N.conf on free ports: each node reads its
+ * config file, and only ports, routes and store directory are overridden.
+ */
+export async function startNatsCluster(configDir: string): Promise<NatsCluster> {
+  const clientPorts = [await freePort(), await freePort(), await freePort()];
+  const routePorts = [await freePort(), await freePort(), await freePort()];
+  const routes = routePorts.map((port) => `nats://127.0.0.1:${port}`).join(",");
+  const dirs: string[] = [];
+  const nodes = [];
+  for (let i = 0; i < 3; i++) {
+    const dir = mkdtempSync(path.join(os.tmpdir(), `sweep-faults-n${i + 1}-`));
+    dirs.push(dir);
+    // nats-server refuses -sd beside a store_dir in the file: a copy with the temp dir.
+    const config = path.join(dir, `node-${i + 1}.conf`);
+    const text = readFileSync(path.join(configDir, `node-${i + 1}.conf`), "utf8");
+    writeFileSync(config, text.replace(/store_dir: .*/, `store_dir: ${JSON.stringify(path.join(dir, "js"))}`));
+    const server = new ServerProcess(
+      `sweep-n${i + 1}`,
+      "nats-server",
+      [
+        "-c",
+        config,
+        "-a",
+        "127.0.0.1",
+        "-p",
+        String(clientPorts[i]),
+        "-m",
+        "0",
+        "--cluster",
+        `nats://127.0.0.1:${routePorts[i]}`,
+        "--routes",
+        routes,
+      ],
+      "Server is ready",
+    );
+    nodes.push({ name: `sweep-n${i + 1}`, url: `nats://127.0.0.1:${clientPorts[i]}`, server });
+  }
+  await Promise.all(nodes.map((node) => node.server.start()));
+  return {
+    url: nodes.map((node) => node.url).join(","),
+    nodes,
+    async dispose() {
+      await Promise.all(nodes.map((node) => node.server.stop()));
+      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

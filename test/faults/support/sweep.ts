@@ -228,6 +228,9 @@ export class FaultPipeline {
       epochsTrained: epochEvents,
       epochsRedone: epochEvents - epochRows,
       startedEvents: events.filter((event) => event.type === "started").length,
+      redeliveredTrials: new Set(
+        events.filter((event) => event.type === "started" && event.attempt > 1).map((event) => event.trialId),
+      ).size,
     };
   }
 
@@ -292,6 +295,8 @@ export interface SweepFigures {
   /** Epochs trained beyond the rows kept: work a fault cost. */
   epochsRedone: number;
   startedEvents: number;
+  /** Trials with a started event of attempt 2 or later. */
+  redeliveredTrials: number;
 }
 
 /** `N/M completed, lost L, duplicate epoch rows D, missing epoch rows X, epochs redone R`. */
