@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
@@ -8,26 +7,12 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../bench/seed-sweep.js";
 import { syntheticTrials } from "../bench/synthetic-sweep.js";
 import { openDatabase, resolveDatabaseTarget } from "../db/index.js";
+import { privateTerminal } from "./tmux.test-support.js";
 
 const SERVER = process.env.SWEEP_TEST_PG ?? "postgres://root@127.0.0.1:5432/test";
 const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
-const TMUX_SOCKET = `sweep-dashboard-reconnect-${process.pid}`;
+const { tmux, until, screen, close: closeTerminal } = privateTerminal(`sweep-dashboard-reconnect-${process.pid}`);
 const DATABASE = `sweep_dashboard_reconnect_${process.pid}`;
-
-function tmux(...args: string[]): string {
-  return execFileSync("tmux", ["-u", "-L", TMUX_SOCKET, ...args], { encoding: "utf8" });
-}
-
-async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000) {
-  // Generous: under a full parallel test run the CLI and PGlite can take many seconds to draw a frame.
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${tmux("capture-pane", "-p")}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** A TCP proxy to Postgres that can drop every connection and refuse new ones: the database "goes away". */
 class CuttableProxy {
@@ -99,12 +84,7 @@ describe("sweep dashboard when the database goes away", () => {
   });
 
   afterAll(async () => {
-    try {
-      tmux("kill-server");
-    } catch {
-      // the server exits by itself once its only session has ended
-    }
-    await rm(path.join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.()}`, TMUX_SOCKET), { force: true });
+    await closeTerminal();
     await proxy.close();
     await admin.unsafe(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     await admin.end();
@@ -115,7 +95,6 @@ describe("sweep dashboard when the database goes away", () => {
     const exitFile = path.join(dir, "exit-code");
     const command = `node ${SWEEP_BIN} dashboard --db '${viaProxy}' --interval 200; echo $? > ${exitFile}`;
     tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "dash", command);
-    const screen = () => tmux("capture-pane", "-p");
 
     await until("the first frame", () => (screen().includes("reconnect-variants") ? true : undefined));
     proxy.cut();

@@ -1,4 +1,3 @@
-import { execFileSync } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -6,25 +5,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../bench/seed-sweep.js";
 import { syntheticTrials } from "../bench/synthetic-sweep.js";
 import { openDatabase, resolveDatabaseTarget } from "../db/index.js";
+import { privateTerminal } from "./tmux.test-support.js";
 
 const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
-const TMUX_SOCKET = `sweep-dashboard-test-${process.pid}`;
+const { tmux, until, screen, close: closeTerminal } = privateTerminal(`sweep-dashboard-test-${process.pid}`);
 const SWEEP = { sweepId: "dash-pty-1", sweepName: "pty-variants" };
-
-function tmux(...args: string[]): string {
-  return execFileSync("tmux", ["-u", "-L", TMUX_SOCKET, ...args], { encoding: "utf8" });
-}
-
-async function until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, timeoutMs = 60_000) {
-  // Generous: under a full parallel test run the CLI and PGlite can take many seconds to draw a frame.
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; screen:\n${tmux("capture-pane", "-p")}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 /** Trial names of the ranking rows on screen, top to bottom. */
 function rankingOnScreen(screen: string): string[] {
@@ -62,12 +47,7 @@ describe("sweep dashboard in a terminal", () => {
   });
 
   afterAll(async () => {
-    try {
-      tmux("kill-server");
-    } catch {
-      // the server exits by itself once its only session has ended
-    }
-    await rm(path.join(process.env.TMUX_TMPDIR ?? "/tmp", `tmux-${process.getuid?.()}`, TMUX_SOCKET), { force: true });
+    await closeTerminal();
     await rm(dir, { recursive: true, force: true });
   });
 
@@ -76,22 +56,22 @@ describe("sweep dashboard in a terminal", () => {
     const command = `node ${SWEEP_BIN} dashboard --db ${path.join(dir, "db")} --interval 200; echo $? > ${exitFile}`;
     tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "dash", command);
 
-    const screen = await until("the first frame", () => {
-      const text = tmux("capture-pane", "-p");
+    const frame = await until("the first frame", () => {
+      const text = screen();
       return rankingOnScreen(text).length === 8 ? text : undefined;
     });
-    expect(screen).toContain("pty-variants");
-    expect(screen).toMatch(/stale-host .*STALE/);
-    expect(screen).not.toMatch(/fresh-host .*STALE/);
-    expect(rankingOnScreen(screen).slice(0, expectedOrder.length)).toEqual(expectedOrder);
+    expect(frame).toContain("pty-variants");
+    expect(frame).toMatch(/stale-host .*STALE/);
+    expect(frame).not.toMatch(/fresh-host .*STALE/);
+    expect(rankingOnScreen(frame).slice(0, expectedOrder.length)).toEqual(expectedOrder);
     for (const { name, overfit_epoch } of expectedOverfit) {
-      const row = screen.split("\n").find((line) => line.includes(name)) ?? "";
+      const row = frame.split("\n").find((line) => line.includes(name)) ?? "";
       if (overfit_epoch === null) expect(row).not.toContain("⚠");
       else expect(row).toContain(`⚠ e${overfit_epoch}`);
     }
 
     tmux("send-keys", "-t", "dash", "Enter");
-    await until("the detail pane", () => (tmux("capture-pane", "-p").includes("output shape") ? true : undefined));
+    await until("the detail pane", () => (screen().includes("output shape") ? true : undefined));
 
     tmux("send-keys", "-t", "dash", "q");
     const code = await until("the dashboard to exit", async () => {
