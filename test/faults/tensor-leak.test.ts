@@ -1,0 +1,51 @@
+import type { TrialSpec } from "@sweep/core";
+import { afterAll, describe, expect, it } from "vitest";
+import { TrainingPool } from "../../packages/worker/src/pool.js";
+import { trialOf } from "../../packages/worker/src/reference-models.js";
+import { reportFigures } from "./support/sweep.js";
+
+const TRIALS = 50;
+const MB = 1024 * 1024;
+
+function tinyTrial(i: number): TrialSpec {
+  return trialOf(
+    `t${i}`,
+    { conv: [{ filters: 2 + (i % 3), kernel: 3, strides: 1, padding: "valid", activation: "relu" }], dense: [] },
+    { training: { epochs: 1, batch_size: 64, seed: i }, dataset: { train_limit: 256, test_limit: 128 } },
+  );
+}
+
+describe("fault 14: 50 trials on one training thread", () => {
+  const pool = new TrainingPool({
+    threads: 1,
+    // wasm: ~0.5 s per tiny trial here, against ~3 s on the cpu backend.
+    backend: "wasm",
+    taskFile: new URL("./support/tensor-count-task.mjs", import.meta.url),
+    shareDatasets: true,
+  });
+  afterAll(() => pool.close());
+
+  it("leaves the tfjs tensor count at its baseline after every trial and RSS bounded", async () => {
+    const tensors: number[] = [];
+    const rss: number[] = [];
+    for (let i = 0; i < TRIALS; i++) {
+      const outcome = (await pool.train(tinyTrial(i), { onProgress: () => {} })) as unknown as {
+        status: string;
+        numTensors: number;
+        rss: number;
+      };
+      expect(outcome.status).toBe("completed");
+      tensors.push(outcome.numTensors);
+      rss.push(outcome.rss);
+    }
+    const baseline = tensors[0] as number;
+    const off = tensors.filter((n) => n !== baseline).length;
+    const firstTen = Math.max(...rss.slice(0, 10)) / MB;
+    const lastTen = Math.max(...rss.slice(-10)) / MB;
+    reportFigures(
+      `fault 14 ${TRIALS} trials on one thread: tfjs tensors after each trial ${baseline} (baseline, after trial 1) .. min ${Math.min(...tensors)} max ${Math.max(...tensors)}, trials off baseline ${off}; RSS max over trials 1-10 ${firstTen.toFixed(0)} MB, over trials ${TRIALS - 9}-${TRIALS} ${lastTen.toFixed(0)} MB (growth ${(lastTen - firstTen).toFixed(0)} MB)`,
+    );
+    expect(off).toBe(0);
+    expect(lastTen - firstTen).toBeLessThan(200);
+  });
+});
