@@ -1,0 +1,109 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type NatsServer, sleep, startNatsServer } from "./support/servers.js";
+import {
+  describeFigures,
+  FaultPipeline,
+  freshPostgresDatabase,
+  reportFigures,
+  type SweepProcess,
+  SYNTHETIC_TASK,
+} from "./support/sweep.js";
+
+const TRIALS = Number(process.env.SWEEP_SOAK_TRIALS ?? 200);
+const EPOCHS = 5;
+const WORKERS = 3;
+
+describe("fault 15: soak, workers killed -9 at random and restarted", () => {
+  let nats: NatsServer;
+  let postgresDb: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+  let dir: string;
+  let p: FaultPipeline | undefined;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    postgresDb = await freshPostgresDatabase();
+    dir = await mkdtemp(path.join(os.tmpdir(), "sweep-faults-"));
+  });
+
+  afterAll(async () => {
+    await p?.dispose();
+    await postgresDb?.dispose();
+    await nats?.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it(`${TRIALS} trials finish with nothing lost and nothing twice`, async () => {
+    const ackWaitMs = 2000;
+    const pipeline = await FaultPipeline.create({
+      natsUrl: nats.url,
+      databaseUrl: postgresDb.url,
+      dir,
+      prefix: "f15",
+      settings: { ackWaitMs, maxDeliver: 20 },
+    });
+    p = pipeline;
+    await pipeline.serve();
+    const workers: SweepProcess[] = [];
+    for (let i = 0; i < WORKERS; i++) workers.push(await pipeline.worker(SYNTHETIC_TASK, 2));
+    const startedAt = Date.now();
+    const sweepId = await pipeline.launch("soak", Array(TRIALS).fill("synthetic:epoch_ms=150"), EPOCHS);
+
+    // Kill a random worker every 1.5-3 s; follow the trials it held until they run again.
+    const redeliveryMs: number[] = [];
+    const followers: Promise<void>[] = [];
+    let kills = 0;
+    const terminal = ["completed", "failed", "pruned", "cancelled"];
+    const unfinished = async () =>
+      (await pipeline.trials(sweepId)).filter((trial) => !terminal.includes(trial.status)).length;
+    for (let round = 0; round < 60 && (await unfinished()) > 0; round++) {
+      await sleep(1500 + Math.random() * 1500);
+      if ((await unfinished()) === 0) break;
+      const index = Math.floor(Math.random() * workers.length);
+      const victim = workers[index] as SweepProcess;
+      const workerId = `${os.hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${victim.child.pid}`;
+      const held = await pipeline.database.query<{ id: string; attempt: number }>(
+        "SELECT id, attempt FROM trials WHERE sweep_id = $1 AND worker = $2 AND status = 'running'",
+        [sweepId, workerId],
+      );
+      const killedAt = Date.now();
+      victim.child.kill("SIGKILL");
+      await victim.exited;
+      kills++;
+      for (const trial of held) {
+        followers.push(
+          (async () => {
+            for (let tries = 0; tries < 300; tries++) {
+              const [row] = await pipeline.database.query<{ attempt: number; status: string; worker: string }>(
+                "SELECT attempt, status, worker FROM trials WHERE id = $1",
+                [trial.id],
+              );
+              if (row && row.attempt > trial.attempt) return void redeliveryMs.push(Date.now() - killedAt);
+              // Finished before the kill (the row lagged): not a redelivery.
+              if (row && terminal.includes(row.status) && row.attempt === trial.attempt) return;
+              await sleep(100);
+            }
+          })(),
+        );
+      }
+      workers[index] = await pipeline.worker(SYNTHETIC_TASK, 2);
+    }
+    await pipeline.waitForTerminal(sweepId, 120_000);
+    const minutes = (Date.now() - startedAt) / 60_000;
+    await Promise.all(followers);
+    const f = await pipeline.figures(sweepId);
+    const sorted = [...redeliveryMs].sort((a, b) => a - b);
+    const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.95) - 1)];
+    reportFigures(
+      `fault 15 soak: ${TRIALS} trials x ${EPOCHS} epochs, ${WORKERS} workers x 2 threads, ${kills} kill -9s: ${describeFigures(f)}, trials redelivered ${f.redeliveredTrials}, ${(f.trials / minutes).toFixed(0)} trials/min, kill to redelivery p95 ${p95} ms over ${sorted.length} trials (ack wait ${ackWaitMs} ms), epoch events lost before the stream ${f.epochsNotInStream}`,
+    );
+    expect(kills).toBeGreaterThan(0);
+    expect(f.trials).toBe(TRIALS);
+    expect(f.lost).toBe(0);
+    expect(f.completed).toBe(TRIALS);
+    expect(f.duplicateEpochRows).toBe(0);
+    expect(f.missingEpochRows, await pipeline.explainMissing(sweepId)).toBe(0);
+  });
+});
