@@ -1,0 +1,73 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type NatsServer, sleep, startNatsServer } from "./support/servers.js";
+import {
+  describeFigures,
+  FaultPipeline,
+  freshPostgresDatabase,
+  reportFigures,
+  SYNTHETIC_TASK,
+} from "./support/sweep.js";
+
+const EPOCHS = 10;
+const KILL_AFTER = 4;
+
+describe("fault 1: a worker killed -9 after epoch k", () => {
+  let nats: NatsServer;
+  let postgresDb: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+  let dir: string;
+  let p: FaultPipeline | undefined;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    postgresDb = await freshPostgresDatabase();
+    dir = await mkdtemp(path.join(os.tmpdir(), "sweep-faults-"));
+  });
+
+  afterAll(async () => {
+    await p?.dispose();
+    await postgresDb?.dispose();
+    await nats?.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("is resumed by another worker from its checkpoint: at most one epoch redone", async () => {
+    const ackWaitMs = 2000;
+    const pipeline = await FaultPipeline.create({
+      natsUrl: nats.url,
+      databaseUrl: postgresDb.url,
+      dir,
+      prefix: "f1",
+      settings: { ackWaitMs, maxDeliver: 5 },
+    });
+    p = pipeline;
+    await pipeline.serve();
+    const first = await pipeline.worker(SYNTHETIC_TASK, 1);
+    const sweepId = await pipeline.launch("resume", ["synthetic:epoch_ms=300"], EPOCHS);
+    let recorded = 0;
+    for (let tries = 0; tries < 200 && recorded < KILL_AFTER; tries++) {
+      await sleep(50);
+      recorded = (await pipeline.trials(sweepId))[0]?.epochRows ?? 0;
+    }
+    first.child.kill("SIGKILL");
+    await first.exited;
+    await pipeline.worker(SYNTHETIC_TASK, 1);
+    const [trial] = await pipeline.waitForTerminal(sweepId, 60_000);
+    const f = await pipeline.figures(sweepId);
+    const events = await pipeline.events(sweepId);
+    const resumed = events.find((event) => event.type === "started" && event.attempt === 2);
+    const resumeFrom = resumed?.type === "started" ? resumed.resumeFromEpoch : -1;
+    reportFigures(
+      `fault 1 worker killed -9 with ${recorded} epochs recorded: resumed by another worker at attempt ${trial?.attempt} from epoch ${resumeFrom}, ${describeFigures(f)}, epoch rows ${f.epochRows}/${EPOCHS}`,
+    );
+    expect(trial?.status).toBe("completed");
+    expect(trial?.attempt).toBe(2);
+    expect(resumeFrom).toBeGreaterThanOrEqual(recorded);
+    expect(f.lost).toBe(0);
+    expect(f.duplicateEpochRows).toBe(0);
+    expect(f.missingEpochRows).toBe(0);
+    expect(f.epochsRedone).toBeLessThanOrEqual(1);
+  });
+});
