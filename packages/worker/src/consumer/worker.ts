@@ -4,7 +4,7 @@ import { Kvm } from "@nats-io/kv";
 import { headers, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent, TrialSpec, WorkerHeartbeat } from "@sweep/core";
 import { watchCancelledSweeps } from "./cancel-watch.js";
-import { openNatsCheckpoints } from "./checkpoints.js";
+import { latestCheckpointSaver, openNatsCheckpoints } from "./checkpoints.js";
 import { startHeartbeat } from "./heartbeat.js";
 import { pipelineNames } from "./nats-names.js";
 import { eventFactory, runTrialAttempt } from "./run-trial.js";
@@ -99,13 +99,13 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
    * Progress events (started, epoch) go out as plain publishes into the stream (its
    * subjects capture them; the Nats-Msg-Id header still deduplicates); outcome events,
    * and epoch events whose checkpoint is saved next, are acknowledged publishes.
-   * `stored()` waits for those acks, or for a flush (which the server answers after
-   * every earlier message of this connection) when none.
+   * `stored()` waits for the outcome events' acks, or for a flush (which the server
+   * answers after every earlier message of this connection) when none.
    */
   const publishEvents = () => {
     const acknowledged: Promise<unknown>[] = [];
     return {
-      /** Publishes `event`; an acknowledged publish returns JetStream's ack. */
+      /** Publishes `event`, acknowledged when `acked` or an outcome: then returns JetStream's ack. */
       emit(event: TrialEvent, acked = false): Promise<unknown> | undefined {
         const epoch = event.type === "epoch" ? event.metrics.epoch : "";
         const msgID = `${event.trialId}.${event.attempt}.${event.type}${epoch}`;
@@ -118,7 +118,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
           return undefined;
         }
         const stored = js.publish(subject, body, { msgID });
-        acknowledged.push(stored);
+        // An epoch's ack only orders its checkpoint after it (a failed one is logged there).
+        if (event.type === "epoch") stored.catch(() => {});
+        else acknowledged.push(stored);
         return stored;
       },
       /** Settles once every event emitted so far is stored by JetStream. */
@@ -168,30 +170,21 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
         log(`loading ${trial.id}'s checkpoint failed, training from the start: ${messageOf(error)}`);
         return undefined;
       });
-      // Events leave in order; a checkpoint is saved only once its epoch's event is stored,
-      // so a resumed attempt never starts past an epoch that was not recorded (the
-      // recorder drops older attempts' rows after the resume epoch, so none is doubled).
-      let progress: Promise<void> = Promise.resolve();
+      // A checkpoint is saved only once its epoch's event is stored, so a resumed attempt
+      // never starts past an epoch that was not recorded (and the recorder drops older
+      // attempts' rows after the resume epoch, so no epoch row is doubled).
+      const saver = latestCheckpointSaver(checkpoints, trial.id, log);
       const result = await runTrialAttempt(
         trainer,
         { trial, attempt, worker: id, cancelFlag: entry.cancelFlag, checkpoint },
         (e, bytes) => {
-          if (e.type === "epoch") entry.imagesPerS = e.metrics.images_per_s;
-          progress = progress.then(async () => {
-            if (bytes === undefined || e.type !== "epoch") {
-              events.emit(e);
-              return;
-            }
-            try {
-              await events.emit(e, true);
-              await checkpoints.save(trial.id, e.metrics.epoch, bytes);
-            } catch (error) {
-              log(`checkpoint of ${trial.id} after epoch ${e.metrics.epoch} not saved: ${messageOf(error)}`);
-            }
-          });
+          const stored = events.emit(e, bytes !== undefined);
+          if (e.type !== "epoch") return;
+          entry.imagesPerS = e.metrics.images_per_s;
+          if (bytes && stored) saver.offer(e.metrics.epoch, bytes, stored);
         },
       );
-      await progress;
+      await saver.idle();
       if (
         result.kind === "finished" &&
         result.outcome.status === "cancelled" &&
