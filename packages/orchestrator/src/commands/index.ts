@@ -8,6 +8,7 @@ import { register as models } from "./models.js";
 import { register as plan } from "./plan.js";
 import { register as plot } from "./plot.js";
 import { register as results } from "./results.js";
+import { register as resume } from "./resume.js";
 import { register as retry } from "./retry.js";
 import { register as run } from "./run.js";
 import { register as schema } from "./schema.js";
@@ -27,6 +28,7 @@ export const commands: Array<(program: Command) => void> = [
   serve,
   cancel,
   retry,
+  resume,
   ls,
   status,
   results,

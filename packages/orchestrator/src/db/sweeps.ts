@@ -1,5 +1,5 @@
 import { dbSchema, type SweepRow, type TrialSpec, type TrialStatus } from "@sweep/core";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, notInArray } from "drizzle-orm";
 import type { SweepDatabase } from "./database.js";
 import { refreshSweepStatus } from "./sweep-status.js";
 
@@ -63,12 +63,13 @@ function trialRow(trial: TrialSpec): typeof trials.$inferInsert {
  * finish time) is cleared and attempt numbering restarts at 0 for the trial and its
  * kept epoch rows, so the freshly published message (delivery 1) may write them; a
  * `started` event then drops the rows after its resume epoch. A cancelled sweep
- * becomes active again.
+ * becomes active again. `except`: trials to leave as they are.
  */
 export async function requeueTrials(
   database: SweepDatabase,
   sweepId: string,
   statuses: readonly TrialStatus[],
+  except: readonly string[] = [],
 ): Promise<string[]> {
   const requeueable = statuses.filter((status) => status !== "completed");
   if (requeueable.length === 0) return [];
@@ -84,7 +85,13 @@ export async function requeueTrials(
         finishedAt: null,
         durationMs: null,
       })
-      .where(and(eq(trials.sweepId, sweepId), inArray(trials.status, requeueable)))
+      .where(
+        and(
+          eq(trials.sweepId, sweepId),
+          inArray(trials.status, requeueable),
+          except.length > 0 ? notInArray(trials.id, [...except]) : undefined,
+        ),
+      )
       .returning({ id: trials.id });
     const ids = requeued.map((row) => row.id).sort();
     if (ids.length > 0) await tx.update(epochs).set({ attempt: 0 }).where(inArray(epochs.trialId, ids));

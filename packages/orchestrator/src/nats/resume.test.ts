@@ -1,0 +1,100 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { jetstreamManager } from "@nats-io/jetstream";
+import { parseSweepConfig } from "@sweep/core";
+import { type SweepWorker, startWorker } from "@sweep/worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createSweep, openDatabase, recordEvents, type SweepDatabase } from "../db/index.js";
+import { freshPostgresDatabase, runSweep } from "./cli-processes.test-support.js";
+import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
+import { planSweep } from "./launch.js";
+import { NATS_URL, natsForTest, waitForSweepFinished } from "./pipeline.test-support.js";
+import { publishTrials } from "./publisher.js";
+import { type Recorder, startRecorder } from "./recorder.js";
+import { ensurePipeline } from "./streams.js";
+
+function sweepYaml(name: string, epochs: number): string {
+  const variants = [0, 1, 2].map(
+    (i) => `  - { name: v${i}, overrides: { dataset.source: "synthetic:epoch_ms=20", training.seed: ${i} } }`,
+  );
+  return [
+    `name: ${name}`,
+    "method: list",
+    "model: { conv: [{ filters: 4 }], dense: [] }",
+    `training: { epochs: ${epochs} }`,
+    "variants:",
+    ...variants,
+    "",
+  ].join("\n");
+}
+
+describe("sweep resume", () => {
+  let nats: Awaited<ReturnType<typeof natsForTest>>;
+  let postgresDb: Awaited<ReturnType<typeof freshPostgresDatabase>>;
+  let database: SweepDatabase;
+  let dir: string;
+  let env: NodeJS.ProcessEnv;
+  let recorder: Recorder | undefined;
+  let worker: SweepWorker | undefined;
+
+  beforeAll(async () => {
+    nats = await natsForTest();
+    postgresDb = await freshPostgresDatabase();
+    database = await openDatabase({ url: postgresDb.url });
+    dir = await mkdtemp(path.join(os.tmpdir(), "sweep-resume-"));
+    await ensurePipeline(nats.nc, { prefix: nats.prefix, ackWaitMs: 2000, maxDeliver: 3 });
+    env = { SWEEP_NATS_PREFIX: nats.prefix, DATABASE_URL: postgresDb.url, NATS_URL };
+  });
+
+  afterAll(async () => {
+    await worker?.stop();
+    await recorder?.stop();
+    await database?.close();
+    await postgresDb?.dispose();
+    await nats?.dispose();
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+
+  it("re-queues only the unfinished trials no worker holds, and each is trained once", async () => {
+    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix });
+    const { sweep, trials } = planSweep(parseSweepConfig(sweepYaml("resumable", 3), "resumable.yaml"));
+    const [held, cancelled, lost] = trials;
+    if (!held || !cancelled || !lost) throw new Error("three trials expected");
+    // v0's message is still queued; v1 was cancelled; v2's message was lost (e.g. NATS lost its stream).
+    await createSweep(database, sweep, trials);
+    await publishTrials(nats.nc, names, [held]);
+    await database.query("UPDATE trials SET status = 'cancelled' WHERE id = $1", [cancelled.id]);
+
+    const resume = await runSweep(["resume", sweep.id], env);
+    expect(resume.code, resume.stderr).toBe(0);
+    expect(resume.stdout).toBe(`re-queued 2 unfinished trials of sweep ${sweep.id} (1 still queued on NATS)\n`);
+    const stream = await (await jetstreamManager(nats.nc)).streams.info(names.trialsStream);
+    expect(stream.state.messages).toBe(3);
+
+    recorder = await startRecorder({
+      nc: nats.nc,
+      names,
+      recordEvents: async (events) => void (await recordEvents(database, events)),
+      recordHeartbeats: async () => {},
+    });
+    worker = await startWorker({
+      nc: nats.nc,
+      trainer: inProcessSyntheticTrainer(2),
+      backend: "cpu",
+      prefix: nats.prefix,
+      id: "resumer",
+      fetchExpiresMs: 1000,
+    });
+    const rows = await waitForSweepFinished(database, sweep.id);
+    expect(rows.map((row) => [row.trial_name, row.status, row.last_epoch]).sort()).toEqual([
+      ["v0", "completed", 3],
+      ["v1", "completed", 3],
+      ["v2", "completed", 3],
+    ]);
+    const attempts = await database.query<{ attempt: number }>("SELECT attempt FROM trials WHERE sweep_id = $1", [
+      sweep.id,
+    ]);
+    expect(attempts.map((row) => row.attempt)).toEqual([1, 1, 1]);
+  });
+});
