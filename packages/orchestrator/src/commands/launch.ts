@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
+import { refuseChangedConfig } from "../db/index.js";
 import { launchSweep, planSweep } from "../nats/launch.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNats, withNatsOptions } from "./nats-option.js";
@@ -19,9 +20,10 @@ export function register(program: Command): void {
   ).action(async (configPath: string, options: NatsOptions & { db?: string; new?: boolean }) => {
     const { config } = await loadConfigFile(configPath);
     const { sweep, trials } = planSweep(config, options.new);
-    const result = await withDatabase(options, (database) =>
-      withNats(options, "sweep-launch", (nc, names) => launchSweep(database, nc, names, sweep, trials)),
-    );
+    const result = await withDatabase(options, async (database) => {
+      if (!options.new) await refuseChangedConfig(database, sweep, configPath);
+      return withNats(options, "sweep-launch", (nc, names) => launchSweep(database, nc, names, sweep, trials));
+    });
     if (!result.created) {
       process.stderr.write(
         `sweep: ${configPath} is already sweep ${result.sweepId} (${result.existing.status}); nothing published. ` +

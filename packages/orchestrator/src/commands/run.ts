@@ -4,7 +4,7 @@ import { resolveNatsUrl, TrainingPool } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
-import { describeTarget, openDatabase, resolveDatabaseTarget, trialRanking } from "../db/index.js";
+import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "../db/index.js";
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { progressLine, rankingTable } from "../embedded/progress-lines.js";
 import { runLocally } from "../embedded/run-local.js";
@@ -63,6 +63,7 @@ export function register(program: Command): void {
     };
     let interrupted = false;
     try {
+      if (!options.new) await refuseChangedConfig(database, sweep, configPath);
       const overNats = natsNamed(options);
       process.stderr.write(
         `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, ${overNats ? `over NATS at ${resolveNatsUrl(options.nats)}` : "in-process"}, results in ${describeTarget(target)}\n`,

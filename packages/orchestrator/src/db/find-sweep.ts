@@ -1,6 +1,7 @@
 import { dbSchema, describeValue, type SweepRow, UsageError } from "@sweep/core";
 import { desc, eq, like, or } from "drizzle-orm";
 import type { SweepDatabase } from "./database.js";
+import type { NewSweep } from "./sweeps.js";
 
 const { sweeps } = dbSchema;
 
@@ -33,6 +34,26 @@ export async function getSweep(database: SweepDatabase, ref?: string, argument =
   const byName = candidates.find((sweep) => sweep.name === ref);
   if (byName) return byName;
   throw new UsageError(`${argument}: no sweep has the id or name ${describeValue(ref)} (see \`sweep ls\`)`);
+}
+
+/**
+ * Refuses a config that was launched before under its name and has changed since:
+ * its id (name + config hash) would silently start a second sweep beside the first.
+ * A `UsageError` naming the config file, the newest sweep of that name and the ways on.
+ */
+export async function refuseChangedConfig(database: SweepDatabase, sweep: NewSweep, configPath: string): Promise<void> {
+  const named = await database.db
+    .select({ id: sweeps.id, status: sweeps.status, configHash: sweeps.configHash })
+    .from(sweeps)
+    .where(eq(sweeps.name, sweep.name))
+    .orderBy(desc(sweeps.createdAt));
+  const [newest] = named;
+  if (newest === undefined || named.some((row) => row.configHash === sweep.configHash)) return;
+  throw new UsageError(
+    `${configPath}: sweep ${newest.id} (${newest.status}) was launched from an earlier version of this config (name ${describeValue(sweep.name)}); ` +
+      `use --new to start another sweep of the changed config, or \`sweep resume ${newest.id}\` to finish the old one`,
+    configPath,
+  );
 }
 
 function escapeLike(text: string): string {

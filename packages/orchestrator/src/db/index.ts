@@ -1,7 +1,7 @@
 export type { RecordOutcome } from "./apply-event.js";
 export type { QueryResult, SweepDatabase, SweepDrizzle, SweepTransaction } from "./database.js";
 export { DatabaseUnavailableError, isDatabaseUnavailableError } from "./errors.js";
-export { getSweep } from "./find-sweep.js";
+export { getSweep, refuseChangedConfig } from "./find-sweep.js";
 export { MIGRATIONS_FOLDER } from "./migrations.js";
 export { openDatabase } from "./open.js";
 export {

@@ -1,4 +1,4 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
@@ -29,7 +29,7 @@ function sweepYaml(name: string, epochs: number): string {
   ].join("\n");
 }
 
-describe("sweep resume", () => {
+describe("sweep resume and a changed config", () => {
   let nats: Awaited<ReturnType<typeof natsForTest>>;
   let postgresDb: Awaited<ReturnType<typeof freshPostgresDatabase>>;
   let database: SweepDatabase;
@@ -96,5 +96,27 @@ describe("sweep resume", () => {
       sweep.id,
     ]);
     expect(attempts.map((row) => row.attempt)).toEqual([1, 1, 1]);
+  });
+
+  it("refuses to launch a changed config under an existing sweep's name, with a one-line way on", async () => {
+    const config = path.join(dir, "changing.yaml");
+    await writeFile(config, sweepYaml("changing", 2));
+    const first = await runSweep(["launch", config], env);
+    expect(first.code, first.stderr).toBe(0);
+    const sweepId = first.stdout.trim();
+
+    await writeFile(config, sweepYaml("changing", 3));
+    const changed = await runSweep(["launch", config], env);
+    expect(changed.code).toBe(2);
+    expect(changed.stdout).toBe("");
+    // The first sweep's status depends on whether the worker of the test above took it yet.
+    expect(changed.stderr.replace(/ \((queued|running|completed)\) /, " (status) ")).toBe(
+      `sweep: ${config}: sweep ${sweepId} (status) was launched from an earlier version of this config (name "changing"); ` +
+        `use --new to start another sweep of the changed config, or \`sweep resume ${sweepId}\` to finish the old one\n`,
+    );
+
+    const anew = await runSweep(["launch", "--new", config], env);
+    expect(anew.code, anew.stderr).toBe(0);
+    expect(anew.stdout.trim()).not.toBe(sweepId);
   });
 });
