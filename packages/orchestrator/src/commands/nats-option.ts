@@ -1,4 +1,5 @@
 import type { NatsConnection } from "@nats-io/transport-node";
+import { UsageError } from "@sweep/core";
 import { connectNats, type PipelineNames, resolveNatsUrl } from "@sweep/worker";
 import type { Command } from "commander";
 import { ensurePipeline } from "../nats/streams.js";
@@ -28,6 +29,23 @@ export function natsPrefixOf(options: NatsOptions, env: NodeJS.ProcessEnv = proc
 }
 
 /**
+ * `SWEEP_NATS_REPLICAS`: copies of each stream and bucket when a command creates them
+ * (3 on the cluster of infra/nats-cluster); default 1. Existing streams keep theirs.
+ */
+export function natsReplicasOf(env: NodeJS.ProcessEnv = process.env): number {
+  const raw = env.SWEEP_NATS_REPLICAS;
+  if (raw === undefined || raw === "") return 1;
+  const replicas = Number(raw);
+  if (!Number.isInteger(replicas) || replicas < 1 || replicas > 5) {
+    throw new UsageError(
+      `SWEEP_NATS_REPLICAS must be an integer from 1 to 5, received ${JSON.stringify(raw)}`,
+      "SWEEP_NATS_REPLICAS",
+    );
+  }
+  return replicas;
+}
+
+/**
  * `withNats` for commands that also make sense without NATS (cancel, retry of an
  * embedded sweep): when no server was named and the default one does not answer,
  * returns undefined instead of failing.
@@ -54,9 +72,10 @@ export async function withNats<T>(
   clientName: string,
   use: (nc: NatsConnection, names: PipelineNames) => Promise<T>,
 ): Promise<T> {
+  const replicas = natsReplicasOf();
   const nc = await connectNats(resolveNatsUrl(options.nats), clientName);
   try {
-    const names = await ensurePipeline(nc, { prefix: natsPrefixOf(options) });
+    const names = await ensurePipeline(nc, { prefix: natsPrefixOf(options), replicas });
     return await use(nc, names);
   } finally {
     await nc.drain().catch(() => {});
