@@ -95,17 +95,19 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     );
     expect(trials.map((trial) => trial.attempt)).toEqual(Array(6).fill(1));
     expect(new Set(trials.map((trial) => trial.worker)).size).toBe(2);
-    // sweep serve copies the workers' heartbeats into the workers table every 2 s.
+    // sweep serve copies the workers' heartbeats into the workers table every 2 s; once a
+    // trial has started, a heartbeat names the backend the trainer reported, not --backend.
     let heartbeats: { id: string; threads: number; backend: string }[] = [];
-    for (let tries = 0; tries < 50 && heartbeats.length < 2; tries++) {
+    const reported = () => heartbeats.filter((worker) => worker.backend === "synthetic").length;
+    for (let tries = 0; tries < 100 && reported() < 2; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       heartbeats = await database.query("SELECT id, threads, backend FROM workers WHERE id = ANY($1)", [
         [...new Set(trials.map((trial) => trial.worker))],
       ]);
     }
     expect(heartbeats.map((worker) => [worker.threads, worker.backend])).toEqual([
-      [2, "cpu"],
-      [2, "cpu"],
+      [2, "synthetic"],
+      [2, "synthetic"],
     ]);
 
     // Exactly once on the wire too: per trial one started, EPOCHS epochs, one completed.

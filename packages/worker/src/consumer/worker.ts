@@ -77,12 +77,14 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       Atomics.store(entry.cancelFlag, 0, 1);
     }
   });
+  // "auto" until a trial starts; then the backend tfjs actually runs (tensorflow, wasm or cpu).
+  let backend = options.backend;
   const heartbeatOf = (status: WorkerHeartbeat["status"]): WorkerHeartbeat => ({
     id,
     host: hostname(),
     pid: process.pid,
     threads: trainer.threads,
-    backend: options.backend,
+    backend,
     trials: [...running.keys()],
     images_per_s: [...running.values()].reduce((sum, entry) => sum + entry.imagesPerS, 0),
     at: new Date().toISOString(),
@@ -179,6 +181,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
         { trial, attempt, worker: id, cancelFlag: entry.cancelFlag, checkpoint },
         (e, bytes) => {
           const stored = events.emit(e, bytes !== undefined);
+          if (e.type === "started") backend = e.backend;
           if (e.type !== "epoch") return;
           entry.imagesPerS = e.metrics.images_per_s;
           if (bytes && stored) saver.offer(e.metrics.epoch, bytes, stored);
