@@ -14,7 +14,7 @@ export function register(program: Command): void {
         "Create or upgrade the sweep tables and views (every command also does this when it opens the database).",
       ),
   ).action(async (options: { db?: string }) => {
-    await withDatabase(options, async () => {});
+    await withDatabase(options, async () => {}, { create: true });
     const journal = JSON.parse(await readFile(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
       entries: { tag: string }[];
     };

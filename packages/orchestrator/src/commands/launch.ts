@@ -20,10 +20,14 @@ export function register(program: Command): void {
   ).action(async (configPath: string, options: NatsOptions & { db?: string; new?: boolean }) => {
     const { config } = await loadConfigFile(configPath);
     const { sweep, trials } = planSweep(config, options.new);
-    const result = await withDatabase(options, async (database) => {
-      if (!options.new) await refuseChangedConfig(database, sweep, configPath);
-      return withNats(options, "sweep-launch", (nc, names) => launchSweep(database, nc, names, sweep, trials));
-    });
+    const result = await withDatabase(
+      options,
+      async (database) => {
+        if (!options.new) await refuseChangedConfig(database, sweep, configPath);
+        return withNats(options, "sweep-launch", (nc, names) => launchSweep(database, nc, names, sweep, trials));
+      },
+      { create: true },
+    );
     if (!result.created) {
       process.stderr.write(
         `sweep: ${configPath} is already sweep ${result.sweepId} (${result.existing.status}); nothing published. ` +

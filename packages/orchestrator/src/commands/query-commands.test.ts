@@ -1,4 +1,5 @@
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
@@ -123,6 +124,18 @@ describe("query commands on the embedded store", () => {
     const { code, out } = await sweep("db", "migrate", "--db", db);
     expect(code).toBe(0);
     expect(out).toBe(`embedded store ${db}: schema up to date (2 migrations, latest 0001_views)\n`);
+  });
+
+  it("refuses to read an embedded store that does not exist, and leaves none behind", async () => {
+    const missing = path.join(path.dirname(db), "nothing-ran-here");
+    for (const args of [["ls"], ["status"], ["results", "cli-sweep"], ["sql", "SELECT 1"], ["plot", "cli-sweep"]]) {
+      const result = await sweep(...args, "--db", missing);
+      expect(result).toMatchObject({ code: 2, out: "" });
+      expect(result.err).toBe(
+        `sweep: no sweep database at ${missing}: \`sweep run <config>\` creates one there, or name another with --db or DATABASE_URL\n`,
+      );
+    }
+    expect(existsSync(missing)).toBe(false);
   });
 });
 

@@ -19,6 +19,7 @@ export {
   type DatabaseTarget,
   describeTarget,
   EMBEDDED_DIR_NAME,
+  pgliteDataDir,
   resolveDatabaseTarget,
 } from "./target.js";
 export { listWorkers, recordHeartbeat, type WorkerListing } from "./workers.js";

@@ -7,11 +7,7 @@ import type { SweepDatabase, SweepDrizzle } from "./database.js";
 import { DatabaseUnavailableError, describeDriverError } from "./errors.js";
 import { MIGRATIONS_FOLDER } from "./migrations.js";
 import { acquireStoreLock } from "./store-lock.js";
-
-/** The PGlite data directory inside an embedded store. */
-export function pgliteDataDir(embeddedDir: string): string {
-  return path.join(embeddedDir, "pgdata");
-}
+import { pgliteDataDir } from "./target.js";
 
 /** Stores open in this process, shared by every handle on the same directory. */
 const openStores = new Map<string, { handles: number; store: Promise<SweepDatabase> }>();

@@ -26,6 +26,11 @@ export function resolveDatabaseTarget(
   return { embeddedDir: path.resolve(cwd, named ?? EMBEDDED_DIR_NAME) };
 }
 
+/** The PGlite data directory inside an embedded store. */
+export function pgliteDataDir(embeddedDir: string): string {
+  return path.join(embeddedDir, "pgdata");
+}
+
 /** `host:port/database as user` for messages: never the password. */
 export function describeServer(url: string): string {
   try {
