@@ -46,7 +46,7 @@ describe("fault 11: a training thread crashes", () => {
     const others = trials.filter((trial) => !crashed.includes(trial));
     const f = await p.figures(sweepId);
     reportFigures(
-      `fault 11 thread crash (process.exit, uncaught error; out of memory only in pool.test.ts): crashed trials attempts ${crashed.map((t) => t.attempt).join("+")} of maxDeliver ${maxDeliver}, recorded ${crashed.map((t) => `${t.status} ${JSON.stringify(t.error?.slice(0, 40))}`).join(", ")}; other trials ${others.filter((t) => t.status === "completed").length}/${others.length} completed on the refilled 1-thread pool; deliveries ${f.startedEvents}; worker pid ${pid} still running ${worker.child.exitCode === null}, lost ${f.lost}`,
+      `fault 11 thread crash (process.exit, uncaught error; out of memory only in pool.test.ts): crashed trials attempts ${crashed.map((t) => t.attempt).join("+")} of maxDeliver ${maxDeliver}, recorded ${crashed.map((t) => `${t.status} ${JSON.stringify(t.error?.slice(0, 70))}`).join(", ")}; other trials ${others.filter((t) => t.status === "completed").length}/${others.length} completed on the refilled 1-thread pool; deliveries ${f.startedEvents}; worker pid ${pid} still running ${worker.child.exitCode === null}, lost ${f.lost}`,
     );
     expect(crashed.map((trial) => [trial.status, trial.attempt])).toEqual([
       ["failed", maxDeliver],

@@ -1,11 +1,13 @@
-import { mkdtemp, rm } from "node:fs/promises";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { datasetSchema, type TrialSpec } from "@sweep/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadConfigFile } from "../../packages/orchestrator/src/config-file.js";
 import { createSweep } from "../../packages/orchestrator/src/db/index.js";
 import { newSweepId, trialSpecs } from "../../packages/orchestrator/src/db/store-fixtures.test-support.js";
+import { planSweep } from "../../packages/orchestrator/src/nats/launch.js";
 import { publishTrials } from "../../packages/orchestrator/src/nats/publisher.js";
 import type { PipelineSettings } from "../../packages/orchestrator/src/nats/streams.js";
 import { type NatsServer, sleep, startNatsServer } from "./support/servers.js";
@@ -14,7 +16,9 @@ import {
   FaultPipeline,
   freshPostgresDatabase,
   reportFigures,
+  runSweep,
   SYNTHETIC_TASK,
+  sweepYaml,
   termWithReasonHonoured,
   workersConsumerSettled,
 } from "./support/sweep.js";
@@ -154,9 +158,26 @@ describe("worker faults: SIGTERM (12), poison (4), transient (5), double launch 
     const republished = await publishTrials(await p.nc(), p.names, specs);
     const afterRepublish = (await jsm.streams.info(p.names.trialsStream)).state.messages;
     const trials = (await p.trials(first)).length;
+
+    // A launch that crashed after its database write, before publishing: the trials exist,
+    // no message does. Launching again publishes nothing (the sweep exists); sweep resume does.
+    const file = path.join(dir, "f6-crashed.yaml");
+    await writeFile(file, sweepYaml("crashed-launch", sources, 2));
+    const { sweep, trials: crashedSpecs } = planSweep((await loadConfigFile(file)).config);
+    await createSweep(p.database, sweep, crashedSpecs);
+    const messages = async () => (await jsm.streams.info(p.names.trialsStream)).state.messages - afterRepublish;
+    const relaunch = await runSweep(["launch", file], p.env);
+    const afterRelaunch = await messages();
+    const resume = await runSweep(["resume", sweep.id], p.env);
+    const afterResume = await messages();
+    const resumeAgain = await runSweep(["resume", sweep.id], p.env);
+    const afterResumeAgain = await messages();
     reportFigures(
-      `fault 6 same sweep launched twice: sweep ids equal ${first === second}, trials ${trials}, stream messages ${afterLaunches}; re-published: ${republished.duplicates} duplicates dropped, stream messages ${afterRepublish}`,
+      `fault 6 same sweep launched twice: sweep ids equal ${first === second}, trials ${trials}, stream messages ${afterLaunches}; re-published: ${republished.duplicates} duplicates dropped, stream messages ${afterRepublish}; crash after the DB write: relaunch queued ${afterRelaunch}, sweep resume queued ${afterResume} of ${crashedSpecs.length}, a second resume ${afterResumeAgain - afterResume} more`,
     );
+    expect([relaunch.code, resume.code, resumeAgain.code], relaunch.stderr + resume.stderr).toEqual([0, 0, 0]);
+    expect(afterResume).toBe(N);
+    expect(afterResumeAgain).toBe(N);
     expect(second).toBe(first);
     expect(trials).toBe(N);
     expect(afterLaunches).toBe(N);
