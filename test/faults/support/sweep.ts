@@ -44,6 +44,21 @@ export async function workersConsumerSettled(nc: NatsConnection, names: Pipeline
   }
 }
 
+/**
+ * Runs a JetStream API look-up again while it times out: after a cluster node dies, the
+ * test's own connection re-homes and the cluster elects leaders for a few seconds.
+ */
+export async function retrying<T>(lookUp: () => Promise<T>, tries = 30): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await lookUp();
+    } catch (error) {
+      if (attempt >= tries) throw error;
+      await sleep(500);
+    }
+  }
+}
+
 /** Prints a fault's figure line and keeps it for the suite's summary (global-setup.ts). */
 export function reportFigures(line: string): void {
   console.log(line);
@@ -142,7 +157,7 @@ export class FaultPipeline {
     const jsm = await jetstreamManager(await this.nc());
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      const info = await jsm.consumers.info(this.names.eventsStream, this.names.recorderConsumer);
+      const info = await retrying(() => jsm.consumers.info(this.names.eventsStream, this.names.recorderConsumer));
       if (info.num_pending === 0 && info.num_ack_pending === 0) return;
       if (Date.now() > deadline) return;
       await sleep(200);
@@ -171,7 +186,11 @@ export class FaultPipeline {
   }
 
   /** Every event of the sweep in SWEEP_EVENTS, in stream order. */
-  async events(sweepId: string): Promise<TrialEvent[]> {
+  events(sweepId: string): Promise<TrialEvent[]> {
+    return retrying(() => this.#events(sweepId));
+  }
+
+  async #events(sweepId: string): Promise<TrialEvent[]> {
     const nc = await this.nc();
     const jsm = await jetstreamManager(nc);
     const filter = this.names.eventSubject(sweepId, "*");
