@@ -22,6 +22,11 @@ export const MESSAGE_VERSION = 1;
 export interface TrialMessage {
   v: typeof MESSAGE_VERSION;
   trial: TrialSpec;
+  /**
+   * Published again by `sweep retry`/`sweep resume`: the trial may have a checkpoint
+   * from an earlier message, so a worker looks for one on the first delivery too.
+   */
+  requeued?: boolean;
 }
 
 /** Common to every event: enough to record it idempotently. */

@@ -15,8 +15,9 @@ const PUBLISH_WINDOW = 512;
 
 /**
  * Publishes one `TrialMessage` per trial on `sweep.trial.<sweepId>` with message id =
- * trial id (or `<trialId>-<suffix>` for a retry, which must not be deduplicated
- * against the first launch). Publishes are pipelined, not one round trip each.
+ * trial id (or `<trialId>-<suffix>` for a retry or resume, which must not be
+ * deduplicated against the first launch, and is marked `requeued`). Publishes are
+ * pipelined, not one round trip each.
  */
 export async function publishTrials(
   nc: NatsConnection,
@@ -29,7 +30,9 @@ export async function publishTrials(
   for (let start = 0; start < trials.length; start += PUBLISH_WINDOW) {
     const acks = await Promise.all(
       trials.slice(start, start + PUBLISH_WINDOW).map((trial) => {
-        const message: TrialMessage = { v: MESSAGE_VERSION, trial };
+        const message: TrialMessage = msgIdSuffix
+          ? { v: MESSAGE_VERSION, trial, requeued: true }
+          : { v: MESSAGE_VERSION, trial };
         const msgID = msgIdSuffix ? `${trial.id}-${msgIdSuffix}` : trial.id;
         return js.publish(names.trialSubject(trial.sweepId), JSON.stringify(message), { msgID });
       }),

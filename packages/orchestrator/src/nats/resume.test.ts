@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
+import { Objm } from "@nats-io/obj";
 import { parseSweepConfig } from "@sweep/core";
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,6 +66,10 @@ describe("sweep resume and a changed config", () => {
     await createSweep(database, sweep, trials);
     await publishTrials(nats.nc, names, [held]);
     await database.query("UPDATE trials SET status = 'cancelled' WHERE id = $1", [cancelled.id]);
+    // v1 was cancelled after epoch 2: its checkpoint (the synthetic trainer's: the epoch) is kept.
+    const checkpoint = new Uint8Array(4);
+    new DataView(checkpoint.buffer).setUint32(0, 2);
+    await (await new Objm(nats.nc).open(names.checkpointBucket)).putBlob({ name: cancelled.id }, checkpoint);
 
     const resume = await runSweep(["resume", sweep.id], env);
     expect(resume.code, resume.stderr).toBe(0);
@@ -96,6 +101,16 @@ describe("sweep resume and a changed config", () => {
       sweep.id,
     ]);
     expect(attempts.map((row) => row.attempt)).toEqual([1, 1, 1]);
+    // The re-queued message is a first delivery, yet v1 went on from its checkpoint: only epoch 3 was trained.
+    const trained = await database.query<{ name: string; epochs: number[] }>(
+      "SELECT t.name, array_agg(e.epoch ORDER BY e.epoch) AS epochs FROM trials t JOIN epochs e ON e.trial_id = t.id WHERE t.sweep_id = $1 GROUP BY t.name ORDER BY t.name",
+      [sweep.id],
+    );
+    expect(trained).toEqual([
+      { name: "v0", epochs: [1, 2, 3] },
+      { name: "v1", epochs: [3] },
+      { name: "v2", epochs: [1, 2, 3] },
+    ]);
   });
 
   it("refuses to launch a changed config under an existing sweep's name, with a one-line way on", async () => {

@@ -139,8 +139,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     const attempt = msg.info.deliveryCount;
     const events = publishEvents();
     let trial: TrialSpec;
+    let requeued: boolean;
     try {
-      trial = parseTrialMessage(msg.string()).trial;
+      ({ trial, requeued = false } = parseTrialMessage(msg.string()));
     } catch (error) {
       const invalid = error as InvalidTrialMessage;
       log(`rejecting a trial message: ${invalid.message}`);
@@ -162,31 +163,45 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     const entry: RunningTrial = { trial, cancelFlag: new Int32Array(new SharedArrayBuffer(4)), imagesPerS: 0 };
     running.set(trial.id, entry);
     const keepAlive = setInterval(() => msg.working(), Math.max(200, ackWaitMs / 3));
-    /** The trial is over for good: its checkpoint is of no more use. */
-    const forgetCheckpoint = () =>
-      checkpoints
+    // A checkpoint is saved only once its epoch's event is stored, so a resumed attempt
+    // never starts past an epoch that was not recorded (and the recorder drops older
+    // attempts' rows after the resume epoch, so no epoch row is doubled).
+    const saver = latestCheckpointSaver(checkpoints, trial.id, log);
+    let maybeStored = false;
+    /** The trial is over for good: its checkpoint, if it has one, is of no more use. */
+    const forgetCheckpoint = async () => {
+      if (!maybeStored && !saver.savedAny) return;
+      await checkpoints
         .remove(trial.id)
         .catch((error) => log(`removing ${trial.id}'s checkpoint failed: ${messageOf(error)}`));
+    };
     try {
-      const checkpoint = await checkpoints.load(trial.id).catch((error) => {
+      // Only a redelivery or a re-queued trial can have one: a first delivery saves a lookup.
+      const mayHaveCheckpoint = attempt > 1 || requeued;
+      const loaded = mayHaveCheckpoint ? checkpoints.load(trial.id) : Promise.resolve(undefined);
+      const checkpoint = await loaded.catch((error) => {
         log(`loading ${trial.id}'s checkpoint failed, training from the start: ${messageOf(error)}`);
-        return undefined;
+        return null;
       });
-      // A checkpoint is saved only once its epoch's event is stored, so a resumed attempt
-      // never starts past an epoch that was not recorded (and the recorder drops older
-      // attempts' rows after the resume epoch, so no epoch row is doubled).
-      const saver = latestCheckpointSaver(checkpoints, trial.id, log);
+      maybeStored = checkpoint !== undefined;
       const result = await runTrialAttempt(
         trainer,
-        { trial, attempt, worker: id, cancelFlag: entry.cancelFlag, checkpoint },
+        { trial, attempt, worker: id, cancelFlag: entry.cancelFlag, checkpoint: checkpoint ?? undefined },
         (e, bytes) => {
-          const stored = events.emit(e, bytes !== undefined);
+          // Only an epoch whose checkpoint is kept needs its event's ack (plain publishes are cheaper).
+          const keep = e.type === "epoch" && bytes !== undefined && saver.due();
+          const stored = events.emit(e, keep);
           if (e.type === "started") backend = e.backend;
           if (e.type !== "epoch") return;
           entry.imagesPerS = e.metrics.images_per_s;
-          if (bytes && stored) saver.offer(e.metrics.epoch, bytes, stored);
+          if (keep && bytes && stored) saver.offer(e.metrics.epoch, bytes, stored);
         },
       );
+      const over =
+        result.kind === "finished"
+          ? result.outcome.status === "completed" || result.outcome.status === "pruned"
+          : result.deterministic || attempt >= maxDeliver;
+      if (over) saver.discardWaiting();
       await saver.idle();
       if (
         result.kind === "finished" &&
