@@ -108,7 +108,11 @@ export async function startNatsServer(extraArgs: string[] = [], name = "nats-ser
     ["-a", "127.0.0.1", "-p", String(port), "-js", "-sd", dir, ...extraArgs],
     "Server is ready",
   );
-  await server.start();
+  await server.start().catch(async (error) => {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
     url: `nats://127.0.0.1:${port}`,
     port,
@@ -165,15 +169,16 @@ export async function startNatsCluster(configDir: string): Promise<NatsCluster> 
     );
     nodes.push({ name: `sweep-n${i + 1}`, url: `nats://127.0.0.1:${clientPorts[i]}`, server });
   }
-  await Promise.all(nodes.map((node) => node.server.start()));
-  return {
-    url: nodes.map((node) => node.url).join(","),
-    nodes,
-    async dispose() {
-      await Promise.all(nodes.map((node) => node.server.stop()));
-      for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-    },
+  const dispose = async () => {
+    await Promise.all(nodes.map((node) => node.server.stop()));
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   };
+  // A node that fails to start must not leave the others running or their directories behind.
+  await Promise.all(nodes.map((node) => node.server.start())).catch(async (error) => {
+    await dispose();
+    throw error;
+  });
+  return { url: nodes.map((node) => node.url).join(","), nodes, dispose };
 }
 
 export interface PostgresServer {
@@ -198,10 +203,15 @@ export async function startPostgresServer(): Promise<PostgresServer> {
   const data = path.join(dir, "data");
   const user = postgresUser();
   if (user) chownSync(dir, user.uid, user.gid);
-  execFileSync("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"], {
-    ...user,
-    stdio: "ignore",
-  });
+  try {
+    execFileSync("initdb", ["-D", data, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8"], {
+      ...user,
+      stdio: "ignore",
+    });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
   const server = new ServerProcess(
     "postgres",
     "postgres",
@@ -209,7 +219,11 @@ export async function startPostgresServer(): Promise<PostgresServer> {
     "ready to accept connections",
     { ...user, cwd: dir },
   );
-  await server.start();
+  await server.start().catch(async (error) => {
+    await server.stop("SIGINT");
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  });
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     port,
