@@ -60,16 +60,15 @@ describe("restarts: nats-server (fault 8) and sweep serve (fault 7)", () => {
     await p.waitForTerminal(sweepId, 90_000);
     const f = await p.figures(sweepId);
     reportFigures(
-      `fault 8 nats-server killed -9 for ${(downMs / 1000).toFixed(1)} s and restarted: ${describeFigures(f)}, trials redelivered ${f.redeliveredTrials}, epoch events lost before the stream ${f.epochsNotInStream} (known worker bug, docs/faults.md), lost by the recorder ${f.epochsNotRecorded}`,
+      `fault 8 nats-server killed -9 for ${(downMs / 1000).toFixed(1)} s and restarted: ${describeFigures(f)}, trials redelivered ${f.redeliveredTrials}, epoch events lost before the stream ${f.epochsNotInStream}, lost by the recorder ${f.epochsNotRecorded}`,
     );
     expect(f.trials).toBe(TRIALS);
     expect(f.lost).toBe(0);
     expect(f.completed).toBe(TRIALS);
     expect(f.duplicateEpochRows).toBe(0);
     expect(f.epochsNotRecorded, await p.explainMissing(sweepId)).toBe(0);
-    // Known bug (worker, not fixed here): progress events are plain publishes, so those in
-    // flight when the server dies are lost; until fixed, only they may be missing.
-    expect(f.missingEpochRows, await p.explainMissing(sweepId)).toBe(f.epochsNotInStream);
+    // Progress events are plain publishes; after a disconnect the worker sends a trial's again.
+    expect(f.missingEpochRows, await p.explainMissing(sweepId)).toBe(0);
   });
 
   it("fault 7: sweep serve killed -9 mid-sweep and restarted: every event recorded exactly once", async () => {

@@ -23,16 +23,6 @@ export {
 } from "../../../packages/orchestrator/src/nats/cli-processes.test-support.js";
 export { openDatabase, type SweepDatabase };
 
-/**
- * Whether the server honours `msg.term(reason)`. nats-server 2.9 does not understand
- * `+TERM <reason>` (the worker's form) and redelivers the message up to maxDeliver; the
- * reason form is newer (2.10.x; asserted strictly only from 2.11 on, unverified between).
- */
-export function termWithReasonHonoured(nc: NatsConnection): boolean {
-  const [major = 0, minor = 0] = (nc.info?.version ?? "0.0.0").split(".").map(Number);
-  return major > 2 || (major === 2 && minor >= 11);
-}
-
 /** Waits until no trial message is unacked by the workers consumer; returns its info. */
 export async function workersConsumerSettled(nc: NatsConnection, names: PipelineNames, timeoutMs = 20_000) {
   const jsm = await jetstreamManager(nc);

@@ -69,7 +69,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
       if (event) events.push(event);
       else {
         log(`dropping an unreadable event on ${msg.subject}`);
-        msg.term("unreadable event");
+        msg.term(); // no reason: nats-server before 2.10 would ignore a term with one
       }
     }
     for (let failures = 0; ; failures++) {

@@ -97,15 +97,29 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     log,
   );
 
+  // Every disconnect or reconnect of this connection: plain publishes in flight then may be lost.
+  let connectionTrouble = 0;
+  void (async () => {
+    for await (const status of nc.status()) {
+      if (status.type === "disconnect" || status.type === "reconnect") connectionTrouble++;
+    }
+  })().catch(() => {});
+
   /**
    * Progress events (started, epoch) go out as plain publishes into the stream (its
    * subjects capture them; the Nats-Msg-Id header still deduplicates); outcome events,
    * and epoch events whose checkpoint is saved next, are acknowledged publishes.
    * `stored()` waits for the outcome events' acks, or for a flush (which the server
-   * answers after every earlier message of this connection) when none.
+   * answers after every earlier message of this connection) when none. If the
+   * connection dropped, or an acknowledged publish failed, while the trial ran, plain
+   * publishes may have died with the server (or a cluster node): `stored()` then sends
+   * every progress event again, acknowledged, and the message ids drop the copies.
    */
   const publishEvents = () => {
     const acknowledged: Promise<unknown>[] = [];
+    const progress: Array<{ subject: string; body: string; msgID: string }> = [];
+    const troubleAtStart = connectionTrouble;
+    let ackFailed = false;
     return {
       /** Publishes `event`, acknowledged when `acked` or an outcome: then returns JetStream's ack. */
       emit(event: TrialEvent, acked = false): Promise<unknown> | undefined {
@@ -113,7 +127,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
         const msgID = `${event.trialId}.${event.attempt}.${event.type}${epoch}`;
         const subject = names.eventSubject(event.sweepId, event.trialId);
         const body = JSON.stringify(event);
-        if (!acked && (event.type === "started" || event.type === "epoch")) {
+        const isProgress = event.type === "started" || event.type === "epoch";
+        if (isProgress) progress.push({ subject, body, msgID });
+        if (!acked && isProgress) {
           const header = headers();
           header.set("Nats-Msg-Id", msgID);
           nc.publish(subject, body, { headers: header });
@@ -121,7 +137,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
         }
         const stored = js.publish(subject, body, { msgID });
         // An epoch's ack only orders its checkpoint after it (a failed one is logged there).
-        if (event.type === "epoch") stored.catch(() => {});
+        if (event.type === "epoch") stored.catch(() => (ackFailed = true));
         else acknowledged.push(stored);
         return stored;
       },
@@ -131,6 +147,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
         // event means the progress events before it were taken too.
         if (acknowledged.length > 0) await Promise.all(acknowledged);
         else await nc.flush();
+        if (!ackFailed && connectionTrouble === troubleAtStart) return;
+        log(`the NATS connection failed during a trial: sending its ${progress.length} progress events again`);
+        await Promise.all(progress.map(({ subject, body, msgID }) => js.publish(subject, body, { msgID })));
       },
     };
   };
@@ -149,7 +168,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
         events.emit(eventFactory(invalid.trial, attempt)({ type: "failed", error: invalid.message, retryable: false }));
       }
       await events.stored();
-      msg.term(invalid.message);
+      // Plain term(): nats-server before 2.10 ignores `+TERM <reason>` and would redeliver the
+      // message up to maxDeliver. The reason is in the log and in the recorded failed event.
+      msg.term();
       return;
     }
     const event = eventFactory(trial, attempt);
@@ -230,7 +251,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       log(`trial ${trial.id} failed (attempt ${attempt} of ${maxDeliver}): ${result.error}`);
       await forgetCheckpoint();
       finishedTrials++;
-      msg.term(result.error);
+      msg.term(); // without the reason: see the parse failure above
     } finally {
       clearInterval(keepAlive);
       running.delete(trial.id);
