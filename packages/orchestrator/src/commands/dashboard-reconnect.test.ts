@@ -93,7 +93,8 @@ describe("sweep dashboard when the database goes away", () => {
 
   it("shows 'disconnected' without the password, reconnects, and still exits 0 on q", async () => {
     const exitFile = path.join(dir, "exit-code");
-    const command = `node ${SWEEP_BIN} dashboard --db '${viaProxy}' --interval 200; echo $? > ${exitFile}`;
+    // CI=true as in a CI job: the dashboard must still draw live frames on a terminal.
+    const command = `CI=true node ${SWEEP_BIN} dashboard --db '${viaProxy}' --interval 200; echo $? > ${exitFile}`;
     tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "dash", command);
 
     await until("the first frame", () => (screen().includes("reconnect-variants") ? true : undefined));

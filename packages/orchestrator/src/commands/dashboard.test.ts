@@ -53,7 +53,8 @@ describe("sweep dashboard in a terminal", () => {
 
   it("draws the first frame in trial_ranking order, answers keys, and exits 0 on q", async () => {
     const exitFile = path.join(dir, "exit-code");
-    const command = `node ${SWEEP_BIN} dashboard --db ${path.join(dir, "db")} --interval 200; echo $? > ${exitFile}`;
+    // CI=true as in a CI job: the dashboard must still draw live frames on a terminal.
+    const command = `CI=true node ${SWEEP_BIN} dashboard --db ${path.join(dir, "db")} --interval 200; echo $? > ${exitFile}`;
     tmux("new-session", "-d", "-x", "160", "-y", "50", "-s", "dash", command);
 
     const frame = await until("the first frame", () => {

@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { parseIntervalMs } from "../dashboard/interval-option.js";
+import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 
 /** `sweep dashboard [sweep] [--db URL] [--interval ms]`. */
@@ -21,6 +22,7 @@ export function register(program: Command): void {
     .action(async (sweepRef: string | undefined, options: { db?: string; interval: string }) => {
       const intervalMs = parseIntervalMs(options.interval);
       // Loaded on use: Ink and React would slow every other command's start-up.
+      letInkDrawLive();
       const { runDashboard } = await import("../dashboard/run-dashboard.js");
       await withDatabase(options, (db) => runDashboard(db, { sweepRef, intervalMs }));
     });

@@ -4,6 +4,7 @@ import { resolveNatsUrl, TrainingPool } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
+import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "../db/index.js";
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { progressLine, rankingTable } from "../embedded/progress-lines.js";
@@ -70,6 +71,7 @@ export function register(program: Command): void {
       );
       if (process.stdout.isTTY) {
         // Loaded here: Ink and React are most of the CLI's start-up time, and only a terminal needs them.
+        letInkDrawLive();
         const { startLiveDashboard } = await import("../dashboard/live-dashboard.js");
         live = startLiveDashboard(database, sweep.id);
       }
