@@ -144,7 +144,7 @@ export class FaultPipeline {
 
   /** Waits until the recorder consumer has nothing pending or unacked (a redelivered batch included). */
   async waitForRecorderDrained(timeoutMs = 30_000): Promise<void> {
-    const jsm = await jetstreamManager(await this.nc());
+    const jsm = await retrying(async () => jetstreamManager(await this.nc()));
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const info = await retrying(() => jsm.consumers.info(this.names.eventsStream, this.names.recorderConsumer));
