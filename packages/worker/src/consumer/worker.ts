@@ -115,6 +115,24 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
    * publishes may have died with the server (or a cluster node): `stored()` then sends
    * every progress event again, acknowledged, and the message ids drop the copies.
    */
+  // Plain publishes wait for the end of this turn of the event loop and leave together:
+  // the client writes to its socket once per turn, and progress messages from the
+  // training threads arrive one task each. Anything acknowledged sends the queue first,
+  // so a trial's events keep their order.
+  const queued: Array<() => void> = [];
+  let sendScheduled = false;
+  const sendQueued = () => {
+    sendScheduled = false;
+    for (const send of queued.splice(0)) send();
+  };
+  const sendSoon = (send: () => void) => {
+    queued.push(send);
+    if (!sendScheduled) {
+      sendScheduled = true;
+      setImmediate(sendQueued);
+    }
+  };
+
   const publishEvents = () => {
     const acknowledged: Promise<unknown>[] = [];
     const progress: Array<{ subject: string; body: string; msgID: string }> = [];
@@ -132,9 +150,10 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
         if (!acked && isProgress) {
           const header = headers();
           header.set("Nats-Msg-Id", msgID);
-          nc.publish(subject, body, { headers: header });
+          sendSoon(() => nc.publish(subject, body, { headers: header }));
           return undefined;
         }
+        sendQueued();
         const stored = js.publish(subject, body, { msgID });
         // An epoch's ack only orders its checkpoint after it (a failed one is logged there).
         if (event.type === "epoch") stored.catch(() => (ackFailed = true));
@@ -143,6 +162,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       },
       /** Settles once every event emitted so far is stored by JetStream. */
       stored: async () => {
+        sendQueued();
         // The stream takes this connection's messages in order: an acked outcome
         // event means the progress events before it were taken too.
         if (acknowledged.length > 0) await Promise.all(acknowledged);
