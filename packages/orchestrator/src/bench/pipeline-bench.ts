@@ -57,10 +57,18 @@ function cpuSeconds(pid: number | undefined): string {
 }
 
 function startChild(args: string[], readyText: string): Promise<void> {
-  const child = spawn(process.execPath, [sweepBin, ...args], {
-    env: { ...process.env, SWEEP_NATS_PREFIX: prefix, NATS_URL: natsUrl, DATABASE_URL: databaseUrl },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      ...(process.env.BENCH_CPU_PROF ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`] : []),
+      sweepBin,
+      ...args,
+    ],
+    {
+      env: { ...process.env, SWEEP_NATS_PREFIX: prefix, NATS_URL: natsUrl, DATABASE_URL: databaseUrl },
+      stdio: ["ignore", "pipe", "pipe"],
+    },
+  );
   children.push(child);
   let output = "";
   return new Promise((resolve, reject) => {
