@@ -1,4 +1,7 @@
 #!/usr/bin/env node
-import { main } from "../dist/cli.js";
+// React (under Ink) runs its development build, with its extra checks, unless told
+// otherwise; a CLI wants the production one. Set before any command loads React.
+process.env.NODE_ENV ??= "production";
+const { main } = await import("../dist/cli.js");
 
 process.exitCode = await main(process.argv);
