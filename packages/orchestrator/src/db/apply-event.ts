@@ -65,9 +65,17 @@ export function applyEvent(
       setState(state, { status: "running", attempt: event.attempt, startedAt: state.startedAt });
       Object.assign(state.update, { worker: event.worker, backend: event.backend, paramCount: event.paramCount });
       state.resumeCut = { afterEpoch: event.resumeFromEpoch, attempt: event.attempt };
-      for (const [key, row] of pending) {
-        if (key.startsWith(`${state.id}:`) && row.metrics.epoch > event.resumeFromEpoch && row.attempt < event.attempt)
-          pending.delete(key);
+      // Only a redelivery can find older attempts' rows; a first attempt skips the scan of
+      // the batch (which made the recorder quadratic in the batch size).
+      if (event.attempt > 1) {
+        for (const [key, row] of pending) {
+          if (
+            key.startsWith(`${state.id}:`) &&
+            row.metrics.epoch > event.resumeFromEpoch &&
+            row.attempt < event.attempt
+          )
+            pending.delete(key);
+        }
       }
       return "applied";
     }
