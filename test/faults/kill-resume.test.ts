@@ -1,48 +1,17 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NatsServer, sleep, startNatsServer } from "./support/servers.js";
-import {
-  describeFigures,
-  FaultPipeline,
-  freshPostgresDatabase,
-  reportFigures,
-  SYNTHETIC_TASK,
-} from "./support/sweep.js";
+import { describe, expect, it } from "vitest";
+import { useFaultEnvironment } from "./support/environment.js";
+import { sleep } from "./support/servers.js";
+import { describeFigures, reportFigures, SYNTHETIC_TASK } from "./support/sweep.js";
 
 const EPOCHS = 10;
 const KILL_AFTER = 4;
 
 describe("fault 1: a worker killed -9 after epoch k", () => {
-  let nats: NatsServer;
-  let postgresDb: Awaited<ReturnType<typeof freshPostgresDatabase>>;
-  let dir: string;
-  let p: FaultPipeline | undefined;
-
-  beforeAll(async () => {
-    nats = await startNatsServer();
-    postgresDb = await freshPostgresDatabase();
-    dir = await mkdtemp(path.join(os.tmpdir(), "sweep-faults-"));
-  });
-
-  afterAll(async () => {
-    await p?.dispose();
-    await postgresDb?.dispose();
-    await nats?.dispose();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const env = useFaultEnvironment();
 
   it("is resumed by another worker from its checkpoint: at most one epoch redone", async () => {
     const ackWaitMs = 2000;
-    const pipeline = await FaultPipeline.create({
-      natsUrl: nats.url,
-      databaseUrl: postgresDb.url,
-      dir,
-      prefix: "f1",
-      settings: { ackWaitMs, maxDeliver: 5 },
-    });
-    p = pipeline;
+    const pipeline = await env.pipeline("f1", { ackWaitMs, maxDeliver: 5 });
     await pipeline.serve();
     const first = await pipeline.worker(SYNTHETIC_TASK, 1);
     const sweepId = await pipeline.launch("resume", ["synthetic:epoch_ms=300"], EPOCHS);

@@ -1,48 +1,16 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NatsServer, sleep, startNatsServer } from "./support/servers.js";
-import {
-  describeFigures,
-  FaultPipeline,
-  freshPostgresDatabase,
-  reportFigures,
-  SYNTHETIC_TASK,
-} from "./support/sweep.js";
+import { describe, expect, it } from "vitest";
+import { useFaultEnvironment } from "./support/environment.js";
+import { sleep } from "./support/servers.js";
+import { describeFigures, type FaultPipeline, reportFigures, SYNTHETIC_TASK } from "./support/sweep.js";
 
 const TRIALS = 12;
 const EPOCHS = 10;
 
 describe("restarts: nats-server (fault 8) and sweep serve (fault 7)", () => {
-  let nats: NatsServer;
-  let postgresDb: Awaited<ReturnType<typeof freshPostgresDatabase>>;
-  let dir: string;
-  const pipelines: FaultPipeline[] = [];
-
-  beforeAll(async () => {
-    nats = await startNatsServer();
-    postgresDb = await freshPostgresDatabase();
-    dir = await mkdtemp(path.join(os.tmpdir(), "sweep-faults-"));
-  });
-
-  afterAll(async () => {
-    for (const pipeline of pipelines) await pipeline.dispose();
-    await postgresDb?.dispose();
-    await nats?.dispose();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const env = useFaultEnvironment();
 
   async function pipeline(prefix: string): Promise<FaultPipeline> {
-    const created = await FaultPipeline.create({
-      natsUrl: nats.url,
-      databaseUrl: postgresDb.url,
-      dir,
-      prefix,
-      settings: { ackWaitMs: 2000, maxDeliver: 5, heartbeatTtlMs: 3000 },
-    });
-    pipelines.push(created);
-    return created;
+    return env.pipeline(prefix, { ackWaitMs: 2000, maxDeliver: 5, heartbeatTtlMs: 3000 });
   }
 
   it("fault 8: nats-server killed -9 mid-sweep and restarted on its file store: the sweep completes, nothing lost", async () => {
@@ -53,9 +21,9 @@ describe("restarts: nats-server (fault 8) and sweep serve (fault 7)", () => {
     const sweepId = await p.launch("nats-restart", Array(TRIALS).fill("synthetic:epoch_ms=100"), EPOCHS);
     await sleep(1500);
     const killedAt = Date.now();
-    await nats.server.kill9();
+    await env.nats.server.kill9();
     await sleep(2000);
-    await nats.server.start();
+    await env.nats.server.start();
     const downMs = Date.now() - killedAt;
     await p.waitForTerminal(sweepId, 90_000);
     const f = await p.figures(sweepId);

@@ -1,50 +1,19 @@
-import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
-import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NatsServer, sleep, startNatsServer } from "./support/servers.js";
-import {
-  describeFigures,
-  FaultPipeline,
-  freshPostgresDatabase,
-  reportFigures,
-  type SweepProcess,
-  SYNTHETIC_TASK,
-} from "./support/sweep.js";
+import { describe, expect, it } from "vitest";
+import { useFaultEnvironment } from "./support/environment.js";
+import { sleep } from "./support/servers.js";
+import { describeFigures, reportFigures, type SweepProcess, SYNTHETIC_TASK } from "./support/sweep.js";
 
 const TRIALS = Number(process.env.SWEEP_SOAK_TRIALS ?? 200);
 const EPOCHS = 5;
 const WORKERS = 3;
 
 describe("fault 15: soak, workers killed -9 at random and restarted", () => {
-  let nats: NatsServer;
-  let postgresDb: Awaited<ReturnType<typeof freshPostgresDatabase>>;
-  let dir: string;
-  let p: FaultPipeline | undefined;
-
-  beforeAll(async () => {
-    nats = await startNatsServer();
-    postgresDb = await freshPostgresDatabase();
-    dir = await mkdtemp(path.join(os.tmpdir(), "sweep-faults-"));
-  });
-
-  afterAll(async () => {
-    await p?.dispose();
-    await postgresDb?.dispose();
-    await nats?.dispose();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const env = useFaultEnvironment();
 
   it(`${TRIALS} trials finish with nothing lost and nothing twice`, async () => {
     const ackWaitMs = 2000;
-    const pipeline = await FaultPipeline.create({
-      natsUrl: nats.url,
-      databaseUrl: postgresDb.url,
-      dir,
-      prefix: "f15",
-      settings: { ackWaitMs, maxDeliver: 20 },
-    });
-    p = pipeline;
+    const pipeline = await env.pipeline("f15", { ackWaitMs, maxDeliver: 20 });
     await pipeline.serve();
     const workers: SweepProcess[] = [];
     for (let i = 0; i < WORKERS; i++) workers.push(await pipeline.worker(SYNTHETIC_TASK, 2));

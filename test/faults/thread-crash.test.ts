@@ -1,41 +1,16 @@
-import { mkdtemp, rm } from "node:fs/promises";
-import os from "node:os";
-import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type NatsServer, startNatsServer } from "./support/servers.js";
-import { FaultPipeline, freshPostgresDatabase, reportFigures } from "./support/sweep.js";
+import { describe, expect, it } from "vitest";
+import { useFaultEnvironment } from "./support/environment.js";
+import { reportFigures } from "./support/sweep.js";
 
 const CRASHING_TASK = fileURLToPath(new URL("../../packages/worker/dist/fixtures/crashing-task.js", import.meta.url));
 
 describe("fault 11: a training thread crashes", () => {
-  let nats: NatsServer;
-  let postgresDb: Awaited<ReturnType<typeof freshPostgresDatabase>>;
-  let dir: string;
-  let p: FaultPipeline | undefined;
-
-  beforeAll(async () => {
-    nats = await startNatsServer();
-    postgresDb = await freshPostgresDatabase();
-    dir = await mkdtemp(path.join(os.tmpdir(), "sweep-faults-"));
-  });
-
-  afterAll(async () => {
-    await p?.dispose();
-    await postgresDb?.dispose();
-    await nats?.dispose();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
+  const env = useFaultEnvironment();
 
   it("hands the trial back for a retry, refills the pool, and keeps the worker process up", async () => {
     const maxDeliver = 2;
-    p = await FaultPipeline.create({
-      natsUrl: nats.url,
-      databaseUrl: postgresDb.url,
-      dir,
-      prefix: "f11",
-      settings: { ackWaitMs: 2000, maxDeliver },
-    });
+    const p = await env.pipeline("f11", { ackWaitMs: 2000, maxDeliver });
     await p.serve();
     // One thread: every trial after a crash runs on the thread that replaced it.
     const worker = await p.worker(CRASHING_TASK, 1);

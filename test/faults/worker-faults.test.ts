@@ -1,20 +1,17 @@
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
+import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { datasetSchema, type TrialSpec } from "@sweep/core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { loadConfigFile } from "../../packages/orchestrator/src/config-file.js";
 import { createSweep } from "../../packages/orchestrator/src/db/index.js";
 import { newSweepId, trialSpecs } from "../../packages/orchestrator/src/db/store-fixtures.test-support.js";
 import { planSweep } from "../../packages/orchestrator/src/nats/launch.js";
 import { publishTrials } from "../../packages/orchestrator/src/nats/publisher.js";
-import type { PipelineSettings } from "../../packages/orchestrator/src/nats/streams.js";
-import { type NatsServer, sleep, startNatsServer } from "./support/servers.js";
+import { useFaultEnvironment } from "./support/environment.js";
+import { sleep } from "./support/servers.js";
 import {
   describeFigures,
-  FaultPipeline,
-  freshPostgresDatabase,
   reportFigures,
   runSweep,
   SYNTHETIC_TASK,
@@ -23,35 +20,8 @@ import {
 } from "./support/sweep.js";
 
 describe("worker faults: SIGTERM (12), poison (4), transient (5), double launch (6), bad messages (13), long trials (2)", () => {
-  let nats: NatsServer;
-  let postgresDb: Awaited<ReturnType<typeof freshPostgresDatabase>>;
-  let dir: string;
-  const pipelines: FaultPipeline[] = [];
-
-  beforeAll(async () => {
-    nats = await startNatsServer();
-    postgresDb = await freshPostgresDatabase();
-    dir = await mkdtemp(path.join(os.tmpdir(), "sweep-faults-"));
-  });
-
-  afterAll(async () => {
-    for (const pipeline of pipelines) await pipeline.dispose();
-    await postgresDb?.dispose();
-    await nats?.dispose();
-    if (dir) await rm(dir, { recursive: true, force: true });
-  });
-
-  async function pipeline(prefix: string, settings: Partial<PipelineSettings>): Promise<FaultPipeline> {
-    const created = await FaultPipeline.create({
-      natsUrl: nats.url,
-      databaseUrl: postgresDb.url,
-      dir,
-      prefix,
-      settings,
-    });
-    pipelines.push(created);
-    return created;
-  }
+  const env = useFaultEnvironment();
+  const pipeline = env.pipeline;
 
   it("fault 12: SIGTERM during training hands the trial back at once (not after the ack wait) and exits 0", async () => {
     const ackWaitMs = 10_000;
@@ -160,7 +130,7 @@ describe("worker faults: SIGTERM (12), poison (4), transient (5), double launch 
 
     // A launch that crashed after its database write, before publishing: the trials exist,
     // no message does. Launching again publishes nothing (the sweep exists); sweep resume does.
-    const file = path.join(dir, "f6-crashed.yaml");
+    const file = path.join(env.dir, "f6-crashed.yaml");
     await writeFile(file, sweepYaml("crashed-launch", sources, 2));
     const { sweep, trials: crashedSpecs } = planSweep((await loadConfigFile(file)).config);
     await createSweep(p.database, sweep, crashedSpecs);
