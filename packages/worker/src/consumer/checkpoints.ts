@@ -12,10 +12,26 @@ import type { PipelineNames } from "./nats-names.js";
 export interface TrialCheckpoints {
   /** The latest checkpoint of the trial, or undefined when there is none. */
   load(trialId: string): Promise<Uint8Array | undefined>;
-  /** Replaces the trial's checkpoint with the one taken after `epoch`. */
-  save(trialId: string, epoch: number, bytes: Uint8Array): Promise<void>;
+  /**
+   * Replaces the trial's checkpoint with the one taken after `epoch`, unless one from a
+   * later delivery is stored: an attempt that lost its trial without knowing it must
+   * not overwrite the newer attempt's progress.
+   */
+  save(trialId: string, epoch: number, bytes: Uint8Array, delivery?: Delivery): Promise<void>;
   remove(trialId: string): Promise<void>;
 }
+
+/**
+ * Which delivery took a checkpoint: the trial message's stream sequence (a retry or
+ * resume publishes a new message, with a higher one) and its delivery count.
+ */
+export interface Delivery {
+  message: number;
+  attempt: number;
+}
+
+const isLater = (a: Delivery, b: Delivery) =>
+  a.message > b.message || (a.message === b.message && a.attempt > b.attempt);
 
 const LOAD_TIMEOUT_MS = 30_000;
 
@@ -37,8 +53,17 @@ export async function openNatsCheckpoints(nc: NatsConnection, names: PipelineNam
       // A copy of just these bytes: the blob may be a view into a larger buffer.
       return blob?.slice();
     },
-    async save(trialId, epoch, bytes) {
-      await store.putBlob({ name: trialId, description: `after epoch ${epoch}` }, bytes);
+    async save(trialId, epoch, bytes, delivery = { message: 0, attempt: 0 }) {
+      const stored = await store.info(trialId);
+      if (stored && !stored.deleted) {
+        const storedBy = {
+          message: Number(stored.metadata?.message ?? 0),
+          attempt: Number(stored.metadata?.attempt ?? 0),
+        };
+        if (isLater(storedBy, delivery)) return;
+      }
+      const metadata = { message: String(delivery.message), attempt: String(delivery.attempt), epoch: String(epoch) };
+      await store.putBlob({ name: trialId, description: `after epoch ${epoch}`, metadata }, bytes);
     },
     async remove(trialId) {
       await store.delete(trialId);
@@ -79,7 +104,7 @@ export function latestCheckpointSaver(
   checkpoints: TrialCheckpoints,
   trialId: string,
   log: (line: string) => void,
-  everyMs = CHECKPOINT_EVERY_MS,
+  { delivery, everyMs = CHECKPOINT_EVERY_MS }: { delivery?: Delivery; everyMs?: number } = {},
 ): CheckpointSaver {
   let waiting: { epoch: number; bytes: Uint8Array; stored: Promise<unknown> } | undefined;
   let saving: Promise<void> = Promise.resolve();
@@ -93,7 +118,7 @@ export function latestCheckpointSaver(
       savedAny = true;
       try {
         await next.stored;
-        await checkpoints.save(trialId, next.epoch, next.bytes);
+        await checkpoints.save(trialId, next.epoch, next.bytes, delivery);
       } catch (error) {
         log(`checkpoint of ${trialId} after epoch ${next.epoch} not saved: ${(error as Error).message ?? error}`);
       }

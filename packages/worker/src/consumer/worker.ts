@@ -207,7 +207,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     // A checkpoint is saved only once its epoch's event is stored, so a resumed attempt
     // never starts past an epoch that was not recorded (and the recorder drops older
     // attempts' rows after the resume epoch, so no epoch row is doubled).
-    const saver = latestCheckpointSaver(checkpoints, trial.id, log);
+    const saver = latestCheckpointSaver(checkpoints, trial.id, log, {
+      delivery: { message: msg.info.streamSequence, attempt },
+    });
     let maybeStored = false;
     /** The trial is over for good: its checkpoint, if it has one, is of no more use. */
     const forgetCheckpoint = async () => {
