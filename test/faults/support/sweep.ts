@@ -10,6 +10,7 @@ import {
   runSweep,
   type SweepProcess,
   startSweep,
+  sweepYaml,
 } from "../../../packages/orchestrator/src/nats/cli-processes.test-support.js";
 import { ensurePipeline, type PipelineSettings } from "../../../packages/orchestrator/src/nats/streams.js";
 import { sleep } from "./servers.js";
@@ -20,6 +21,7 @@ export {
   type SweepProcess,
   SYNTHETIC_TASK,
   startSweep,
+  sweepYaml,
 } from "../../../packages/orchestrator/src/nats/cli-processes.test-support.js";
 export { openDatabase, type SweepDatabase };
 
@@ -53,22 +55,6 @@ export async function retrying<T>(lookUp: () => Promise<T>, tries = 30): Promise
 export function reportFigures(line: string): void {
   console.log(line);
   if (process.env.SWEEP_FAULTS_FIGURES) appendFileSync(process.env.SWEEP_FAULTS_FIGURES, `${line}\n`);
-}
-
-/** A `method: list` sweep: one variant per dataset source, a tiny model (the synthetic trainer ignores it). */
-export function sweepYaml(name: string, sources: string[], epochs: number): string {
-  const variants = sources.map(
-    (source, i) => `  - { name: v${i}, overrides: { dataset.source: "${source}", training.seed: ${i} } }`,
-  );
-  return [
-    `name: ${name}`,
-    "method: list",
-    "model: { conv: [{ filters: 4 }], dense: [] }",
-    `training: { epochs: ${epochs} }`,
-    "variants:",
-    ...variants,
-    "",
-  ].join("\n");
 }
 
 /**

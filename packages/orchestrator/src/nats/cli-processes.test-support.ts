@@ -80,3 +80,19 @@ export async function freshPostgresDatabase(): Promise<{ url: string; dispose():
     },
   };
 }
+
+/** A `method: list` sweep: one variant per dataset source, a tiny model (the synthetic trainer ignores it). */
+export function sweepYaml(name: string, sources: string[], epochs: number): string {
+  const variants = sources.map(
+    (source, i) => `  - { name: v${i}, overrides: { dataset.source: "${source}", training.seed: ${i} } }`,
+  );
+  return [
+    `name: ${name}`,
+    "method: list",
+    "model: { conv: [{ filters: 4 }], dense: [] }",
+    `training: { epochs: ${epochs} }`,
+    "variants:",
+    ...variants,
+    "",
+  ].join("\n");
+}

@@ -10,6 +10,7 @@ import {
   type SweepProcess,
   SYNTHETIC_TASK,
   startSweep,
+  sweepYaml,
 } from "./cli-processes.test-support.js";
 import { natsForTest, waitForSweepFinished } from "./pipeline.test-support.js";
 import { ensurePipeline } from "./streams.js";
@@ -23,21 +24,6 @@ async function waitForStatus(database: SweepDatabase, sweepId: string, status: s
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
   throw new Error(`no ${status} trial in sweep ${sweepId}`);
-}
-
-function sweepYaml(name: string, sources: string[], epochs = EPOCHS): string {
-  const variants = sources.map(
-    (source, i) => `  - { name: v${i}, overrides: { dataset.source: "${source}", training.seed: ${i} } }`,
-  );
-  return [
-    `name: ${name}`,
-    "method: list",
-    "model: { conv: [{ filters: 4 }], dense: [] }",
-    `training: { epochs: ${epochs} }`,
-    "variants:",
-    ...variants,
-    "",
-  ].join("\n");
 }
 
 describe("the distributed pipeline: sweep launch, two sweep worker processes, sweep serve", () => {
@@ -76,7 +62,7 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
 
   it("trains each of 6 trials exactly once across both workers; a relaunch publishes nothing", async () => {
     const config = path.join(dir, "six.yaml");
-    await writeFile(config, sweepYaml("six", Array(6).fill("synthetic:epoch_ms=60")));
+    await writeFile(config, sweepYaml("six", Array(6).fill("synthetic:epoch_ms=60"), EPOCHS));
     const launch = await runSweep(["launch", config], env);
     expect(launch.code, launch.stderr).toBe(0);
     const sweepId = launch.stdout.trim();
@@ -129,7 +115,7 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     const config = path.join(dir, "broken.yaml");
     await writeFile(
       config,
-      sweepYaml("broken", ["synthetic:epoch_ms=20", "synthetic:fail=deterministic", "synthetic:epoch_ms=20"]),
+      sweepYaml("broken", ["synthetic:epoch_ms=20", "synthetic:fail=deterministic", "synthetic:epoch_ms=20"], EPOCHS),
     );
     const launch = await runSweep(["launch", config], env);
     const sweepId = launch.stdout.trim();

@@ -7,7 +7,7 @@ import { parseSweepConfig } from "@sweep/core";
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSweep, openDatabase, recordEvents, type SweepDatabase } from "../db/index.js";
-import { freshPostgresDatabase, runSweep } from "./cli-processes.test-support.js";
+import { freshPostgresDatabase, runSweep, sweepYaml } from "./cli-processes.test-support.js";
 import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
 import { planSweep } from "./launch.js";
 import { NATS_URL, natsForTest, waitForSweepFinished } from "./pipeline.test-support.js";
@@ -15,20 +15,8 @@ import { publishTrials } from "./publisher.js";
 import { type Recorder, startRecorder } from "./recorder.js";
 import { ensurePipeline } from "./streams.js";
 
-function sweepYaml(name: string, epochs: number): string {
-  const variants = [0, 1, 2].map(
-    (i) => `  - { name: v${i}, overrides: { dataset.source: "synthetic:epoch_ms=20", training.seed: ${i} } }`,
-  );
-  return [
-    `name: ${name}`,
-    "method: list",
-    "model: { conv: [{ filters: 4 }], dense: [] }",
-    `training: { epochs: ${epochs} }`,
-    "variants:",
-    ...variants,
-    "",
-  ].join("\n");
-}
+/** Three variants on the synthetic trainer. */
+const SOURCES = Array(3).fill("synthetic:epoch_ms=20");
 
 describe("sweep resume and a changed config", () => {
   let nats: Awaited<ReturnType<typeof natsForTest>>;
@@ -59,7 +47,7 @@ describe("sweep resume and a changed config", () => {
 
   it("re-queues only the unfinished trials no worker holds, and each is trained once", async () => {
     const names = await ensurePipeline(nats.nc, { prefix: nats.prefix });
-    const { sweep, trials } = planSweep(parseSweepConfig(sweepYaml("resumable", 3), "resumable.yaml"));
+    const { sweep, trials } = planSweep(parseSweepConfig(sweepYaml("resumable", SOURCES, 3), "resumable.yaml"));
     const [held, cancelled, lost] = trials;
     if (!held || !cancelled || !lost) throw new Error("three trials expected");
     // v0's message is still queued; v1 was cancelled; v2's message was lost (e.g. NATS lost its stream).
@@ -115,12 +103,12 @@ describe("sweep resume and a changed config", () => {
 
   it("refuses to launch a changed config under an existing sweep's name, with a one-line way on", async () => {
     const config = path.join(dir, "changing.yaml");
-    await writeFile(config, sweepYaml("changing", 2));
+    await writeFile(config, sweepYaml("changing", SOURCES, 2));
     const first = await runSweep(["launch", config], env);
     expect(first.code, first.stderr).toBe(0);
     const sweepId = first.stdout.trim();
 
-    await writeFile(config, sweepYaml("changing", 3));
+    await writeFile(config, sweepYaml("changing", SOURCES, 3));
     const changed = await runSweep(["launch", config], env);
     expect(changed.code).toBe(2);
     expect(changed.stdout).toBe("");
