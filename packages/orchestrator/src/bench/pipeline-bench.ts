@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { availableParallelism } from "node:os";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { jetstreamManager } from "@nats-io/jetstream";
@@ -46,13 +47,28 @@ const database = await openDatabase({ url: databaseUrl });
 const nc = await connectNats(natsUrl, "sweep-bench");
 const children: ChildProcess[] = [];
 
-/** CPU seconds (user + system) a process has used so far, from /proc (Linux only). */
-function cpuSeconds(pid: number | undefined): string {
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux only; NaN elsewhere). */
+function cpuSeconds(pid: number | undefined): number {
   try {
     const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
-    return ((Number(fields[11]) + Number(fields[12])) / 100).toFixed(1);
+    return (Number(fields[11]) + Number(fields[12])) / 100;
   } catch {
-    return "?";
+    return Number.NaN;
+  }
+}
+/** CPU seconds of every child and of this process, to subtract start-up from the figures. */
+const cpuNow = () => {
+  const usage = process.cpuUsage();
+  return [...children.map((child) => cpuSeconds(child.pid)), (usage.user + usage.system) / 1e6];
+};
+/** The machine's busy and total CPU time so far, from /proc/stat (Linux only). */
+function machineCpu(): { busy: number; total: number } {
+  try {
+    const ticks = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
+    const total = ticks.reduce((sum, tick) => sum + tick, 0);
+    return { busy: total - (ticks[3] ?? 0) - (ticks[4] ?? 0), total };
+  } catch {
+    return { busy: Number.NaN, total: Number.NaN };
   }
 }
 
@@ -104,6 +120,8 @@ try {
   }
   await Promise.all(ready);
 
+  const cpuAtStart = cpuNow();
+  const machineAtStart = machineCpu();
   const started = performance.now();
   await launchSweep(database, nc, names, sweep, trials);
   const launchedMs = performance.now() - started;
@@ -124,6 +142,7 @@ try {
     finished = row ?? finished;
   }
   const seconds = (performance.now() - started) / 1000;
+  const machine = machineCpu();
   const workers = await database.query<{ worker: string; trials: number }>(
     "SELECT worker, count(*)::int AS trials FROM trials WHERE sweep_id = $1 GROUP BY worker ORDER BY worker",
     [sweep.id],
@@ -137,9 +156,13 @@ try {
   console.log(`  trials/s: ${(trialCount / seconds).toFixed(0)}`);
   console.log(`  epoch rows/s: ${(finished.epochs / seconds).toFixed(0)} (${finished.epochs} rows)`);
   console.log(`  trials per worker: ${workers.map((w) => `${w.worker}=${w.trials}`).join(" ")}`);
-  const [serve, ...workerProcesses] = children;
+  const cpu = cpuNow().map((seconds, i) => (seconds - (cpuAtStart[i] ?? 0)).toFixed(1));
+  const [serve, ...rest] = cpu;
+  const launcher = rest.pop();
+  console.log(`  CPU seconds of the run: serve ${serve}, workers ${rest.join(" ")}, launch + polling ${launcher}`);
+  const busy = (machine.busy - machineAtStart.busy) / (machine.total - machineAtStart.total);
   console.log(
-    `  CPU seconds: serve ${cpuSeconds(serve?.pid)}, workers ${workerProcesses.map((child) => cpuSeconds(child.pid)).join(" ")}, this process ${(process.cpuUsage().user / 1e6).toFixed(1)}`,
+    `  machine busy during the run: ${(busy * 100).toFixed(0)}% of ${availableParallelism()} cores (NATS and Postgres included)`,
   );
 } finally {
   for (const child of children) {
