@@ -132,9 +132,9 @@ describe("sweep plan", () => {
     const run = await sweep(["plan", quick, "--json"]);
     const plan = JSON.parse(run.stdout);
     expect(plan.trials).toHaveLength(12);
-    expect(plan.totals.epochs).toBe(24);
+    expect(plan.totals.epochs).toBe(180);
     expect(plan.trials[0].id).toBe(`${plan.sweepId}-t000`);
-    expect(plan.trials[0].trainImages).toBe(3600);
+    expect(plan.trials[0].trainImages).toBe(400);
   });
 });
 
