@@ -19,7 +19,15 @@ export interface PipelineSettings {
   recorderAckWaitMs: number;
   /** Copies of each stream and bucket: 1 on a single server, 3 on a 3-node cluster (infra/nats-cluster). */
   replicas: number;
+  /**
+   * A checkpoint not saved again for this long is dropped: a trial cancelled and never
+   * resumed does not keep its weights on the server forever (as long as trial events).
+   */
+  checkpointTtlMs: number;
 }
+
+/** How long SWEEP_EVENTS keeps an event (the database keeps everything it recorded). */
+const EVENTS_MAX_AGE_MS = 7 * 24 * 3600_000;
 
 export const DEFAULT_PIPELINE_SETTINGS = {
   ackWaitMs: 30_000,
@@ -28,6 +36,7 @@ export const DEFAULT_PIPELINE_SETTINGS = {
   heartbeatTtlMs: 10_000,
   recorderAckWaitMs: 60_000,
   replicas: 1,
+  checkpointTtlMs: EVENTS_MAX_AGE_MS,
 } satisfies Omit<PipelineSettings, "prefix">;
 
 const nanos = (ms: number) => ms * 1_000_000;
@@ -38,7 +47,8 @@ const nanos = (ms: number) => ms * 1_000_000;
  * `workers`; SWEEP_EVENTS (limits retention; it also captures the workers consumer's
  * max-deliveries advisories, the dead letters) with the durable consumer `recorder`; the
  * heartbeat bucket (TTL), the cancel-control bucket and the checkpoint object store
- * (one object per trial). Idempotent; every command that touches NATS calls it first.
+ * (one object per trial, dropped once not saved again for `checkpointTtlMs`).
+ * Idempotent; every command that touches NATS calls it first.
  * Only what is missing is created (a stream missing a subject gains it): the settings
  * of existing streams and consumers are otherwise left as the first caller made them (so a test's short ack wait is not undone by a
  * worker starting with the defaults).
@@ -47,10 +57,16 @@ export async function ensurePipeline(
   nc: NatsConnection,
   settings: Partial<PipelineSettings> = {},
 ): Promise<PipelineNames> {
-  const { prefix, ackWaitMs, maxDeliver, duplicateWindowMs, heartbeatTtlMs, recorderAckWaitMs, replicas } = {
-    ...DEFAULT_PIPELINE_SETTINGS,
-    ...settings,
-  };
+  const {
+    prefix,
+    ackWaitMs,
+    maxDeliver,
+    duplicateWindowMs,
+    heartbeatTtlMs,
+    recorderAckWaitMs,
+    replicas,
+    checkpointTtlMs,
+  } = { ...DEFAULT_PIPELINE_SETTINGS, ...settings };
   const names = pipelineNames(prefix);
   const jsm = await jetstreamManager(nc);
   await addStreamIfMissing(jsm, {
@@ -68,7 +84,7 @@ export async function ensurePipeline(
     retention: RetentionPolicy.Limits,
     storage: StorageType.File,
     duplicate_window: nanos(Math.min(duplicateWindowMs, 2 * 60_000)),
-    max_age: nanos(7 * 24 * 3600_000),
+    max_age: nanos(EVENTS_MAX_AGE_MS),
     num_replicas: replicas,
   });
   await addConsumerIfMissing(jsm, names.trialsStream, {
@@ -88,7 +104,7 @@ export async function ensurePipeline(
   const kvm = new Kvm(nc);
   await addBucketIfMissing(jsm, kvm, names.heartbeatBucket, { ttl: heartbeatTtlMs, replicas });
   await addBucketIfMissing(jsm, kvm, names.controlBucket, { replicas });
-  await addObjectStoreIfMissing(jsm, nc, names.checkpointBucket, { replicas });
+  await addObjectStoreIfMissing(jsm, nc, names.checkpointBucket, { replicas, ttl: nanos(checkpointTtlMs) });
   return names;
 }
 
@@ -136,7 +152,7 @@ async function addObjectStoreIfMissing(
   jsm: Manager,
   nc: NatsConnection,
   bucket: string,
-  options: { replicas: number },
+  options: { replicas: number; ttl: number },
 ): Promise<void> {
   try {
     await jsm.streams.info(`OBJ_${bucket}`);

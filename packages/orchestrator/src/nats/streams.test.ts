@@ -1,0 +1,45 @@
+import { jetstreamManager } from "@nats-io/jetstream";
+import { openNatsCheckpoints } from "@sweep/worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { natsForTest } from "./pipeline.test-support.js";
+import { DEFAULT_PIPELINE_SETTINGS, ensurePipeline } from "./streams.js";
+
+describe("ensurePipeline", () => {
+  let nats: Awaited<ReturnType<typeof natsForTest>>;
+
+  beforeAll(async () => {
+    nats = await natsForTest();
+  });
+
+  afterAll(async () => {
+    await nats?.dispose();
+  });
+
+  it("keeps checkpoints a week by default, as long as trial events", async () => {
+    const other = await natsForTest();
+    try {
+      const names = await ensurePipeline(other.nc, { prefix: other.prefix });
+      const jsm = await jetstreamManager(other.nc);
+      const checkpoints = await jsm.streams.info(`OBJ_${names.checkpointBucket}`);
+      const events = await jsm.streams.info(names.eventsStream);
+      expect(checkpoints.config.max_age).toBe(DEFAULT_PIPELINE_SETTINGS.checkpointTtlMs * 1e6);
+      expect(checkpoints.config.max_age).toBe(events.config.max_age);
+    } finally {
+      await other.dispose();
+    }
+  });
+
+  it("drops a checkpoint nobody saved again within checkpointTtlMs (a cancelled trial never resumed)", async () => {
+    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix, checkpointTtlMs: 1000 });
+    const checkpoints = await openNatsCheckpoints(nats.nc, names);
+    await checkpoints.save("t1", 3, new Uint8Array([3]));
+    expect([...((await checkpoints.load("t1")) ?? [])]).toEqual([3]);
+    const deadline = Date.now() + 10_000;
+    let loaded = await checkpoints.load("t1");
+    while (loaded !== undefined && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 250));
+      loaded = await checkpoints.load("t1");
+    }
+    expect(loaded).toBeUndefined();
+  });
+});
