@@ -6,19 +6,20 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { parseSweepConfig } from "@sweep/core";
-import { connectNats, resolveNatsUrl } from "@sweep/worker";
+import { connectNats, type PipelineNames, resolveNatsUrl } from "@sweep/worker";
 import postgres from "postgres";
 import { openDatabase } from "../db/index.js";
 import { launchSweep, planSweep } from "../nats/launch.js";
 import { deletePipeline, ensurePipeline } from "../nats/streams.js";
 
 /**
- * `npm run bench:pipeline [-- --trials 1000 --epochs 20 --workers 2 --threads 2]`:
+ * `npm run bench:pipeline [-- --trials 1000 --epochs 20 --workers 2 --threads 2 --warmup 1000]`:
  * end-to-end throughput of the distributed pipeline with the SYNTHETIC trainer
  * fixture (no real training): `sweep launch` (in this process), N `sweep worker`
  * processes and one `sweep serve` process, through NATS (private prefix) into a
- * fresh Postgres database (dropped after). Prints trials/s and epoch rows/s from the
- * launch until the last trial is recorded.
+ * fresh Postgres database (dropped after). A warm-up sweep of `--warmup` trials runs
+ * first (its figure is printed too: freshly started processes); then prints trials/s
+ * and epoch rows/s of the measured sweep, from its launch until its last trial is recorded.
  */
 const { values } = parseArgs({
   options: {
@@ -26,6 +27,7 @@ const { values } = parseArgs({
     epochs: { type: "string", default: "20" },
     workers: { type: "string", default: "2" },
     threads: { type: "string", default: "2" },
+    warmup: { type: "string", default: "1000" },
     nats: { type: "string" },
     batch: { type: "string" },
     "admin-db": { type: "string", default: "postgres://postgres@127.0.0.1:5432/postgres" },
@@ -98,12 +100,12 @@ function startChild(args: string[], readyText: string): Promise<void> {
   });
 }
 
-try {
-  const names = await ensurePipeline(nc, { prefix });
-  const seeds = Array.from({ length: trialCount }, (_, i) => i).join(", ");
+/** A sweep of `count` synthetic trials (one per seed). */
+function benchSweep(name: string, count: number) {
+  const seeds = Array.from({ length: count }, (_, i) => i).join(", ");
   const config = parseSweepConfig(
     [
-      "name: pipeline bench",
+      `name: ${name}`,
       "model: { conv: [{ filters: 4 }], dense: [] }",
       `training: { epochs: ${epochCount} }`,
       'dataset: { source: "synthetic:epoch_ms=0" }',
@@ -111,17 +113,12 @@ try {
     ].join("\n"),
     "pipeline-bench.yaml",
   );
-  const { sweep, trials } = planSweep(config, true);
-  const ready = [startChild(["serve", ...(values.batch ? ["--batch", values.batch] : [])], "recording")];
-  for (let i = 0; i < Number(values.workers); i++) {
-    ready.push(
-      startChild(["worker", "--threads", values.threads as string, "--task", syntheticTask], "threads, backend"),
-    );
-  }
-  await Promise.all(ready);
+  return planSweep(config, true);
+}
 
-  const cpuAtStart = cpuNow();
-  const machineAtStart = machineCpu();
+/** Launches a planned sweep through the running processes; times it until every trial is recorded. */
+async function timedSweep(names: PipelineNames, { sweep, trials }: ReturnType<typeof benchSweep>) {
+  const count = trials.length;
   const started = performance.now();
   await launchSweep(database, nc, names, sweep, trials);
   const launchedMs = performance.now() - started;
@@ -129,7 +126,7 @@ try {
   let trainedMs: number | undefined;
   // Polling is kept cheap (it shares the machine with what it measures): the epoch rows
   // are counted once, at the end.
-  for (let finishedTrials = 0; finishedTrials < trialCount; ) {
+  for (let finishedTrials = 0; finishedTrials < count; ) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     if (trainedMs === undefined) {
       const queue = await jsm.consumers.info(names.trialsStream, names.workersConsumer);
@@ -142,23 +139,50 @@ try {
     finishedTrials = row?.trials ?? 0;
   }
   const seconds = (performance.now() - started) / 1000;
-  const machine = machineCpu();
-  const [finished = { epochs: 0 }] = await database.query<{ epochs: number }>(
+  const [{ epochs } = { epochs: 0 }] = await database.query<{ epochs: number }>(
     "SELECT count(*)::int AS epochs FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
     [sweep.id],
   );
-  const workers = await database.query<{ worker: string; trials: number }>(
-    "SELECT worker, count(*)::int AS trials FROM trials WHERE sweep_id = $1 GROUP BY worker ORDER BY worker",
-    [sweep.id],
-  );
+  return { sweepId: sweep.id, launchedMs, trainedMs: trainedMs ?? 0, seconds, epochs };
+}
+
+try {
+  const names = await ensurePipeline(nc, { prefix });
+  const ready = [startChild(["serve", ...(values.batch ? ["--batch", values.batch] : [])], "recording")];
+  for (let i = 0; i < Number(values.workers); i++) {
+    ready.push(
+      startChild(["worker", "--threads", values.threads as string, "--task", syntheticTask], "threads, backend"),
+    );
+  }
+  await Promise.all(ready);
   console.log(
     `pipeline: ${trialCount} trials x ${epochCount} epochs, ${values.workers} worker processes x ${values.threads} threads, synthetic trainer`,
   );
-  console.log(`  launch (insert + publish): ${launchedMs.toFixed(0)} ms`);
-  console.log(`  workers done (every trial message acked): ${((trainedMs ?? 0) / 1000).toFixed(2)} s`);
-  console.log(`  end to end (every trial recorded): ${seconds.toFixed(2)} s`);
-  console.log(`  trials/s: ${(trialCount / seconds).toFixed(0)}`);
-  console.log(`  epoch rows/s: ${(finished.epochs / seconds).toFixed(0)} (${finished.epochs} rows)`);
+  const warmupCount = Number(values.warmup);
+  if (warmupCount > 0) {
+    // Freshly started processes spend their first second or two compiling (V8's
+    // optimizing compiler was 14% of a worker's CPU in a 3 s run); workers and the
+    // recorder are long-lived, so the figures below are for warm processes.
+    const warmup = await timedSweep(names, benchSweep("pipeline bench warm-up", warmupCount));
+    console.log(
+      `  warm-up sweep first (not counted): ${warmupCount} trials in ${warmup.seconds.toFixed(2)} s, ${(warmupCount / warmup.seconds).toFixed(0)} trials/s`,
+    );
+  }
+
+  const planned = benchSweep("pipeline bench", trialCount);
+  const cpuAtStart = cpuNow();
+  const machineAtStart = machineCpu();
+  const run = await timedSweep(names, planned);
+  const machine = machineCpu();
+  const workers = await database.query<{ worker: string; trials: number }>(
+    "SELECT worker, count(*)::int AS trials FROM trials WHERE sweep_id = $1 GROUP BY worker ORDER BY worker",
+    [run.sweepId],
+  );
+  console.log(`  launch (insert + publish): ${run.launchedMs.toFixed(0)} ms`);
+  console.log(`  workers done (every trial message acked): ${(run.trainedMs / 1000).toFixed(2)} s`);
+  console.log(`  end to end (every trial recorded): ${run.seconds.toFixed(2)} s`);
+  console.log(`  trials/s: ${(trialCount / run.seconds).toFixed(0)}`);
+  console.log(`  epoch rows/s: ${(run.epochs / run.seconds).toFixed(0)} (${run.epochs} rows)`);
   console.log(`  trials per worker: ${workers.map((w) => `${w.worker}=${w.trials}`).join(" ")}`);
   const cpu = cpuNow().map((seconds, i) => (seconds - (cpuAtStart[i] ?? 0)).toFixed(1));
   const [serve, ...rest] = cpu;
