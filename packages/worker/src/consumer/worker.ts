@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { type JsMsg, jetstream } from "@nats-io/jetstream";
+import { type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { headers, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent, TrialSpec, WorkerHeartbeat } from "@sweep/core";
@@ -59,6 +59,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   const log = options.log ?? (() => {});
   const id = options.id ?? `${hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${process.pid}`;
   const js = jetstream(nc);
+  const jsm = await jetstreamManager(nc);
   const consumer = await js.consumers.get(names.trialsStream, names.workersConsumer);
   const { config } = await consumer.info();
   const ackWaitMs = (config.ack_wait ?? 30e9) / 1e6;
@@ -174,6 +175,34 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     };
   };
 
+  /**
+   * "completed by attempt N" (or pruned) when SWEEP_EVENTS holds the trial's outcome.
+   * Usually the outcome is the trial's last event; after connection trouble the worker
+   * sends the progress events again after it, so then the trial's events are read.
+   */
+  async function finishedBefore(trial: TrialSpec): Promise<string | undefined> {
+    const subject = names.eventSubject(trial.sweepId, trial.id);
+    const outcomeOf = (event: TrialEvent | undefined) =>
+      event?.type === "completed" || event?.type === "pruned" ? `${event.type} by attempt ${event.attempt}` : undefined;
+    try {
+      const last = await jsm.streams.getMessage(names.eventsStream, { last_by_subj: subject });
+      if (!last) return undefined;
+      const outcome = outcomeOf(last.json<TrialEvent>());
+      if (outcome || last.seq === undefined) return outcome;
+      // One subject as a string: a list needs nats-server 2.10.
+      const events = await js.consumers.get(names.eventsStream, { filter_subjects: subject });
+      const messages = await events.fetch({ max_messages: 10_000, expires: 2000 });
+      // Leaving the loop stops the fetch (awaiting its close() in here would never settle).
+      for await (const msg of messages) {
+        const found = outcomeOf(msg.json<TrialEvent>());
+        if (found || msg.seq >= last.seq) return found;
+      }
+    } catch (error) {
+      log(`looking up ${trial.id}'s events failed, training it: ${messageOf(error)}`);
+    }
+    return undefined;
+  }
+
   async function handle(msg: JsMsg): Promise<void> {
     const attempt = msg.info.deliveryCount;
     const events = publishEvents();
@@ -194,6 +223,14 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       return;
     }
     const event = eventFactory(trial, attempt);
+    // A redelivery whose trial already finished: the ack of the attempt that finished it
+    // died with a server or a connection. Training it again would be wasted (the recorder
+    // ignores events of a finished trial; retry and resume never re-queue one).
+    const finished = attempt > 1 ? await finishedBefore(trial) : undefined;
+    if (finished) {
+      log(`trial ${trial.id} was already ${finished}: acking its redelivered message without training it`);
+      return msg.ack();
+    }
     if (cancelled.has(trial.sweepId) || stopping) {
       if (stopping) return msg.nak();
       events.emit(event({ type: "cancelled", epoch: 0 }));
