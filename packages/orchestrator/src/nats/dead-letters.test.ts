@@ -1,12 +1,9 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { eventFactory, type PipelineNames } from "@sweep/worker";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordEvents, type SweepDatabase } from "../db/index.js";
-import { newSweepId, postgresFactory } from "../db/store-fixtures.test-support.js";
+import { eventFactory } from "@sweep/worker";
+import { describe, expect, it } from "vitest";
+import { newSweepId } from "../db/store-fixtures.test-support.js";
 import { launchSweep } from "./launch.js";
-import { natsForTest, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
-import { type Recorder, startRecorder } from "./recorder.js";
-import { ensurePipeline } from "./streams.js";
+import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
 
 /**
  * A "worker" that takes a trial message and dies: the test pulls it from the workers
@@ -15,31 +12,10 @@ import { ensurePipeline } from "./streams.js";
  * SWEEP_EVENTS captures.
  */
 describe("dead letters: a trial message that reaches max deliveries", () => {
-  const databases = postgresFactory();
-  let nats: Awaited<ReturnType<typeof natsForTest>>;
-  let database: SweepDatabase;
-  let names: PipelineNames;
-  let recorder: Recorder;
-
-  beforeAll(async () => {
-    nats = await natsForTest();
-    database = await databases.open();
-    names = await ensurePipeline(nats.nc, { prefix: nats.prefix, ackWaitMs: 1000, maxDeliver: 2 });
-    recorder = await startRecorder({
-      nc: nats.nc,
-      names,
-      recordEvents: async (events) => void (await recordEvents(database, events)),
-      recordHeartbeats: async () => {},
-    });
-  });
-
-  afterAll(async () => {
-    await recorder?.stop();
-    await nats?.dispose();
-    await databases.dispose();
-  });
+  const pipeline = recordedPipeline({ ackWaitMs: 1000, maxDeliver: 2 });
 
   async function launchOne(name: string) {
+    const { nats, names, database } = pipeline;
     const sweepId = newSweepId();
     const [trial] = syntheticTrials(sweepId, 1, 3);
     if (!trial) throw new Error("no trial");
@@ -49,6 +25,7 @@ describe("dead letters: a trial message that reaches max deliveries", () => {
 
   /** Takes the next delivery of a trial message (and leaves it unacknowledged). */
   async function takeDelivery(deliveryCount: number) {
+    const { nats, names } = pipeline;
     const consumer = await jetstream(nats.nc).consumers.get(names.trialsStream, names.workersConsumer);
     const msg = await consumer.next({ expires: 5000 });
     expect(msg?.info.deliveryCount).toBe(deliveryCount);
@@ -58,11 +35,13 @@ describe("dead letters: a trial message that reaches max deliveries", () => {
 
   /** A worker still pulling: JetStream finds the message spent only when one asks for it. */
   async function pullNothing() {
+    const { nats, names } = pipeline;
     const consumer = await jetstream(nats.nc).consumers.get(names.trialsStream, names.workersConsumer);
     expect(await consumer.next({ expires: 2500 })).toBeNull();
   }
 
   async function trialRow(trialId: string) {
+    const { database } = pipeline;
     const [row] = await database.query<{ status: string; attempt: number; error: string }>(
       "SELECT status, attempt, error FROM trials WHERE id = $1",
       [trialId],
@@ -71,6 +50,7 @@ describe("dead letters: a trial message that reaches max deliveries", () => {
   }
 
   it("records the trial failed with its deliveries counted when no worker ever reported it", async () => {
+    const { nats, names, database } = pipeline;
     const trial = await launchOne("silent");
     await takeDelivery(1);
     await takeDelivery(2);
@@ -88,6 +68,7 @@ describe("dead letters: a trial message that reaches max deliveries", () => {
   });
 
   it("appends the last error a worker reported before dying", async () => {
+    const { nats, names, database } = pipeline;
     const trial = await launchOne("flaky-then-dead");
     const first = await takeDelivery(1);
     const failed = eventFactory(trial, 1)({ type: "failed", error: "disk on fire", retryable: true });

@@ -1,14 +1,11 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { TrialEvent, TrialSpec } from "@sweep/core";
-import { eventFactory, type PipelineNames, startWorker, type TrialTrainer } from "@sweep/worker";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordEvents, type SweepDatabase } from "../db/index.js";
-import { newSweepId, postgresFactory } from "../db/store-fixtures.test-support.js";
+import { eventFactory, startWorker, type TrialTrainer } from "@sweep/worker";
+import { describe, expect, it } from "vitest";
+import { newSweepId } from "../db/store-fixtures.test-support.js";
 import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
 import { launchSweep } from "./launch.js";
-import { natsForTest, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
-import { type Recorder, startRecorder } from "./recorder.js";
-import { ensurePipeline } from "./streams.js";
+import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
 
 /**
  * A worker finishes a trial, its outcome reaches SWEEP_EVENTS, and its ack of the trial
@@ -17,32 +14,11 @@ import { ensurePipeline } from "./streams.js";
  * does, and never acks), then starts a real one.
  */
 describe("a redelivered trial message whose trial already finished (lost ack)", () => {
-  const databases = postgresFactory();
-  let nats: Awaited<ReturnType<typeof natsForTest>>;
-  let database: SweepDatabase;
-  let names: PipelineNames;
-  let recorder: Recorder;
-
-  beforeAll(async () => {
-    nats = await natsForTest();
-    database = await databases.open();
-    names = await ensurePipeline(nats.nc, { prefix: nats.prefix, ackWaitMs: 1000, maxDeliver: 5 });
-    recorder = await startRecorder({
-      nc: nats.nc,
-      names,
-      recordEvents: async (events) => void (await recordEvents(database, events)),
-      recordHeartbeats: async () => {},
-    });
-  });
-
-  afterAll(async () => {
-    await recorder?.stop();
-    await nats?.dispose();
-    await databases.dispose();
-  });
+  const pipeline = recordedPipeline({ ackWaitMs: 1000, maxDeliver: 5 });
 
   /** Publishes events the way the worker does: on the trial's subject, deduplicated by message id. */
   async function publish(trial: TrialSpec, events: TrialEvent[]) {
+    const { nats, names } = pipeline;
     for (const event of events) {
       const epoch = event.type === "epoch" ? event.metrics.epoch : "";
       await jetstream(nats.nc).publish(names.eventSubject(trial.sweepId, trial.id), JSON.stringify(event), {
@@ -51,24 +27,13 @@ describe("a redelivered trial message whose trial already finished (lost ack)", 
     }
   }
 
-  const epoch = (trial: TrialSpec, n: number) =>
-    eventFactory(
-      trial,
-      1,
-    )({
-      type: "epoch",
-      metrics: {
-        epoch: n,
-        loss: 1 / n,
-        accuracy: 0.9,
-        val_loss: 1 / n,
-        val_accuracy: 0.9,
-        duration_ms: 1,
-        images_per_s: 1,
-      },
-    });
+  const epoch = (trial: TrialSpec, n: number) => {
+    const metrics = { epoch: n, loss: 1 / n, accuracy: 0.9, val_loss: 1 / n, val_accuracy: 0.9 };
+    return eventFactory(trial, 1)({ type: "epoch", metrics: { ...metrics, duration_ms: 1, images_per_s: 1 } });
+  };
 
   it("is acked without training it again, also when progress events were sent again after its outcome", async () => {
+    const { nats, names, database } = pipeline;
     const sweepId = newSweepId();
     const [outcomeLast, resentAfter] = syntheticTrials(sweepId, 2, 2);
     if (!outcomeLast || !resentAfter) throw new Error("no trials");

@@ -1,9 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { datasetSchema, type TrialSpec } from "@sweep/core";
-import { type SweepDatabase, trialRanking } from "../db/index.js";
-import { trialSpecs } from "../db/store-fixtures.test-support.js";
-import { deletePipeline } from "./streams.js";
+import type { PipelineNames } from "@sweep/worker";
+import { afterAll, beforeAll } from "vitest";
+import { recordEvents, type SweepDatabase, trialRanking } from "../db/index.js";
+import { postgresFactory, trialSpecs } from "../db/store-fixtures.test-support.js";
+import { type Recorder, startRecorder } from "./recorder.js";
+import { deletePipeline, ensurePipeline, type PipelineSettings } from "./streams.js";
 
 /** The test NATS server (JetStream enabled). */
 export const NATS_URL = "nats://127.0.0.1:4222";
@@ -29,6 +32,38 @@ export function syntheticTrials(sweepId: string, count: number, epochs: number, 
     training: { ...trial.training, epochs },
     dataset: datasetSchema.parse({ source: `synthetic:${knobs}` }),
   }));
+}
+
+/**
+ * For one test file: a private pipeline (NATS prefix) made with `settings`, a fresh
+ * Postgres database and a recorder writing into it; all disposed after the file.
+ * The fields are set in `beforeAll`.
+ */
+export function recordedPipeline(settings: Partial<PipelineSettings>) {
+  const databases = postgresFactory();
+  const pipeline = {} as {
+    nats: Awaited<ReturnType<typeof natsForTest>>;
+    database: SweepDatabase;
+    names: PipelineNames;
+    recorder: Recorder;
+  };
+  beforeAll(async () => {
+    pipeline.nats = await natsForTest();
+    pipeline.database = await databases.open();
+    pipeline.names = await ensurePipeline(pipeline.nats.nc, { ...settings, prefix: pipeline.nats.prefix });
+    pipeline.recorder = await startRecorder({
+      nc: pipeline.nats.nc,
+      names: pipeline.names,
+      recordEvents: async (events) => void (await recordEvents(pipeline.database, events)),
+      recordHeartbeats: async () => {},
+    });
+  });
+  afterAll(async () => {
+    await pipeline.recorder?.stop();
+    await pipeline.nats?.dispose();
+    await databases.dispose();
+  });
+  return pipeline;
 }
 
 /** Polls until every trial of the sweep is terminal; returns the ranking rows. */
