@@ -76,7 +76,7 @@ describe("fault 9: one node of the 3-node JetStream cluster (infra/nats-cluster)
         .catch(() => sleep(500).then(() => undefined));
     }
     reportFigures(
-      `fault 9 cluster node ${victim?.name} (trials stream leader) killed -9 mid-sweep, streams R${replicas}, new leader ${newLeader}: ${describeFigures(f)}, trials redelivered ${f.redeliveredTrials}, epoch events lost before the stream ${f.epochsNotInStream}, lost by the recorder ${f.epochsNotRecorded}`,
+      `fault 9 cluster node ${victim?.name} (trials stream leader) killed -9 mid-sweep, streams R${replicas}, new leader ${newLeader}: ${describeFigures(f)}, trials redelivered ${f.redeliveredTrials}, finished trials redelivered and acked untrained ${p.finishedRedeliveries()}, epoch events lost before the stream ${f.epochsNotInStream}, lost by the recorder ${f.epochsNotRecorded}`,
     );
     expect(replicas).toBe(3);
     expect(newLeader).not.toBe(victim?.name);

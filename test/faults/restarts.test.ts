@@ -28,7 +28,7 @@ describe("restarts: nats-server (fault 8) and sweep serve (fault 7)", () => {
     await p.waitForTerminal(sweepId, 90_000);
     const f = await p.figures(sweepId);
     reportFigures(
-      `fault 8 nats-server killed -9 for ${(downMs / 1000).toFixed(1)} s and restarted: ${describeFigures(f)}, trials redelivered ${f.redeliveredTrials}, epoch events lost before the stream ${f.epochsNotInStream}, lost by the recorder ${f.epochsNotRecorded}`,
+      `fault 8 nats-server killed -9 for ${(downMs / 1000).toFixed(1)} s and restarted: ${describeFigures(f)}, trials redelivered ${f.redeliveredTrials}, finished trials redelivered and acked untrained ${p.finishedRedeliveries()}, epoch events lost before the stream ${f.epochsNotInStream}, lost by the recorder ${f.epochsNotRecorded}`,
     );
     expect(f.trials).toBe(TRIALS);
     expect(f.lost).toBe(0);

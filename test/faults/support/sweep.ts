@@ -119,6 +119,15 @@ export class FaultPipeline {
     return worker;
   }
 
+  /** Redeliveries the workers acked without training, their trial having finished (a lost ack). */
+  finishedRedeliveries(): number {
+    return this.processes.reduce(
+      (sum, process) =>
+        sum + (process.output().match(/acking its redelivered message without training it/g)?.length ?? 0),
+      0,
+    );
+  }
+
   /** Writes the config and runs `sweep launch`; returns the sweep id. */
   async launch(name: string, sources: string[], epochs: number): Promise<string> {
     const file = path.join(this.dir, `${this.prefix}-${name}.yaml`);

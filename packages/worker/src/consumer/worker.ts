@@ -113,8 +113,10 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
    * `stored()` waits for the outcome events' acks, or for a flush (which the server
    * answers after every earlier message of this connection) when none. If the
    * connection dropped, or an acknowledged publish failed, while the trial ran, plain
-   * publishes may have died with the server (or a cluster node): `stored()` then sends
-   * every progress event again, acknowledged, and the message ids drop the copies.
+   * publishes may have died with the server (or a cluster node): every progress event
+   * is then sent again, acknowledged, and the message ids drop the copies. That happens
+   * before the outcome is published, so the outcome stays the trial's last event (see
+   * `finishedBefore`), and again in `stored()` if the trouble came later.
    */
   // Plain publishes wait for the end of this turn of the event loop and leave together:
   // the client writes to its socket once per turn, and progress messages from the
@@ -137,8 +139,16 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   const publishEvents = () => {
     const acknowledged: Promise<unknown>[] = [];
     const progress: Array<{ subject: string; body: string; msgID: string }> = [];
-    const troubleAtStart = connectionTrouble;
+    // The connection's trouble count that the last sending-again covered.
+    let troubleCovered = connectionTrouble;
     let ackFailed = false;
+    const mayHaveLostProgress = () => ackFailed || connectionTrouble !== troubleCovered;
+    const sendProgressAgain = async () => {
+      troubleCovered = connectionTrouble;
+      ackFailed = false;
+      log(`the NATS connection failed during a trial: sending its ${progress.length} progress events again`);
+      await Promise.all(progress.map(({ subject, body, msgID }) => js.publish(subject, body, { msgID })));
+    };
     return {
       /** Publishes `event`, acknowledged when `acked` or an outcome: then returns JetStream's ack. */
       emit(event: TrialEvent, acked = false): Promise<unknown> | undefined {
@@ -155,10 +165,15 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
           return undefined;
         }
         sendQueued();
-        const stored = js.publish(subject, body, { msgID });
-        // An epoch's ack only orders its checkpoint after it (a failed one is logged there).
-        if (event.type === "epoch") stored.catch(() => (ackFailed = true));
-        else acknowledged.push(stored);
+        if (event.type === "epoch") {
+          const stored = js.publish(subject, body, { msgID });
+          // An epoch's ack only orders its checkpoint after it (a failed one is logged there).
+          stored.catch(() => (ackFailed = true));
+          return stored;
+        }
+        const publish = () => js.publish(subject, body, { msgID });
+        const stored = mayHaveLostProgress() ? sendProgressAgain().then(publish) : publish();
+        acknowledged.push(stored);
         return stored;
       },
       /** Settles once every event emitted so far is stored by JetStream. */
@@ -168,37 +183,25 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
         // event means the progress events before it were taken too.
         if (acknowledged.length > 0) await Promise.all(acknowledged);
         else await nc.flush();
-        if (!ackFailed && connectionTrouble === troubleAtStart) return;
-        log(`the NATS connection failed during a trial: sending its ${progress.length} progress events again`);
-        await Promise.all(progress.map(({ subject, body, msgID }) => js.publish(subject, body, { msgID })));
+        if (mayHaveLostProgress()) await sendProgressAgain();
       },
     };
   };
 
   /**
-   * "completed by attempt N" (or pruned) when SWEEP_EVENTS holds the trial's outcome.
-   * Usually the outcome is the trial's last event; after connection trouble the worker
-   * sends the progress events again after it, so then the trial's events are read.
+   * "completed by attempt N" (or pruned) when the trial's last event in SWEEP_EVENTS is
+   * its outcome. (When progress had to be sent again after the outcome, the last event
+   * is progress, and the trial trains again: wasted work, nothing wrong recorded.)
    */
   async function finishedBefore(trial: TrialSpec): Promise<string | undefined> {
-    const subject = names.eventSubject(trial.sweepId, trial.id);
-    const outcomeOf = (event: TrialEvent | undefined) =>
-      event?.type === "completed" || event?.type === "pruned" ? `${event.type} by attempt ${event.attempt}` : undefined;
     try {
-      const last = await jsm.streams.getMessage(names.eventsStream, { last_by_subj: subject });
-      if (!last) return undefined;
-      const outcome = outcomeOf(last.json<TrialEvent>());
-      if (outcome || last.seq === undefined) return outcome;
-      // One subject as a string: a list needs nats-server 2.10.
-      const events = await js.consumers.get(names.eventsStream, { filter_subjects: subject });
-      const messages = await events.fetch({ max_messages: 10_000, expires: 2000 });
-      // Leaving the loop stops the fetch (awaiting its close() in here would never settle).
-      for await (const msg of messages) {
-        const found = outcomeOf(msg.json<TrialEvent>());
-        if (found || msg.seq >= last.seq) return found;
-      }
+      const last = await jsm.streams.getMessage(names.eventsStream, {
+        last_by_subj: names.eventSubject(trial.sweepId, trial.id),
+      });
+      const event = last?.json<TrialEvent>();
+      if (event?.type === "completed" || event?.type === "pruned") return `${event.type} by attempt ${event.attempt}`;
     } catch (error) {
-      log(`looking up ${trial.id}'s events failed, training it: ${messageOf(error)}`);
+      log(`looking up ${trial.id}'s last event failed, training it: ${messageOf(error)}`);
     }
     return undefined;
   }
