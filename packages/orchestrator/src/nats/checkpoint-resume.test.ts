@@ -1,51 +1,32 @@
 import { Objm } from "@nats-io/obj";
 import type { TrialEvent } from "@sweep/core";
 import { type SweepWorker, startWorker } from "@sweep/worker";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { recordEvents, type SweepDatabase } from "../db/index.js";
-import { newSweepId, postgresFactory } from "../db/store-fixtures.test-support.js";
+import { afterAll, describe, expect, it } from "vitest";
+import { newSweepId } from "../db/store-fixtures.test-support.js";
 import { type SweepProcess, SYNTHETIC_TASK, startSweep } from "./cli-processes.test-support.js";
 import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
 import { launchSweep } from "./launch.js";
-import { NATS_URL, natsForTest, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
-import { type Recorder, startRecorder } from "./recorder.js";
-import { ensurePipeline } from "./streams.js";
+import { NATS_URL, recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
 
 const EPOCHS = 5;
 const KILL_AFTER_EPOCH = 2;
 
 describe("checkpoints in the JetStream object store", () => {
-  const databases = postgresFactory();
-  let nats: Awaited<ReturnType<typeof natsForTest>>;
-  let database: SweepDatabase;
-  let recorder: Recorder;
   const recorded: TrialEvent[] = [];
+  const pipeline = recordedPipeline(
+    { ackWaitMs: 1000, maxDeliver: 3 },
+    { onRecorded: (events) => recorded.push(...events) },
+  );
   let child: SweepProcess | undefined;
   let rescuer: SweepWorker | undefined;
-
-  beforeAll(async () => {
-    nats = await natsForTest();
-    database = await databases.open();
-    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix, ackWaitMs: 1000, maxDeliver: 3 });
-    recorder = await startRecorder({
-      nc: nats.nc,
-      names,
-      recordEvents: async (events) => void (await recordEvents(database, events)),
-      recordHeartbeats: async () => {},
-      onRecorded: (events) => recorded.push(...events),
-    });
-  });
 
   afterAll(async () => {
     if (child && child.child.exitCode === null) child.child.kill("SIGKILL");
     await rescuer?.stop();
-    await recorder?.stop();
-    await nats?.dispose();
-    await databases.dispose();
   });
 
   it("a worker killed with SIGKILL after epoch 2: the redelivered attempt starts at epoch 3, every epoch recorded once", async () => {
-    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix });
+    const { nats, names, database } = pipeline;
     const store = await new Objm(nats.nc).open(names.checkpointBucket);
     child = startSweep(["worker", "--threads", "1", "--backend", "cpu", "--task", SYNTHETIC_TASK], {
       SWEEP_NATS_PREFIX: nats.prefix,

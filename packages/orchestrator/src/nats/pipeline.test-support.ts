@@ -5,7 +5,7 @@ import type { PipelineNames } from "@sweep/worker";
 import { afterAll, beforeAll } from "vitest";
 import { recordEvents, type SweepDatabase, trialRanking } from "../db/index.js";
 import { postgresFactory, trialSpecs } from "../db/store-fixtures.test-support.js";
-import { type Recorder, startRecorder } from "./recorder.js";
+import { type Recorder, type RecorderOptions, startRecorder } from "./recorder.js";
 import { deletePipeline, ensurePipeline, type PipelineSettings } from "./streams.js";
 
 /** The test NATS server (JetStream enabled). */
@@ -37,9 +37,13 @@ export function syntheticTrials(sweepId: string, count: number, epochs: number, 
 /**
  * For one test file: a private pipeline (NATS prefix) made with `settings`, a fresh
  * Postgres database and a recorder writing into it; all disposed after the file.
- * The fields are set in `beforeAll`.
+ * The fields are set in `beforeAll` (hooks a test file adds after this call run after
+ * these, and their `afterAll` before the disposal).
  */
-export function recordedPipeline(settings: Partial<PipelineSettings>) {
+export function recordedPipeline(
+  settings: Partial<PipelineSettings>,
+  recorderOptions: Partial<Pick<RecorderOptions, "recordHeartbeats" | "onRecorded">> = {},
+) {
   const databases = postgresFactory();
   const pipeline = {} as {
     nats: Awaited<ReturnType<typeof natsForTest>>;
@@ -56,6 +60,7 @@ export function recordedPipeline(settings: Partial<PipelineSettings>) {
       names: pipeline.names,
       recordEvents: async (events) => void (await recordEvents(pipeline.database, events)),
       recordHeartbeats: async () => {},
+      ...recorderOptions,
     });
   });
   afterAll(async () => {

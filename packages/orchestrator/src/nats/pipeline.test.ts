@@ -1,40 +1,31 @@
 import { jetstream } from "@nats-io/jetstream";
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSweep, recordEvents, recordHeartbeat, type SweepDatabase } from "../db/index.js";
-import { newSweepId, postgresFactory } from "../db/store-fixtures.test-support.js";
+import { createSweep, recordHeartbeat } from "../db/index.js";
+import { newSweepId } from "../db/store-fixtures.test-support.js";
 import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
 import { launchSweep } from "./launch.js";
-import { natsForTest, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
-import { type Recorder, startRecorder } from "./recorder.js";
-import { ensurePipeline } from "./streams.js";
+import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
 
 describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
-  const databases = postgresFactory();
-  let nats: Awaited<ReturnType<typeof natsForTest>>;
-  let database: SweepDatabase;
-  let recorder: Recorder;
+  const pipeline = recordedPipeline(
+    { ackWaitMs: 2000, maxDeliver: 3 },
+    {
+      recordHeartbeats: async (heartbeats) => {
+        for (const heartbeat of heartbeats) await recordHeartbeat(pipeline.database, heartbeat);
+      },
+    },
+  );
   const workers: SweepWorker[] = [];
 
   beforeAll(async () => {
-    nats = await natsForTest();
-    database = await databases.open();
-    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix, ackWaitMs: 2000, maxDeliver: 3 });
-    recorder = await startRecorder({
-      nc: nats.nc,
-      names,
-      recordEvents: async (events) => void (await recordEvents(database, events)),
-      recordHeartbeats: async (heartbeats) => {
-        for (const heartbeat of heartbeats) await recordHeartbeat(database, heartbeat);
-      },
-    });
     for (const id of ["w-a", "w-b"]) {
       workers.push(
         await startWorker({
-          nc: nats.nc,
+          nc: pipeline.nats.nc,
           trainer: inProcessSyntheticTrainer(2),
           backend: "cpu",
-          prefix: nats.prefix,
+          prefix: pipeline.nats.prefix,
           id,
           fetchExpiresMs: 1000,
         }),
@@ -44,16 +35,13 @@ describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
 
   afterAll(async () => {
     for (const worker of workers) await worker.stop();
-    await recorder?.stop();
-    await nats?.dispose();
-    await databases.dispose();
   });
 
   it("trains every trial once, records every epoch, and a relaunch publishes nothing", async () => {
+    const { nats, names, database } = pipeline;
     const sweepId = newSweepId();
     const trials = syntheticTrials(sweepId, 6, 4);
     const sweep = { id: sweepId, name: "six", config: {}, configHash: `h-${sweepId}` };
-    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix });
     const launched = await launchSweep(database, nats.nc, names, sweep, trials);
     expect(launched).toMatchObject({ created: true, published: 6, duplicates: 0 });
 
@@ -74,10 +62,10 @@ describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
   });
 
   it("records a deterministic failure after one delivery and finishes the rest", async () => {
+    const { nats, names, database } = pipeline;
     const sweepId = newSweepId();
     const trials = syntheticTrials(sweepId, 3, 3);
     trials[1] = { ...trials[1], dataset: { ...trials[1].dataset, source: "synthetic:fail=deterministic" } };
-    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix });
     await launchSweep(database, nats.nc, names, { id: sweepId, name: "fail", config: {}, configHash: sweepId }, trials);
 
     const rows = await waitForSweepFinished(database, sweepId);
@@ -95,9 +83,9 @@ describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
   });
 
   it("gives up on a transient failure after max_deliver deliveries, with the last error", async () => {
+    const { nats, names, database } = pipeline;
     const sweepId = newSweepId();
     const trials = syntheticTrials(sweepId, 1, 3, "fail=transient");
-    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix });
     await launchSweep(
       database,
       nats.nc,
@@ -116,11 +104,11 @@ describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
   });
 
   it("terminates a message of an unknown version and records the trial failed, without training it", async () => {
+    const { nats, names, database } = pipeline;
     const sweepId = newSweepId();
     const [trial] = syntheticTrials(sweepId, 1, 3);
     if (!trial) throw new Error("no trial");
     await createSweep(database, { id: sweepId, name: "future", config: {}, configHash: sweepId }, [trial]);
-    const names = await ensurePipeline(nats.nc, { prefix: nats.prefix });
     await jetstream(nats.nc).publish(names.trialSubject(sweepId), JSON.stringify({ v: 2, trial }), { msgID: trial.id });
 
     const [row] = await waitForSweepFinished(database, sweepId);
