@@ -1,4 +1,5 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { TrialSpec } from "@sweep/core";
 import { eventFactory } from "@sweep/worker";
 import { describe, expect, it } from "vitest";
 import { newSweepId } from "../db/store-fixtures.test-support.js";
@@ -40,24 +41,24 @@ describe("dead letters: a trial message that reaches max deliveries", () => {
     expect(await consumer.next({ expires: 2500 })).toBeNull();
   }
 
-  async function trialRow(trialId: string) {
+  /** The second (last) delivery dies too; returns the trial's row once the recorder finished it. */
+  async function lastDeliveryDies(trial: TrialSpec) {
     const { database } = pipeline;
+    await takeDelivery(2);
+    await pullNothing();
+    await waitForSweepFinished(database, trial.sweepId, 10_000);
     const [row] = await database.query<{ status: string; attempt: number; error: string }>(
       "SELECT status, attempt, error FROM trials WHERE id = $1",
-      [trialId],
+      [trial.id],
     );
     return row;
   }
 
   it("records the trial failed with its deliveries counted when no worker ever reported it", async () => {
-    const { nats, names, database } = pipeline;
+    const { nats, names } = pipeline;
     const trial = await launchOne("silent");
     await takeDelivery(1);
-    await takeDelivery(2);
-    await pullNothing();
-
-    await waitForSweepFinished(database, trial.sweepId, 10_000);
-    expect(await trialRow(trial.id)).toEqual({
+    expect(await lastDeliveryDies(trial)).toEqual({
       status: "failed",
       attempt: 2,
       error: "gave up after 2 deliveries: no worker reported an error (each attempt stopped answering)",
@@ -68,17 +69,13 @@ describe("dead letters: a trial message that reaches max deliveries", () => {
   });
 
   it("appends the last error a worker reported before dying", async () => {
-    const { nats, names, database } = pipeline;
+    const { nats, names } = pipeline;
     const trial = await launchOne("flaky-then-dead");
     const first = await takeDelivery(1);
     const failed = eventFactory(trial, 1)({ type: "failed", error: "disk on fire", retryable: true });
     await jetstream(nats.nc).publish(names.eventSubject(trial.sweepId, trial.id), JSON.stringify(failed));
     first.nak();
-    await takeDelivery(2);
-    await pullNothing();
-
-    await waitForSweepFinished(database, trial.sweepId, 10_000);
-    expect(await trialRow(trial.id)).toEqual({
+    expect(await lastDeliveryDies(trial)).toEqual({
       status: "failed",
       attempt: 2,
       error: "gave up after 2 deliveries: disk on fire",
