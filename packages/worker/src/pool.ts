@@ -2,6 +2,7 @@ import { pathToFileURL } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import type { TrialSpec } from "@sweep/core";
 import { Piscina } from "piscina";
+import { prepareNativeEnvironment } from "./backends/native-environment.js";
 import type { TrialTrainer } from "./consumer/trial-trainer.js";
 import { loadDataset } from "./data/dataset.js";
 import { type BackendChoice, DeterministicTrialError, type TrainOutcome, type TrainProgress } from "./protocol.js";
@@ -22,6 +23,11 @@ export interface TrainingPoolOptions {
    * Default: true for the real trainer, false for a custom `taskFile`.
    */
   shareDatasets?: boolean;
+  /**
+   * Threads each trial's ops may use on backend tensorflow (default 1: `threads`
+   * trials use `threads` cores). Fixed per process when libtensorflow first loads.
+   */
+  intraOpThreads?: number;
   /** Per-thread memory limits; a thread that exceeds them dies and its trial fails transiently. */
   resourceLimits?: { maxOldGenerationSizeMb?: number; maxYoungGenerationSizeMb?: number };
 }
@@ -62,6 +68,11 @@ export class TrainingPool implements TrialTrainer {
     if (!Number.isInteger(options.threads) || options.threads < 1) {
       throw new RangeError(`TrainingPool threads: must be a positive integer, got ${options.threads}`);
     }
+    const intraOpThreads = options.intraOpThreads ?? 1;
+    if (!Number.isInteger(intraOpThreads) || intraOpThreads < 1) {
+      throw new RangeError(`TrainingPool intraOpThreads: must be a positive integer, got ${intraOpThreads}`);
+    }
+    prepareNativeEnvironment({ intraOpThreads });
     this.threads = options.threads;
     this.backend = options.backend;
     this.#shareDatasets = options.shareDatasets ?? options.taskFile === undefined;

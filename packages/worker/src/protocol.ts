@@ -7,8 +7,20 @@ import type { EpochMetrics, TrialSpec } from "@sweep/core";
  * exports `(request: TrainRequest) => Promise<TrainOutcome>`.
  */
 
-/** Which tfjs backend to train on; `auto` = tfjs-node if it loads, else wasm, else cpu. */
-export type BackendChoice = "auto" | "node" | "wasm" | "cpu";
+/**
+ * Which tfjs backend to train on, named as tfjs names it (and as trials record it):
+ * `tensorflow` is native libtensorflow through @tensorflow/tfjs-node; `auto` takes it
+ * when it loads, else wasm, else cpu.
+ */
+export type BackendChoice = "auto" | "tensorflow" | "wasm" | "cpu";
+
+export const BACKEND_CHOICES: readonly BackendChoice[] = ["auto", "tensorflow", "wasm", "cpu"];
+
+/** A backend name from a command line: one of `BACKEND_CHOICES`, or `node` for `tensorflow`; undefined otherwise. */
+export function parseBackendChoice(value: string): BackendChoice | undefined {
+  if (value === "node") return "tensorflow";
+  return (BACKEND_CHOICES as readonly string[]).includes(value) ? (value as BackendChoice) : undefined;
+}
 
 export interface TrainRequest {
   trial: TrialSpec;

@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type { TrialEvent, TrialSpec } from "@sweep/core";
-import { resolveNatsUrl, TrainingPool } from "@sweep/worker";
+import { resolveNatsUrl, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
@@ -14,11 +14,12 @@ import { planSweep } from "../nats/launch.js";
 import { withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, natsNamed, natsPrefixOf, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
-import { parseBackend, parseThreads } from "./threads-option.js";
+import { BACKEND_HELP, INTRA_OP_HELP, parseBackend, parseIntraOpThreads, parseThreads } from "./threads-option.js";
 
 interface RunOptions extends NatsOptions {
   db?: string;
   threads?: string;
+  intraOpThreads?: string;
   backend: string;
   new?: boolean;
   task?: string;
@@ -43,13 +44,15 @@ export function register(program: Command): void {
         )
         .argument("<config>", "sweep config file (YAML)")
         .option("--threads <n>", "trials trained at once (default: one per CPU core)")
-        .option("--backend <name>", "auto, wasm, cpu or node (tfjs-node)", "auto")
+        .option("--backend <name>", BACKEND_HELP, "auto")
+        .option("--intra-op-threads <n>", INTRA_OP_HELP)
         .option("--new", "run a config that ran before as a new sweep (default: resume it)")
         .option("--task <file>", "Piscina task module to train with instead of the real trainer (benchmarks)"),
     ),
   ).action(async (configPath: string, options: RunOptions) => {
     const threads = parseThreads(options.threads);
     const backend = parseBackend(options.backend);
+    const intraOpThreads = parseIntraOpThreads(options.intraOpThreads);
     const { config } = await loadConfigFile(configPath);
     const { sweep, trials } = planSweep(config, options.new);
     const target = resolveDatabaseTarget(options);
@@ -83,12 +86,13 @@ export function register(program: Command): void {
             sweep,
             trials,
             threads,
+            intraOpThreads,
             backend,
             taskFile: options.task,
             onEvent: printEvent,
             log: (line) => process.stderr.write(`sweep run: ${line}\n`),
           })
-        : runWithPool(threads, backend, options.task, (trainer) =>
+        : runWithPool({ threads, intraOpThreads, backend, taskFile: options.task }, (trainer) =>
             runLocally({
               database,
               trainer,
@@ -119,12 +123,10 @@ export function register(program: Command): void {
 
 /** A local run on a training pool that is closed when the run finishes. */
 function runWithPool<Run extends { finished: Promise<unknown>; cancel(): void }>(
-  threads: number,
-  backend: ReturnType<typeof parseBackend>,
-  taskFile: string | undefined,
+  options: TrainingPoolOptions,
   start: (trainer: TrainingPool) => Run,
 ): { finished: Promise<void>; cancel(): void } {
-  const pool = new TrainingPool({ threads, backend, taskFile });
+  const pool = new TrainingPool(options);
   const run = start(pool);
   return { finished: run.finished.finally(() => pool.close()).then(() => undefined), cancel: () => run.cancel() };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseBackend, parseThreads } from "./threads-option.js";
+import { parseBackend, parseIntraOpThreads, parseThreads } from "./threads-option.js";
 
 describe("--threads and --backend", () => {
   it("accepts a thread count from 1 to 256 and defaults to one per core", () => {
@@ -11,8 +11,22 @@ describe("--threads and --backend", () => {
     expect(() => parseThreads(value)).toThrow(`--threads must be an integer from 1 to 256, received "${value}"`);
   });
 
-  it("accepts the four backends and refuses anything else", () => {
-    expect(["auto", "wasm", "cpu", "node"].map(parseBackend)).toEqual(["auto", "wasm", "cpu", "node"]);
-    expect(() => parseBackend("gpu")).toThrow('--backend must be one of auto, wasm, cpu, node, received "gpu"');
+  it("accepts the four backends, node as an alias of tensorflow, and refuses anything else", () => {
+    expect(["auto", "tensorflow", "wasm", "cpu", "node"].map(parseBackend)).toEqual([
+      "auto",
+      "tensorflow",
+      "wasm",
+      "cpu",
+      "tensorflow",
+    ]);
+    expect(() => parseBackend("gpu")).toThrow(
+      '--backend must be one of auto, tensorflow, wasm, cpu (node = tensorflow), received "gpu"',
+    );
+  });
+
+  it("takes one intra-op thread per trial unless told otherwise", () => {
+    expect(parseIntraOpThreads(undefined)).toBe(1);
+    expect(parseIntraOpThreads("2")).toBe(2);
+    expect(() => parseIntraOpThreads("0")).toThrow('--intra-op-threads must be an integer from 1 to 256, received "0"');
   });
 });

@@ -1,26 +1,40 @@
 import { availableParallelism } from "node:os";
 import { describeValue, UsageError } from "@sweep/core";
-import type { BackendChoice } from "@sweep/worker";
-
-const BACKENDS: readonly BackendChoice[] = ["auto", "wasm", "cpu", "node"];
+import { BACKEND_CHOICES, type BackendChoice, parseBackendChoice } from "@sweep/worker";
 
 /** `--threads`: trials trained at once; default one per core. */
 export function parseThreads(value: string | undefined): number {
   if (value === undefined) return Math.max(1, availableParallelism());
-  const threads = Number(value);
-  if (!Number.isInteger(threads) || threads < 1 || threads > 256) {
-    throw new UsageError(`--threads must be an integer from 1 to 256, received ${describeValue(value)}`, "--threads");
-  }
-  return threads;
+  return parseCount(value, "--threads");
 }
 
-/** `--backend`: auto (tfjs-node, else wasm, else cpu), wasm, cpu or node. */
+/** `--intra-op-threads`: threads one trial's ops may use on backend tensorflow; default 1. */
+export function parseIntraOpThreads(value: string | undefined): number {
+  return value === undefined ? 1 : parseCount(value, "--intra-op-threads");
+}
+
+function parseCount(value: string, option: string): number {
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 256) {
+    throw new UsageError(`${option} must be an integer from 1 to 256, received ${describeValue(value)}`, option);
+  }
+  return count;
+}
+
+/** `--backend`: auto (tensorflow, else wasm, else cpu), tensorflow (alias node), wasm or cpu. */
 export function parseBackend(value: string): BackendChoice {
-  if (!(BACKENDS as readonly string[]).includes(value)) {
+  const choice = parseBackendChoice(value);
+  if (choice === undefined) {
     throw new UsageError(
-      `--backend must be one of ${BACKENDS.join(", ")}, received ${describeValue(value)}`,
+      `--backend must be one of ${BACKEND_CHOICES.join(", ")} (node = tensorflow), received ${describeValue(value)}`,
       "--backend",
     );
   }
-  return value as BackendChoice;
+  return choice;
 }
+
+/** The help text of `--backend`. */
+export const BACKEND_HELP =
+  "auto (tensorflow if built, else wasm), tensorflow (native tfjs-node; alias node), wasm or cpu";
+/** The help text of `--intra-op-threads`. */
+export const INTRA_OP_HELP = "threads each trial may use on backend tensorflow (default 1: one core per trial)";

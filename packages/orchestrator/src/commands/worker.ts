@@ -2,10 +2,11 @@ import { resolveNatsUrl, startWorkerProcess } from "@sweep/worker";
 import type { Command } from "commander";
 import { type NatsOptions, natsPrefixOf, withNats, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
-import { parseBackend, parseThreads } from "./threads-option.js";
+import { BACKEND_HELP, INTRA_OP_HELP, parseBackend, parseIntraOpThreads, parseThreads } from "./threads-option.js";
 
 interface WorkerCommandOptions extends NatsOptions {
   threads?: string;
+  intraOpThreads?: string;
   backend: string;
   task?: string;
 }
@@ -19,7 +20,8 @@ export function register(program: Command): void {
         "Train queued trials from NATS, one per thread, until Ctrl-C (running trials are handed back to other workers). Needs only NATS, not the database.",
       )
       .option("--threads <n>", "trials trained at once (default: one per CPU core)")
-      .option("--backend <name>", "auto, wasm, cpu or node (tfjs-node)", "auto")
+      .option("--backend <name>", BACKEND_HELP, "auto")
+      .option("--intra-op-threads <n>", INTRA_OP_HELP)
       .option("--task <file>", "Piscina task module to train with instead of the real trainer (benchmarks)"),
   ).action(async (options: WorkerCommandOptions) => {
     const threads = parseThreads(options.threads);
@@ -30,6 +32,7 @@ export function register(program: Command): void {
       nats: resolveNatsUrl(options.nats),
       prefix: natsPrefixOf(options),
       threads,
+      intraOpThreads: parseIntraOpThreads(options.intraOpThreads),
       backend,
       taskFile: options.task,
       log: (line) => process.stderr.write(`sweep worker: ${line}\n`),

@@ -13,6 +13,7 @@ export interface NatsRunRequest {
   sweep: NewSweep;
   trials: readonly TrialSpec[];
   threads: number;
+  intraOpThreads?: number;
   backend: BackendChoice;
   taskFile?: string;
   onEvent?(event: TrialEvent): void;

@@ -1,5 +1,6 @@
+import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { UsageError } from "@sweep/core";
 // The Node build of tfjs-core ships without gradient definitions; this registers them
 // (and the cpu backend).
@@ -7,6 +8,7 @@ import "@tensorflow/tfjs";
 import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendChoice } from "../protocol.js";
+import { registerTensorflowTrainingKernels } from "./tensorflow-kernels/index.js";
 import { registerWasmTrainingKernels } from "./wasm-kernels/index.js";
 
 /** The tfjs backend a thread trains on, named as tfjs names it: "tensorflow", "wasm" or "cpu". */
@@ -18,17 +20,22 @@ const tfjsNodePackage = "@tensorflow/tfjs-node";
 let tfjsNodeLoad: Promise<boolean> | undefined;
 
 /**
- * Selects and initialises the tfjs backend of the calling thread, with one intra-op
- * thread. `auto` tries tfjs-node, then wasm (with this project's training kernels),
- * then cpu. Idempotent per thread. Throws a `UsageError` for `node` when
- * @tensorflow/tfjs-node is not installed.
+ * Selects and initialises the tfjs backend of the calling thread. `auto` tries
+ * tfjs-node (`tensorflow`), then wasm (with this project's training kernels, one
+ * thread), then cpu. Idempotent per thread. Throws a `UsageError` for `tensorflow`
+ * when @tensorflow/tfjs-node is not installed or does not load. tensorflow's thread
+ * count is set per process (`prepareNativeEnvironment`), not here.
  */
 export async function initBackend(choice: BackendChoice): Promise<ActiveBackend> {
-  if (choice === "node" || choice === "auto") {
-    if (await loadTfjsNode()) return activate("tensorflow");
-    if (choice === "node") {
+  if (choice === "tensorflow" || choice === "auto") {
+    if (await loadTfjsNode()) {
+      const active = await activate("tensorflow");
+      registerTensorflowTrainingKernels();
+      return active;
+    }
+    if (choice === "tensorflow") {
       throw new UsageError(
-        "--backend node: @tensorflow/tfjs-node is not installed (an optional dependency whose install downloads libtensorflow); install it or use --backend auto, wasm or cpu",
+        "--backend tensorflow: @tensorflow/tfjs-node is not installed or does not load; build it with `npm run native:install` (README: Native backend) or use --backend auto, wasm or cpu",
         "--backend",
       );
     }
@@ -44,13 +51,21 @@ export async function initBackend(choice: BackendChoice): Promise<ActiveBackend>
 }
 
 /**
- * libtensorflow sizes its thread pools from these variables when it loads. A worker
- * thread's `process.env` is its own copy, so they take effect only when set in the
- * process's main thread (or its environment) before a thread loads tfjs-node.
+ * Whether @tensorflow/tfjs-node is installed with a built addon, without loading it
+ * (loading starts libtensorflow in the calling thread: ~750 MB, and its thread
+ * settings fixed for the process). `initBackend` is the real test.
  */
+export function tensorflowInstalled(): boolean {
+  try {
+    const packageJson = createRequire(import.meta.url).resolve(`${tfjsNodePackage}/package.json`);
+    const libDir = join(dirname(packageJson), "lib");
+    return readdirSync(libDir).some((napi) => existsSync(join(libDir, napi, "tfjs_binding.node")));
+  } catch {
+    return false;
+  }
+}
+
 function loadTfjsNode(): Promise<boolean> {
-  process.env.TF_NUM_INTRAOP_THREADS ??= "1";
-  process.env.TF_NUM_INTEROP_THREADS ??= "1";
   tfjsNodeLoad ??= import(tfjsNodePackage).then(
     () => true,
     () => false,

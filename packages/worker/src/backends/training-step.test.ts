@@ -112,7 +112,7 @@ describe("initBackend", () => {
       () => false,
     );
     if (installed) return;
-    await expect(initBackend("node")).rejects.toMatchObject({
+    await expect(initBackend("tensorflow")).rejects.toMatchObject({
       name: "UsageError",
       message: expect.stringMatching(/^--backend node: @tensorflow\/tfjs-node is not installed/),
     });

@@ -1,6 +1,8 @@
 import { loadavg } from "node:os";
 import * as tf from "@tensorflow/tfjs-core";
 import { initBackend } from "../backends/index.js";
+import { prepareNativeEnvironment } from "../backends/native-environment.js";
+import { type BackendChoice, parseBackendChoice } from "../protocol.js";
 
 /**
  * Times one training step (forward + backward with tf.variableGrads) of the reference
@@ -16,7 +18,8 @@ const argument = (name: string, fallback: string) => {
 };
 const steps = Number(argument("steps", "9"));
 const batch = Number(argument("batch", "128"));
-const backendChoice = argument("backend", "wasm") as "wasm" | "cpu" | "node" | "auto";
+const backendChoice: BackendChoice = parseBackendChoice(argument("backend", "wasm")) ?? "wasm";
+prepareNativeEnvironment({ intraOpThreads: 1 });
 
 /** Conv32 3x3 → Conv64 3x3 → MaxPool 2 → Flatten → Dense128 → Dense10 softmax (dropouts omitted). */
 function model1Parameters(): Record<string, tf.Variable> {

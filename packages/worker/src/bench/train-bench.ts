@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { dirname } from "node:path";
 import { parseArgs } from "node:util";
-import { initBackend } from "../backends/index.js";
+import { tensorflowInstalled } from "../backends/index.js";
 import { TrainingPool } from "../pool.js";
 import type { BackendChoice } from "../protocol.js";
 import { REFERENCE_MODELS, referenceTrial } from "../reference-models.js";
@@ -33,7 +33,7 @@ const settings: ThroughputSettings = {
 };
 const models = values.models.split(",").map(Number);
 const cores = availableParallelism();
-const backends = values.backends ? (values.backends.split(",") as BackendChoice[]) : await availableBackends();
+const backends = values.backends ? (values.backends.split(",") as BackendChoice[]) : availableBackends();
 const taskFile = new URL("./throughput-task.js", import.meta.url);
 
 interface Row {
@@ -98,13 +98,7 @@ writeFileSync(
 );
 console.log(`wrote ${values.out}`);
 
-/** tfjs-node when it loads, and wasm; the cpu backend only when asked for. */
-async function availableBackends(): Promise<BackendChoice[]> {
-  const found: BackendChoice[] = [];
-  try {
-    if ((await initBackend("node")).name === "tensorflow") found.push("node");
-  } catch {
-    // not installed: an optional dependency
-  }
-  return [...found, "wasm"];
+/** tensorflow when tfjs-node is built, and wasm; the cpu backend only when asked for. */
+function availableBackends(): BackendChoice[] {
+  return tensorflowInstalled() ? ["tensorflow", "wasm"] : ["wasm"];
 }

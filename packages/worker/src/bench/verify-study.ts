@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { parseArgs } from "node:util";
 import { TrainingPool } from "../pool.js";
-import type { BackendChoice } from "../protocol.js";
+import { parseBackendChoice } from "../protocol.js";
 import { REFERENCE_MODELS, referenceTrial } from "../reference-models.js";
 
 /**
@@ -10,7 +10,7 @@ import { REFERENCE_MODELS, referenceTrial } from "../reference-models.js";
  * Trains the reference models on the full data (54,000 train / 6,000 validation /
  * 10,000 test) and prints each one's test loss and accuracy beside the study's.
  */
-const HELP = `usage: npm run verify:study -- --epochs N [--models 1,2,...] [--backend auto|node|wasm|cpu] [--threads T]
+const HELP = `usage: npm run verify:study -- --epochs N [--models 1,2,...] [--backend auto|tensorflow|wasm|cpu] [--threads T]
   --epochs   epochs per model (the study trained 20)          default 1
   --models   reference models to train (1-6)                   default 1,2,3,4,5,6
   --backend  tfjs backend                                       default auto
@@ -31,12 +31,12 @@ if (values.help) {
 }
 const epochs = Number(values.epochs);
 const models = values.models.split(",").map(Number);
-const backend = values.backend as BackendChoice;
+const backend = parseBackendChoice(values.backend);
 const problems = [
   !(Number.isInteger(epochs) && epochs > 0) && `--epochs: must be a positive integer, got ${values.epochs}`,
   models.some((n) => !REFERENCE_MODELS.some((m) => m.number === n)) &&
     `--models: must list 1 to 6, got ${values.models}`,
-  !["auto", "node", "wasm", "cpu"].includes(backend) && `--backend: must be auto, node, wasm or cpu, got ${backend}`,
+  backend === undefined && `--backend: must be auto, tensorflow, wasm or cpu, got ${values.backend}`,
 ].filter(Boolean);
 if (problems.length > 0) {
   console.error(`verify:study: ${problems[0]}\n${HELP}`);
@@ -44,7 +44,7 @@ if (problems.length > 0) {
 }
 const threads = Number(values.threads ?? Math.min(models.length, availableParallelism()));
 
-const pool = new TrainingPool({ threads, backend });
+const pool = new TrainingPool({ threads, backend: backend ?? "auto" });
 const started = Date.now();
 try {
   const results = await Promise.all(

@@ -8,6 +8,8 @@ export interface WorkerProcessOptions {
   nats: string;
   prefix?: string;
   threads: number;
+  /** Threads each trial may use on backend tensorflow (default 1). */
+  intraOpThreads?: number;
   backend: BackendChoice;
   /** Piscina task module to train with; default the real trainer (benchmarks pass the synthetic fixture). */
   taskFile?: string;
@@ -25,7 +27,12 @@ export interface WorkerProcess {
  * feeding one to the other. The CLI owns signals and exit codes.
  */
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
-  const pool = new TrainingPool({ threads: options.threads, backend: options.backend, taskFile: options.taskFile });
+  const pool = new TrainingPool({
+    threads: options.threads,
+    intraOpThreads: options.intraOpThreads,
+    backend: options.backend,
+    taskFile: options.taskFile,
+  });
   try {
     const nc = await connectNats(options.nats, `sweep-worker-${process.pid}`);
     const worker = await startWorker({
