@@ -1,3 +1,4 @@
+export { tensorflowInstalled } from "./backends/index.js";
 export * from "./consumer/index.js";
 export { BUILTIN_MNIST, type Dataset, type ImageSet, loadDataset } from "./data/dataset.js";
 export { type IdxArray, readIdxFile } from "./data/idx.js";

@@ -85,5 +85,7 @@ async function activateWasm(): Promise<ActiveBackend> {
 async function activate(name: string): Promise<ActiveBackend> {
   if (!(await tf.setBackend(name))) throw new Error(`tfjs backend ${name} failed to initialise`);
   await tf.ready();
+  // The cpu backend's first write prints a banner recommending tfjs-node; the CLI names the backend in use itself.
+  if (name === "cpu") Object.assign(tf.backend(), { firstUse: false });
   return { name: tf.getBackend() };
 }

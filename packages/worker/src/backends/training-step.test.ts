@@ -1,7 +1,8 @@
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "./index.js";
+import { describeOnBackends, useBackend } from "./backends.test-support.js";
+import { initBackend, tensorflowInstalled } from "./index.js";
 import { maxAbsDifference, randomValues, valuesOn } from "./kernel-check.js";
 
 type Shapes = Record<string, number[]>;
@@ -60,81 +61,58 @@ const otherLayersNet: Forward = (p) => {
   return tf.mean(tf.neg(tf.sum(tf.mul(labels, tf.log(probabilities)), -1))) as tf.Scalar;
 };
 
-beforeAll(async () => {
-  await initBackend("wasm");
-});
+describeOnBackends(["tensorflow", "wasm"], "training", (backend) => {
+  beforeAll(async () => {
+    await useBackend(backend);
+  });
 
-describe("training on wasm", () => {
   for (const [label, shapes, forward] of [
     ["a 2-conv + pool + dense net", tinyNetShapes, tinyNet],
     ["strided conv, tanh, sigmoid, avg pool, dropout and Keras crossentropy", otherLayersShapes, otherLayersNet],
   ] as const) {
     it(`gives the cpu backend's loss and gradients for ${label}`, async () => {
-      const [wasmLoss, ...onWasm] = await valuesOn("wasm", () => lossAndGradients(shapes, forward));
+      const [loss, ...gradients] = await valuesOn(backend, () => lossAndGradients(shapes, forward));
       const [cpuLoss, ...onCpu] = await valuesOn("cpu", () => lossAndGradients(shapes, forward));
-      expect(wasmLoss[0]).toBeCloseTo(cpuLoss[0], 5);
+      expect(loss[0]).toBeCloseTo(cpuLoss[0], 5);
       onCpu.forEach((cpuGradient, i) => {
         const scale = Math.max(...cpuGradient.map(Math.abs));
         expect(scale).toBeGreaterThan(0);
-        expect(maxAbsDifference(onWasm[i], cpuGradient) / scale).toBeLessThan(1e-5);
+        expect(maxAbsDifference(gradients[i], cpuGradient) / scale).toBeLessThan(1e-5);
       });
     });
   }
 
-  it("does not grow the tensor count or wasm memory across steps", async () => {
-    await tf.setBackend("wasm");
-    const backend = tf.backend() as unknown as { numDataIds(): number; wasm: { HEAPU8: Uint8Array } };
+  it("does not grow the tensor count or the backend's memory across steps", async () => {
+    await tf.setBackend(backend);
+    const backendMemory = () => {
+      const active = tf.backend() as unknown as { numDataIds(): number; wasm?: { HEAPU8: Uint8Array } };
+      return { data: active.numDataIds(), heap: active.wasm?.HEAPU8.length };
+    };
     const step = () => tf.dispose(tf.tidy(() => lossAndGradients(tinyNetShapes, tinyNet)));
     step();
-    const before = { tensors: tf.memory().numTensors, data: backend.numDataIds(), heap: backend.wasm.HEAPU8.length };
+    const before = { tensors: tf.memory().numTensors, ...backendMemory() };
     for (let i = 0; i < 5; i++) step();
-    expect({ tensors: tf.memory().numTensors, data: backend.numDataIds(), heap: backend.wasm.HEAPU8.length }).toEqual(
-      before,
-    );
-  });
-});
-
-describe("initBackend", () => {
-  it("is idempotent and falls back from tfjs-node to wasm when tfjs-node is not installed", async () => {
-    const tfjsNodeInstalled = await import("@tensorflow/tfjs-node" as string).then(
-      () => true,
-      () => false,
-    );
-    expect(await initBackend("auto")).toEqual({ name: tfjsNodeInstalled ? "tensorflow" : "wasm" });
-    expect(await initBackend("wasm")).toEqual({ name: "wasm" });
-    expect(await initBackend("cpu")).toEqual({ name: "cpu" });
-    expect(await initBackend("wasm")).toEqual({ name: "wasm" });
+    expect({ tensors: tf.memory().numTensors, ...backendMemory() }).toEqual(before);
   });
 
-  it("rejects --backend node with a UsageError when tfjs-node is not installed", async () => {
-    const installed = await import("@tensorflow/tfjs-node" as string).then(
-      () => true,
-      () => false,
-    );
-    if (installed) return;
-    await expect(initBackend("tensorflow")).rejects.toMatchObject({
-      name: "UsageError",
-      message: expect.stringMatching(/^--backend node: @tensorflow\/tfjs-node is not installed/),
-    });
-  });
-
-  it("trains on wasm inside a worker thread (built package)", async () => {
+  it("trains inside a worker thread (built package)", async () => {
     const backendModule = new URL("../../dist/backends/index.js", import.meta.url).href;
     const worker = new Worker(
       `const { parentPort } = require("node:worker_threads");
        (async () => {
          const tf = require("@tensorflow/tfjs-core");
          const { initBackend } = await import(${JSON.stringify(backendModule)});
-         await initBackend("auto");
-         const { name } = await initBackend("auto");
+         await initBackend(${JSON.stringify(backend)});
+         const { name } = await initBackend(${JSON.stringify(backend)});
          const x = tf.ones([2, 5, 5, 3]);
          const dy = tf.ones([2, 3, 3, 4]);
          const dw = tf.engine().runKernel("Conv2DBackpropFilter", { x, dy }, { strides: 1, pad: "valid", dataFormat: "NHWC", filterShape: [3, 3, 3, 4] });
-         parentPort.postMessage({ name, threads: require("@tensorflow/tfjs-backend-wasm").getThreadsCount(), values: Array.from(dw.dataSync()) });
+         const threads = name === "wasm" ? require("@tensorflow/tfjs-backend-wasm").getThreadsCount() : undefined;
+         parentPort.postMessage({ name, threads, values: Array.from(dw.dataSync()) });
        })().catch((error) => parentPort.postMessage({ error: String(error) }));`,
       { eval: true },
     );
-    const reply = await new Promise<{ name: string; threads: number; values: number[]; error?: string }>(
+    const reply = await new Promise<{ name: string; threads?: number; values: number[]; error?: string }>(
       (resolve, reject) => {
         worker.once("message", resolve);
         worker.once("error", reject);
@@ -142,8 +120,29 @@ describe("initBackend", () => {
     );
     await worker.terminate();
     expect(reply.error).toBeUndefined();
-    expect(reply).toMatchObject({ name: "wasm", threads: 1 });
+    expect(reply).toMatchObject({ name: backend, threads: backend === "wasm" ? 1 : undefined });
     // every tap sees 2 images × 3 × 3 positions of ones
     expect(reply.values).toEqual(new Array(3 * 3 * 3 * 4).fill(18));
   });
+});
+
+describe("initBackend", () => {
+  it("is idempotent; auto takes tensorflow where tfjs-node is built, else wasm", async () => {
+    expect(await initBackend("auto")).toEqual({ name: tensorflowInstalled() ? "tensorflow" : "wasm" });
+    expect(await initBackend("wasm")).toEqual({ name: "wasm" });
+    expect(await initBackend("cpu")).toEqual({ name: "cpu" });
+    expect(await initBackend("wasm")).toEqual({ name: "wasm" });
+  });
+
+  it.skipIf(tensorflowInstalled())(
+    "rejects --backend tensorflow with a UsageError where tfjs-node is not built",
+    async () => {
+      await expect(initBackend("tensorflow")).rejects.toMatchObject({
+        name: "UsageError",
+        message: expect.stringMatching(
+          /^--backend tensorflow: @tensorflow\/tfjs-node is not installed or does not load; build it with `npm run native:install`/,
+        ),
+      });
+    },
+  );
 });

@@ -1,7 +1,7 @@
 import type { EpochMetrics, TrialSpec } from "@sweep/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { initBackend } from "../backends/index.js";
+import { describeOnBackends, useBackend } from "../backends/backends.test-support.js";
 import { type Dataset, loadDataset } from "../data/dataset.js";
 import type { TrainOutcome, TrainProgress } from "../protocol.js";
 import { trialOf } from "../reference-models.js";
@@ -11,7 +11,6 @@ import { trainTrial } from "./train-trial.js";
 let mnist: Dataset;
 let backend: string;
 beforeAll(async () => {
-  backend = (await initBackend("wasm")).name;
   mnist = await loadDataset("mnist");
 });
 
@@ -54,7 +53,11 @@ describe("splitTrialData", () => {
   });
 });
 
-describe("trainTrial", () => {
+describeOnBackends(["tensorflow", "wasm"], "trainTrial", (name) => {
+  beforeAll(async () => {
+    backend = await useBackend(name);
+  });
+
   it("learns a slice of MNIST: loss falls and accuracy ends far above chance", async () => {
     const { outcome, progress, metrics } = await train(smallTrial({ epochs: 3 }, 2000));
     expect(progress[0]).toEqual({ type: "started", backend, paramCount: 43_706, resumeFromEpoch: 0 });
