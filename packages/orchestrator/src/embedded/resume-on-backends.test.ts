@@ -1,0 +1,88 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { TrialSpec } from "@sweep/core";
+import { type BackendChoice, TrainingPool, tensorflowInstalled, trialOf } from "@sweep/worker";
+import { afterAll, describe, expect, it } from "vitest";
+import { newSweepId, pgliteFactory } from "../db/store-fixtures.test-support.js";
+import { runLocally } from "./run-local.js";
+
+const nativeSkipped = !tensorflowInstalled() && process.env.SWEEP_EXPECT_NATIVE !== "1";
+
+/** A real (small) trial of its own sweep: every sweep trains the same spec from the same seed. */
+function smallTrial(sweepId: string): TrialSpec {
+  const spec = trialOf(
+    "resume",
+    { conv: [{ filters: 4, kernel: 3, strides: 1, padding: "valid", activation: "relu" }], dense: [16] },
+    { training: { epochs: 4, batch_size: 64, seed: 11 }, dataset: { train_limit: 640, test_limit: 128 } },
+  );
+  return { ...spec, id: `${sweepId}-t000`, sweepId };
+}
+
+describe.each<BackendChoice>(["tensorflow", "wasm"])("sweep run resumes a real trial on %s", (backend) => {
+  const databases = pgliteFactory();
+  const dirs: string[] = [];
+  afterAll(async () => {
+    await databases.dispose();
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it.skipIf(backend === "tensorflow" && nativeSkipped)(
+    "interrupted after epoch 2 and resumed from its checkpoint, it records the epochs of an uninterrupted run",
+    async () => {
+      const database = await databases.open();
+      const checkpointDir = await mkdtemp(path.join(os.tmpdir(), "sweep-resume-"));
+      dirs.push(checkpointDir);
+      const pool = new TrainingPool({ threads: 1, backend });
+      try {
+        const runSweep = (sweepId: string, stopAfterEpoch?: number) => {
+          const run = runLocally({
+            database,
+            trainer: pool,
+            sweep: { id: sweepId, name: sweepId, config: {}, configHash: sweepId },
+            trials: [smallTrial(sweepId)],
+            worker: "here",
+            checkpointDir,
+            onEvent: (event) => {
+              if (event.type === "epoch" && event.metrics.epoch === stopAfterEpoch) run.cancel();
+            },
+          });
+          return run.finished;
+        };
+        const whole = newSweepId();
+        await runSweep(whole);
+        const interrupted = newSweepId();
+        await runSweep(interrupted, 2);
+        const afterCancel = await epochRows(interrupted);
+        expect(afterCancel.map((row) => row.epoch)).toEqual([1, 2]);
+        await runSweep(interrupted);
+
+        const [expected, resumed] = [await epochRows(whole), await epochRows(interrupted)];
+        expect(expected.map((row) => row.epoch)).toEqual([1, 2, 3, 4]);
+        expect(resumed).toEqual(expected);
+        expect(await outcome(interrupted)).toEqual(await outcome(whole));
+      } finally {
+        await pool.close();
+      }
+
+      async function epochRows(sweepId: string) {
+        return database.query<{
+          epoch: number;
+          loss: number;
+          accuracy: number;
+          val_loss: number;
+          val_accuracy: number;
+        }>("SELECT epoch, loss, accuracy, val_loss, val_accuracy FROM epochs WHERE trial_id = $1 ORDER BY epoch", [
+          `${sweepId}-t000`,
+        ]);
+      }
+      async function outcome(sweepId: string) {
+        return database.query<{ status: string; backend: string; test_loss: number; test_accuracy: number }>(
+          "SELECT status, backend, test_loss, test_accuracy FROM trials WHERE id = $1",
+          [`${sweepId}-t000`],
+        );
+      }
+    },
+    180_000,
+  );
+});
