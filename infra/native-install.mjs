@@ -14,6 +14,7 @@ import {
   mkdirSync,
   readdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -40,6 +41,8 @@ const wheelMembers = {
 const wheelArch = { x64: "x86_64", arm64: "aarch64" }[arch()];
 
 class InstallError extends Error {}
+/** Set once the package's deps/ is replaced: from then on a failure may leave tfjs-node unusable. */
+let changing = false;
 
 try {
   const { values } = parseArgs({ options: { wheel: { type: "string" }, help: { type: "boolean" } } });
@@ -51,7 +54,11 @@ try {
 } catch (error) {
   const known = error instanceof InstallError || error?.code === "ERR_PARSE_ARGS_UNKNOWN_OPTION";
   console.error(`native:install: ${known ? error.message : `unexpected failure: ${error?.message ?? error}`}`);
-  console.error("native:install: nothing changed for training: sweep keeps using the wasm backend");
+  console.error(
+    changing
+      ? "native:install: tfjs-node may not load now; --backend auto then trains on wasm (run native:install again to retry)"
+      : "native:install: nothing changed: sweep keeps training on the backend it had (wasm unless tfjs-node was built)",
+  );
   process.exit(2);
 }
 
@@ -213,8 +220,9 @@ function installPackageScripts(version) {
  */
 function stageLibtensorflow(wheel) {
   const deps = join(packageDir, "deps");
-  rmSync(deps, { recursive: true, force: true });
-  mkdirSync(join(deps, "lib"), { recursive: true });
+  const staging = `${deps}.staging`;
+  rmSync(staging, { recursive: true, force: true });
+  mkdirSync(join(staging, "lib"), { recursive: true });
   console.log("native:install: unpacking libtensorflow and its C API headers (about 800 MB)");
   const unpack = `
 import sys, zipfile, os, shutil
@@ -235,12 +243,16 @@ with zipfile.ZipFile(wheel) as z:
         with z.open(name) as source, open(target, "wb") as out:
             shutil.copyfileobj(source, out, 1 << 20)
 `;
-  const result = spawnSync("python3", ["-c", unpack, wheel, deps, wheelMembers.include, ...wheelMembers.libraries], {
+  const result = spawnSync("python3", ["-c", unpack, wheel, staging, wheelMembers.include, ...wheelMembers.libraries], {
     encoding: "utf8",
   });
   if (result.status !== 0) {
+    rmSync(staging, { recursive: true, force: true });
     throw new InstallError(`${wheel}: not a usable TensorFlow wheel: ${lastLine(result.stderr) || "unzip failed"}`);
   }
+  changing = true;
+  rmSync(deps, { recursive: true, force: true });
+  renameSync(staging, deps);
   const { LIBTENSORFLOW_VERSION: shippedVersion } = JSON.parse(
     execFileSync(process.execPath, ["-p", "JSON.stringify(require('./scripts/deps-constants.js'))"], {
       cwd: packageDir,
