@@ -9,6 +9,7 @@ export * from "./model-spec.js";
 export { formatShape, type LayerSummary, type ModelSummary, summarizeModel } from "./model-summary.js";
 export { detectOverfit, type OverfitAnalysis, type OverfitOptions, shouldPrune } from "./overfit.js";
 export { parseSweepConfig, validateSweepConfig } from "./parse-sweep-config.js";
+export { PRINTABLE_LENGTH, printable } from "./printable.js";
 export { seededRandom } from "./random.js";
 export { type Ranked, rankTrials } from "./rank-trials.js";
 export * from "./sweep-config.js";

@@ -1,3 +1,4 @@
+import { formatConfigPath } from "./config-path.js";
 import { describeValue, UsageError } from "./errors.js";
 import { seededRandom } from "./random.js";
 import type { Override } from "./spec-overrides.js";
@@ -13,7 +14,7 @@ export function gridPoints(parameters: Record<string, ParameterSpec>, multiplier
   const axes = Object.entries(parameters).map(([path, spec]) => {
     if (spec.values) return spec.values.map((value, i) => ({ path, value, where: ["parameters", path, "values", i] }));
     if ("value" in spec) return [{ path, value: spec.value, where: ["parameters", path, "value"] }];
-    const where = `parameters.${path}`;
+    const where = formatConfigPath(["parameters", path]);
     throw new UsageError(
       `${where}: min/max ranges need method random (grid and list take values or value), got ${describeValue(spec)}`,
       where,
@@ -67,7 +68,7 @@ function sample(spec: ParameterSpec, random: () => number): unknown {
  * int_uniform needs integer bounds; log_uniform_values needs `min > 0`.
  */
 export function checkParameter(path: string, spec: ParameterSpec): void {
-  const where = `parameters.${path}`;
+  const where = formatConfigPath(["parameters", path]);
   const fail = (rule: string, at: string, got: unknown) => {
     throw new UsageError(`${at}: ${rule}, got ${describeValue(got)}`, at);
   };

@@ -1,4 +1,11 @@
-import { type CollapsedPoint, describeTrialParams, type SweepConfig, sweepIdFor } from "@sweep/core";
+import {
+  type CollapsedPoint,
+  describeTrialParams,
+  PRINTABLE_LENGTH,
+  printable,
+  type SweepConfig,
+  sweepIdFor,
+} from "@sweep/core";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import { expandAndSummarize, formatCount, formatMagnitude, type SummarizedTrial } from "../models/trial-summary.js";
@@ -90,7 +97,7 @@ export function describePlan(plan: SweepPlan): string {
   ]);
   const { totals } = plan;
   const lines = [
-    `sweep ${plan.name} (${plan.sweepId}): ${plan.method}, ranked by ${plan.metric.name} (${plan.metric.goal})`,
+    `sweep ${printable(plan.name, PRINTABLE_LENGTH.cell)} (${plan.sweepId}): ${plan.method}, ranked by ${plan.metric.name} (${plan.metric.goal})`,
     "",
     table.trimEnd(),
     "",
@@ -99,7 +106,8 @@ export function describePlan(plan: SweepPlan): string {
   ];
   if (plan.collapsed.length > 0) {
     lines.push(`${plan.collapsed.length} more point(s) resolved to an earlier trial and were dropped:`);
-    for (const point of plan.collapsed) lines.push(`  ${point.name} = ${point.sameAs}`);
+    for (const point of plan.collapsed)
+      lines.push(`  ${printable(point.name, PRINTABLE_LENGTH.cell)} = ${point.sameAs}`);
   }
   return `${lines.join("\n")}\n`;
 }

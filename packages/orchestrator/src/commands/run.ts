@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { TrialEvent, TrialSpec } from "@sweep/core";
+import { PRINTABLE_LENGTH, printable, type TrialEvent, type TrialSpec } from "@sweep/core";
 import { resolveNatsUrl, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
@@ -90,7 +90,7 @@ export function register(program: Command): void {
             backend,
             taskFile: options.task,
             onEvent: printEvent,
-            log: (line) => process.stderr.write(`sweep run: ${line}\n`),
+            log: (line) => process.stderr.write(`sweep run: ${printable(line, PRINTABLE_LENGTH.line)}\n`),
           })
         : runWithPool({ threads, intraOpThreads, backend, taskFile: options.task }, (trainer) =>
             runLocally({
