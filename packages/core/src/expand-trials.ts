@@ -2,6 +2,7 @@ import { hashCanonical } from "./canonical-json.js";
 import { formatConfigPath } from "./config-path.js";
 import { describeValue, isUsageError, UsageError } from "./errors.js";
 import { compileLayers } from "./layers.js";
+import { MODEL_LIMITS } from "./model-spec.js";
 import { summarizeModel } from "./model-summary.js";
 import { type BaseSpecs, type Override, resolveSpecs, sameValue, specValueAt } from "./spec-overrides.js";
 import type { SweepConfig, Variant } from "./sweep-config.js";
@@ -108,13 +109,18 @@ function resolveTrial(
   const pointName = describeTrialParams(Object.fromEntries(swept.map(({ path, value }) => [path, value])));
   const name = variant ? [variant.name, pointName].filter(Boolean).join(" ") : pointName || "base";
   const layers = compileLayers(specs.model);
+  const where = variant ? formatConfigPath(["variants", variantIndex]) : "parameters";
+  const trial = describeValue(name);
+  let totalParams: number;
   try {
-    summarizeModel(specs.model.input_shape, layers);
+    totalParams = summarizeModel(specs.model.input_shape, layers).totalParams;
   } catch (error) {
     if (!isUsageError(error)) throw error;
-    const where = variant ? formatConfigPath(["variants", variantIndex]) : "parameters";
+    throw new UsageError(`${where}: trial ${trial} collapses at ${error.message}, got ${describeValue(params)}`, where);
+  }
+  if (totalParams > MODEL_LIMITS.params) {
     throw new UsageError(
-      `${where}: trial "${name}" collapses at ${error.message}, got ${describeValue(params)}`,
+      `${where}: trial ${trial} has ${totalParams.toLocaleString("en-US")} parameters, more than the limit of ${MODEL_LIMITS.params.toLocaleString("en-US")}, got ${describeValue(params)}`,
       where,
     );
   }
