@@ -1,3 +1,4 @@
+import { canonicalJson } from "./canonical-json.js";
 import { formatConfigPath } from "./config-path.js";
 import { describeValue, UsageError } from "./errors.js";
 import { seededRandom } from "./random.js";
@@ -41,6 +42,32 @@ export function* randomPoints(config: SweepConfig): Generator<Override[]> {
   const random = seededRandom(config.seed ?? config.training.seed);
   const entries = Object.entries(config.parameters);
   for (;;) yield entries.map(([path, spec]) => ({ path, value: sample(spec, random), where: ["parameters", path] }));
+}
+
+/**
+ * How many distinct points random search can draw: the product over parameters of
+ * their distinct values (`values` without repeats, `value` 1, int_uniform's and
+ * q_uniform's steps); Infinity when one is continuous.
+ */
+export function randomSpaceSize(parameters: Record<string, ParameterSpec>): number {
+  let size = 1;
+  for (const spec of Object.values(parameters)) size *= distinctValues(spec);
+  return size;
+}
+
+function distinctValues(spec: ParameterSpec): number {
+  if (spec.values) return new Set(spec.values.map((value) => canonicalJson(value))).size;
+  if (spec.min === undefined || spec.max === undefined) return 1;
+  switch (spec.distribution ?? "uniform") {
+    case "int_uniform":
+      return spec.max - spec.min + 1;
+    case "q_uniform": {
+      const q = spec.q ?? 1;
+      return Math.round(spec.max / q) - Math.round(spec.min / q) + 1;
+    }
+    default:
+      return spec.min === spec.max ? 1 : Number.POSITIVE_INFINITY;
+  }
 }
 
 function sample(spec: ParameterSpec, random: () => number): unknown {
