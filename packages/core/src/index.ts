@@ -1,4 +1,5 @@
 export { canonicalJson } from "./canonical-json.js";
+export { checkTrialFitsData, type DatasetShape } from "./dataset-fit.js";
 export type { EpochRow, SweepRow, TrialRow, WorkerRow } from "./db-schema.js";
 export * as dbSchema from "./db-schema.js";
 export * from "./errors.js";

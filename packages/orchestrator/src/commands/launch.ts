@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
+import { checkTrialsAgainstData } from "../dataset-check.js";
 import { refuseChangedConfig } from "../db/index.js";
 import { launchSweep, planSweep } from "../nats/launch.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
@@ -20,6 +21,7 @@ export function register(program: Command): void {
   ).action(async (configPath: string, options: NatsOptions & { db?: string; new?: boolean }) => {
     const { config } = await loadConfigFile(configPath);
     const { sweep, trials } = planSweep(config, options.new);
+    await checkTrialsAgainstData(configPath, trials, { onlyLocalSources: true });
     const result = await withDatabase(
       options,
       async (database) => {

@@ -8,6 +8,7 @@ import {
 } from "@sweep/core";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
+import { checkTrialsAgainstData, type DatasetShapes } from "../dataset-check.js";
 import { expandAndSummarize, formatCount, formatMagnitude, type SummarizedTrial } from "../models/trial-summary.js";
 import { formatTable } from "../output/format-rows.js";
 
@@ -20,7 +21,13 @@ export function register(program: Command): void {
     .option("--json", "print the plan as JSON")
     .action(async (file: string, options: { json?: boolean }) => {
       const { config } = await loadConfigFile(file);
-      const plan = planSweep(config);
+      const sweepId = sweepIdFor(config);
+      const expansion = expandAndSummarize(config, sweepId);
+      const shapes = await checkTrialsAgainstData(
+        file,
+        expansion.trials.map(({ trial }) => trial),
+      );
+      const plan = planSweep(config, sweepId, expansion, shapes);
       process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : describePlan(plan));
     });
 }
@@ -51,12 +58,19 @@ export interface SweepPlan {
   };
 }
 
-/** MNIST has 60,000 training images; `train_limit` takes the first N, `validation_split` the last fraction of those. */
-const MNIST_TRAIN_IMAGES = 60_000;
-
-export function planSweep(config: SweepConfig): SweepPlan {
-  const sweepId = sweepIdFor(config);
-  const expansion = expandAndSummarize(config, sweepId);
+/**
+ * The plan of an expanded sweep whose trials were checked against their data sets
+ * (`checkTrialsAgainstData`, which gives `shapes`): a trial trains on the first
+ * `train_limit` (else all) training images less the `validation_split` fraction.
+ */
+export function planSweep(
+  config: SweepConfig,
+  sweepId: string,
+  expansion: ReturnType<typeof expandAndSummarize>,
+  shapes: DatasetShapes,
+): SweepPlan {
+  const trainImagesOf = (trial: SummarizedTrial["trial"]) =>
+    trial.dataset.train_limit ?? shapes.get(trial.dataset.source)?.trainImages ?? 0;
   const trials = expansion.trials.map(({ trial, summary }: SummarizedTrial) => ({
     ordinal: trial.ordinal,
     id: trial.id,
@@ -65,7 +79,7 @@ export function planSweep(config: SweepConfig): SweepPlan {
     paramCount: summary.totalParams,
     flopsPerImage: summary.flopsPerImage,
     epochs: trial.training.epochs,
-    trainImages: Math.floor((trial.dataset.train_limit ?? MNIST_TRAIN_IMAGES) * (1 - trial.training.validation_split)),
+    trainImages: Math.floor(trainImagesOf(trial) * (1 - trial.training.validation_split)),
   }));
   const sum = (value: (t: (typeof trials)[number]) => number) => trials.reduce((total, t) => total + value(t), 0);
   return {

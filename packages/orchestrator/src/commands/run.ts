@@ -5,6 +5,7 @@ import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
+import { checkTrialsAgainstData } from "../dataset-check.js";
 import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "../db/index.js";
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { progressLine, rankingTable } from "../embedded/progress-lines.js";
@@ -55,6 +56,7 @@ export function register(program: Command): void {
     const intraOpThreads = parseIntraOpThreads(options.intraOpThreads);
     const { config } = await loadConfigFile(configPath);
     const { sweep, trials } = planSweep(config, options.new);
+    await checkTrialsAgainstData(configPath, trials);
     const target = resolveDatabaseTarget(options);
     const database = await openDatabase(target);
     const byId = new Map<string, TrialSpec>(trials.map((trial) => [trial.id, trial]));
