@@ -5,7 +5,8 @@ import { commands } from "./commands/index.js";
 /**
  * The `sweep` binary. Each command lives in `commands/<name>.ts` and exports a
  * `register(program)`; this file only wires them and turns errors into exit codes:
- * 2 for a usage error (one line naming the argument or config path), 1 for any
+ * 2 for a usage error (one line naming the argument or config path), an error's own
+ * numeric `exitCode` when it has one (`sweep run`: 3 when trials failed), 1 for any
  * other failure (one line; the stack only with SWEEP_DEBUG=1). Every message goes
  * through `printable`: control characters escaped, cut to one line's length.
  */
@@ -46,5 +47,7 @@ export function reportError(error: unknown): number {
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`sweep: ${printable(message, PRINTABLE_LENGTH.line)}\n`);
   if (process.env.SWEEP_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  return isUsageError(error) ? 2 : 1;
+  if (isUsageError(error)) return 2;
+  const exitCode = (error as { exitCode?: unknown } | null)?.exitCode;
+  return typeof exitCode === "number" ? exitCode : 1;
 }
