@@ -26,6 +26,7 @@ export function isUsageError(error: unknown): error is UsageError {
 /** Renders a received value for an error message: short, one line (see `printable`). */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return printable(text, PRINTABLE_LENGTH.value);
 }

@@ -6,8 +6,8 @@ export const MAX_CONFIG_DEPTH = 32;
 
 /**
  * Checks a config as parsed, before the schema sees it: no mapping or list nested
- * deeper than MAX_CONFIG_DEPTH, and no NUL character in any key or string (the
- * database cannot store one). The message names the config path.
+ * deeper than MAX_CONFIG_DEPTH, no NUL character in any key or string (the
+ * database cannot store one) and no `__proto__` key. The message names the config path.
  */
 export function checkRawConfig(value: unknown, path: PropertyKey[] = []): void {
   if (typeof value === "string") {
@@ -22,6 +22,8 @@ export function checkRawConfig(value: unknown, path: PropertyKey[] = []): void {
   }
   for (const [key, item] of Object.entries(value)) {
     if (key.includes("\u0000")) throw atPath([...path, key], "key must not contain a NUL character");
+    // Copies of the config (structuredClone, JSON) would drop or re-parent it silently.
+    if (key === "__proto__") throw atPath([...path, key], "is not allowed as a key");
     checkRawConfig(item, [...path, key]);
   }
 }
