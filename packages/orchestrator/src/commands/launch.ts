@@ -1,3 +1,4 @@
+import { PRINTABLE_LENGTH, printable } from "@sweep/core";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
@@ -31,10 +32,10 @@ export function register(program: Command): void {
       { create: true },
     );
     if (!result.created) {
-      process.stderr.write(
-        `sweep: ${configPath} is already sweep ${result.sweepId} (${result.existing.status}); nothing published. ` +
-          "Use --new for another sweep of it, or `sweep retry` to re-queue failed trials.\n",
-      );
+      const line =
+        `${configPath} is already sweep ${result.sweepId} (${result.existing.status}); nothing published. ` +
+        "Use --new for another sweep of it, or `sweep retry` to re-queue failed trials.";
+      process.stderr.write(`sweep: ${printable(line, PRINTABLE_LENGTH.line)}\n`);
     } else {
       process.stderr.write(`queued ${result.published} trials (${result.duplicates} already queued)\n`);
     }
