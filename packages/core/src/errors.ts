@@ -1,3 +1,5 @@
+import { PRINTABLE_LENGTH, printable } from "./printable.js";
+
 /**
  * A mistake in what the user gave us (config, arguments): the CLI prints its
  * message on one line and exits 2. Classified by `name`, never `instanceof`, so it
@@ -21,9 +23,10 @@ export function isUsageError(error: unknown): error is UsageError {
   return typeof error === "object" && error !== null && (error as { name?: unknown }).name === "UsageError";
 }
 
-/** Renders a received value for an error message: short, one line. */
+/** Renders a received value for an error message: short, one line (see `printable`). */
 export function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
+  if (typeof value === "number" && !Number.isFinite(value)) return String(value);
   const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
-  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+  return printable(text, PRINTABLE_LENGTH.value);
 }

@@ -132,6 +132,16 @@ parameters:
     );
     expect(expandTrials(config, "s")).toHaveLength(2);
   });
+
+  it("stops at once when a big run_cap meets a tiny finite space", () => {
+    const config = parseSweepConfig(
+      "name: tiny\nmethod: random\nrun_cap: 10000\nparameters:\n  training.epochs: {min: 1, max: 2, distribution: int_uniform}\n  model.pool.size: {values: [2, 2]}\n",
+      "t.yaml",
+    );
+    const startedAt = performance.now();
+    expect(expandTrials(config, "t")).toHaveLength(2);
+    expect(performance.now() - startedAt).toBeLessThan(1000);
+  });
 });
 
 describe("configHash and sweepIdFor", () => {

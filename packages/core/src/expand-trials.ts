@@ -1,16 +1,17 @@
-import { hashCanonical } from "./canonical-json.js";
+import { canonicalJson, hashCanonical } from "./canonical-json.js";
 import { formatConfigPath } from "./config-path.js";
 import { describeValue, isUsageError, UsageError } from "./errors.js";
 import { compileLayers } from "./layers.js";
+import { MODEL_LIMITS } from "./model-spec.js";
 import { summarizeModel } from "./model-summary.js";
 import { type BaseSpecs, type Override, resolveSpecs, sameValue, specValueAt } from "./spec-overrides.js";
 import type { SweepConfig, Variant } from "./sweep-config.js";
-import { gridPoints, randomPoints } from "./sweep-points.js";
+import { gridPoints, randomPoints, randomSpaceSize } from "./sweep-points.js";
 import type { TrialSpec } from "./trial.js";
 import { describeTrialParams } from "./trial-name.js";
 
-/** Random search stops drawing after this many draws per wanted trial (duplicates collapse). */
-const RANDOM_DRAWS_PER_TRIAL = 20;
+/** Random search gives up after this many draws in a row that added no trial (repeats and collapses). */
+const RANDOM_FRUITLESS_DRAWS = 1000;
 
 /**
  * The trials of a sweep, in a deterministic order with deterministic ids
@@ -20,7 +21,8 @@ const RANDOM_DRAWS_PER_TRIAL = 20;
  *   values (parameter key order, the last key varying fastest). Parameter values
  *   are applied after the variant's overrides, so they win on a shared path.
  * - `random`: seeded draws (seed: config `seed`, else `training.seed`) until
- *   `run_cap` distinct trials exist (or 20 × run_cap draws were made).
+ *   `run_cap` distinct trials exist, every point of a finite space was drawn, or
+ *   1,000 draws in a row added no trial. A repeated point is not resolved again.
  * Points that resolve to the same layers + training + dataset (the trial `key`)
  * collapse into the first of them. A trial's `name` is its variant's name followed by
  * the values of the swept parameters (those with more than one value), or `base`.
@@ -62,9 +64,18 @@ export function expandSweep(
   };
   if (config.method === "random") {
     const cap = config.run_cap ?? 0;
+    const space = randomSpaceSize(config.parameters);
+    const drawn = new Set<string>();
     const points = randomPoints(config);
-    for (let draw = 0; draw < cap * RANDOM_DRAWS_PER_TRIAL && trials.length < cap; draw++) {
-      add(undefined, -1, points.next().value as Override[]);
+    for (let fruitless = 0; trials.length < cap && drawn.size < space && fruitless < RANDOM_FRUITLESS_DRAWS; ) {
+      const point = points.next().value as Override[];
+      const pointKey = canonicalJson(point.map(({ value }) => value));
+      const before = trials.length;
+      if (!drawn.has(pointKey)) {
+        drawn.add(pointKey);
+        add(undefined, -1, point);
+      }
+      fruitless = trials.length > before ? 0 : fruitless + 1;
     }
     return { trials, collapsed };
   }
@@ -108,13 +119,18 @@ function resolveTrial(
   const pointName = describeTrialParams(Object.fromEntries(swept.map(({ path, value }) => [path, value])));
   const name = variant ? [variant.name, pointName].filter(Boolean).join(" ") : pointName || "base";
   const layers = compileLayers(specs.model);
+  const where = variant ? formatConfigPath(["variants", variantIndex]) : "parameters";
+  const trial = describeValue(name);
+  let totalParams: number;
   try {
-    summarizeModel(specs.model.input_shape, layers);
+    totalParams = summarizeModel(specs.model.input_shape, layers).totalParams;
   } catch (error) {
     if (!isUsageError(error)) throw error;
-    const where = variant ? formatConfigPath(["variants", variantIndex]) : "parameters";
+    throw new UsageError(`${where}: trial ${trial} collapses at ${error.message}, got ${describeValue(params)}`, where);
+  }
+  if (totalParams > MODEL_LIMITS.params) {
     throw new UsageError(
-      `${where}: trial "${name}" collapses at ${error.message}, got ${describeValue(params)}`,
+      `${where}: trial ${trial} has ${totalParams.toLocaleString("en-US")} parameters, more than the limit of ${MODEL_LIMITS.params.toLocaleString("en-US")}, got ${describeValue(params)}`,
       where,
     );
   }

@@ -1,4 +1,5 @@
 export { canonicalJson } from "./canonical-json.js";
+export { checkTrialFitsData, type DatasetShape } from "./dataset-fit.js";
 export type { EpochRow, SweepRow, TrialRow, WorkerRow } from "./db-schema.js";
 export * as dbSchema from "./db-schema.js";
 export * from "./errors.js";
@@ -9,6 +10,7 @@ export * from "./model-spec.js";
 export { formatShape, type LayerSummary, type ModelSummary, summarizeModel } from "./model-summary.js";
 export { detectOverfit, type OverfitAnalysis, type OverfitOptions, shouldPrune } from "./overfit.js";
 export { parseSweepConfig, validateSweepConfig } from "./parse-sweep-config.js";
+export { PRINTABLE_LENGTH, printable } from "./printable.js";
 export { seededRandom } from "./random.js";
 export { type Ranked, rankTrials } from "./rank-trials.js";
 export * from "./sweep-config.js";

@@ -105,7 +105,7 @@ const MALFORMED: Array<[string, string, string]> = [
   [
     "collapsing variant",
     "name: x\nvariants:\n  - name: Deep\n    overrides:\n      model.input_shape: [8, 8, 1]\n      model.conv: [{filters: 8}, {filters: 8}, {filters: 8}, {filters: 8}]\n",
-    `${SOURCE}: variants[0]: trial "Deep" collapses at conv2d_4: kernel 3x3 is bigger than its input 2x2x8, got {"model.input_shape":[8,8,1],"model.conv":[{"filters":8},...`,
+    `${SOURCE}: variants[0]: trial "Deep" collapses at conv2d_4: kernel 3x3 is bigger than its input 2x2x8, got {"model.input_shape":[8,8,1],"model.conv":[{"filters":8},{"filters":8},{"filter…`,
   ],
   ["epochs 0", "name: x\ntraining: {epochs: 0}\n", `${SOURCE}: training.epochs: must be greater than 0, got 0`],
   [

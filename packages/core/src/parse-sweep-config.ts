@@ -2,6 +2,7 @@ import { parseDocument } from "yaml";
 import { formatConfigPath } from "./config-path.js";
 import { describeValue, isUsageError, UsageError } from "./errors.js";
 import { expandTrials } from "./expand-trials.js";
+import { checkRawConfig } from "./raw-config.js";
 import { checkSpecPath } from "./spec-overrides.js";
 import { type SweepConfig, sweepConfigSchema } from "./sweep-config.js";
 import { checkParameter } from "./sweep-points.js";
@@ -16,20 +17,40 @@ import { zodIssueError } from "./zod-issues.js";
  * trials so that every resolved model is valid and does not collapse.
  */
 export function parseSweepConfig(yamlText: string, source: string): SweepConfig {
-  const document = parseDocument(yamlText, { prettyErrors: true, uniqueKeys: true });
-  const syntaxError = document.errors[0];
-  if (syntaxError) {
-    const position = syntaxError.linePos?.[0];
-    const at = position ? `:${position.line}:${position.col}` : "";
-    const reason = syntaxError.message.split("\n")[0]?.replace(/ at line \d+, column \d+.*$/, "");
-    throw new UsageError(`${source}${at}: YAML syntax error: ${reason}`, source);
-  }
-  const raw: unknown = document.toJS();
+  const raw = parseYaml(yamlText, source);
   try {
     return validateSweepConfig(raw);
   } catch (error) {
     if (isUsageError(error)) throw new UsageError(`${source}: ${error.message}`, error.where);
     throw error;
+  }
+}
+
+/** Most alias expansions a config may make (`*name`, weighted by the aliases inside what it names). */
+export const MAX_YAML_ALIASES = 50;
+
+/**
+ * The YAML document as plain values. A syntax error, a warning (an unknown tag such
+ * as `!!js/function` is one: it would be read as a plain string) and more than
+ * MAX_YAML_ALIASES alias expansions (an alias bomb) are each a one-line UsageError.
+ */
+function parseYaml(yamlText: string, source: string): unknown {
+  const document = parseDocument(yamlText, { prettyErrors: true, uniqueKeys: true });
+  const problem = document.errors[0] ?? document.warnings[0];
+  if (problem) {
+    const position = problem.linePos?.[0];
+    const at = position ? `:${position.line}:${position.col}` : "";
+    const reason = problem.message.split("\n")[0]?.replace(/ at line \d+, column \d+.*$/, "");
+    const kind = document.errors.length > 0 ? "YAML syntax error" : "YAML not accepted";
+    throw new UsageError(`${source}${at}: ${kind}: ${reason}`, source);
+  }
+  try {
+    return document.toJS({ maxAliasCount: MAX_YAML_ALIASES });
+  } catch (error) {
+    const reason = (error as Error).message.startsWith("Excessive alias count")
+      ? `YAML aliases expand more than ${MAX_YAML_ALIASES} times (an alias bomb?)`
+      : `YAML not accepted: ${(error as Error).message}`;
+    throw new UsageError(`${source}: ${reason}`, source);
   }
 }
 
@@ -40,20 +61,21 @@ export function validateSweepConfig(raw: unknown): SweepConfig {
       `(top level): must be a mapping with name, parameters or variants, model…, got ${describeValue(raw)}`,
     );
   }
+  checkRawConfig(raw);
   const result = sweepConfigSchema.safeParse(raw);
   if (!result.success) throw zodIssueError(result.error.issues, raw, sweepConfigSchema);
   const parsed = result.data;
   const method = parsed.method ?? (parsed.variants ? "list" : "grid");
   const config: SweepConfig = { ...parsed, method };
   for (const [path, spec] of Object.entries(config.parameters)) {
-    checkSpecPath(path, `parameters.${path}`);
+    checkSpecPath(path, formatConfigPath(["parameters", path]));
     checkParameter(path, spec);
   }
   const names = new Set<string>();
   config.variants?.forEach((variant, index) => {
     const where = formatConfigPath(["variants", index, "name"]);
     if (names.has(variant.name))
-      throw new UsageError(`${where}: must be unique among variants, got "${variant.name}"`, where);
+      throw new UsageError(`${where}: must be unique among variants, got ${describeValue(variant.name)}`, where);
     names.add(variant.name);
     for (const path of Object.keys(variant.overrides)) {
       checkSpecPath(path, formatConfigPath(["variants", index, "overrides", path]));

@@ -40,8 +40,8 @@ function children(schema: AnySchema, key: string | number): AnySchema[] {
   const index = typeof key === "number" ? key : /^\d+$/.test(key) ? Number(key) : undefined;
   switch (def.type) {
     case "object": {
-      const child = def.shape?.[String(key)];
-      return child ? [child] : [];
+      const shape = def.shape ?? {};
+      return Object.hasOwn(shape, key) ? [shape[String(key)] as AnySchema] : [];
     }
     case "record":
       return def.valueType ? [def.valueType] : [];

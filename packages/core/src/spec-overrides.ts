@@ -1,6 +1,6 @@
 import type { z } from "zod";
 import { canonicalJson } from "./canonical-json.js";
-import { formatConfigPath } from "./config-path.js";
+import { formatConfigPath, valueAt } from "./config-path.js";
 import { describeValue, UsageError } from "./errors.js";
 import { type ModelSpec, modelSchema } from "./model-spec.js";
 import { closest, keysAt, schemasAt } from "./schema-paths.js";
@@ -27,7 +27,9 @@ export interface Override {
 
 function splitPath(path: string): { section: Section; keys: string[] } | undefined {
   const [section, ...keys] = path.split(".");
-  return section && section in SECTIONS && keys.length > 0 ? { section: section as Section, keys } : undefined;
+  return section && Object.hasOwn(SECTIONS, section) && keys.length > 0
+    ? { section: section as Section, keys }
+    : undefined;
 }
 
 /**
@@ -41,7 +43,7 @@ export function checkSpecPath(path: string, where: string): void {
     const section = closest(path.split(".")[0] ?? "", Object.keys(SECTIONS));
     const hint = section ? ` (did you mean "${section}.…"?)` : "";
     throw new UsageError(
-      `${where}: must be a dotted path starting with model., training. or dataset.${hint}, got "${path}"`,
+      `${where}: must be a dotted path starting with model., training. or dataset.${hint}, got ${describeValue(path)}`,
       where,
     );
   }
@@ -51,8 +53,11 @@ export function checkSpecPath(path: string, where: string): void {
     const parent = split.keys.slice(0, depth - 1);
     const suggestion = closest(split.keys[depth - 1] as string, keysAt(schema, parent));
     const fixed = suggestion && [split.section, ...parent, suggestion, ...split.keys.slice(depth)].join(".");
-    const hint = fixed ? ` (did you mean "${fixed}"?)` : "";
-    throw new UsageError(`${where}: names no field of the base ${split.section} spec${hint}, got "${path}"`, where);
+    const hint = fixed ? ` (did you mean ${describeValue(fixed)}?)` : "";
+    throw new UsageError(
+      `${where}: names no field of the base ${split.section} spec${hint}, got ${describeValue(path)}`,
+      where,
+    );
   }
 }
 
@@ -66,7 +71,7 @@ export function resolveSpecs(base: BaseSpecs, overrides: readonly Override[]): B
   const raw = structuredClone(base) as unknown as Record<Section, unknown>;
   for (const { path, value, where } of overrides) {
     const split = splitPath(path);
-    if (!split) throw new UsageError(`${formatConfigPath(where)}: not a spec path, got "${path}"`);
+    if (!split) throw new UsageError(`${formatConfigPath(where)}: not a spec path, got ${describeValue(path)}`);
     raw[split.section] = setAt(raw[split.section], split.keys, value, where);
   }
   const resolved = {} as Record<Section, unknown>;
@@ -115,18 +120,14 @@ function setAt(target: unknown, keys: readonly string[], value: unknown, where: 
     return copy;
   }
   const object = target !== null && typeof target === "object" ? { ...(target as Record<string, unknown>) } : {};
-  object[key] = rest.length === 0 ? value : setAt(object[key], rest, value, where);
+  object[key] =
+    rest.length === 0 ? value : setAt(Object.hasOwn(object, key) ? object[key] : undefined, rest, value, where);
   return object;
 }
 
 /** The value at a dotted spec path in `specs`, or undefined. */
 export function specValueAt(specs: BaseSpecs, path: string): unknown {
-  let current: unknown = specs;
-  for (const key of path.split(".")) {
-    if (current === null || typeof current !== "object") return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
+  return valueAt(specs, path.split("."));
 }
 
 /** True when the two values serialize alike (key order ignored). */

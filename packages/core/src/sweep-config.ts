@@ -49,10 +49,14 @@ export const parameterSchema = z
   .strict();
 export type ParameterSpec = z.infer<typeof parameterSchema>;
 
+/** Names and descriptions are printed on one line each: they have a sensible length. */
+const nameSchema = z.string().min(1, { error: "must be a non-empty string" }).max(200);
+const descriptionSchema = z.string().max(10_000).optional();
+
 export const variantSchema = z
   .object({
-    name: z.string().min(1, { error: "must be a non-empty string" }),
-    description: z.string().optional(),
+    name: nameSchema,
+    description: descriptionSchema,
     /** Dotted path into the base spec → the value it takes in this variant. */
     overrides: z.record(z.string(), z.unknown()).default({}),
   })
@@ -61,8 +65,8 @@ export type Variant = z.infer<typeof variantSchema>;
 
 export const sweepConfigSchema = z
   .object({
-    name: z.string().min(1, { error: "must be a non-empty string" }),
-    description: z.string().optional(),
+    name: nameSchema,
+    description: descriptionSchema,
     /** Default: `list` when `variants` is given, else `grid`. */
     method: z.enum(SWEEP_METHODS).optional(),
     metric: metricSchema.prefault({}),

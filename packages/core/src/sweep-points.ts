@@ -1,3 +1,5 @@
+import { canonicalJson } from "./canonical-json.js";
+import { formatConfigPath } from "./config-path.js";
 import { describeValue, UsageError } from "./errors.js";
 import { seededRandom } from "./random.js";
 import type { Override } from "./spec-overrides.js";
@@ -13,7 +15,7 @@ export function gridPoints(parameters: Record<string, ParameterSpec>, multiplier
   const axes = Object.entries(parameters).map(([path, spec]) => {
     if (spec.values) return spec.values.map((value, i) => ({ path, value, where: ["parameters", path, "values", i] }));
     if ("value" in spec) return [{ path, value: spec.value, where: ["parameters", path, "value"] }];
-    const where = `parameters.${path}`;
+    const where = formatConfigPath(["parameters", path]);
     throw new UsageError(
       `${where}: min/max ranges need method random (grid and list take values or value), got ${describeValue(spec)}`,
       where,
@@ -42,6 +44,32 @@ export function* randomPoints(config: SweepConfig): Generator<Override[]> {
   for (;;) yield entries.map(([path, spec]) => ({ path, value: sample(spec, random), where: ["parameters", path] }));
 }
 
+/**
+ * How many distinct points random search can draw: the product over parameters of
+ * their distinct values (`values` without repeats, `value` 1, int_uniform's and
+ * q_uniform's steps); Infinity when one is continuous.
+ */
+export function randomSpaceSize(parameters: Record<string, ParameterSpec>): number {
+  let size = 1;
+  for (const spec of Object.values(parameters)) size *= distinctValues(spec);
+  return size;
+}
+
+function distinctValues(spec: ParameterSpec): number {
+  if (spec.values) return new Set(spec.values.map((value) => canonicalJson(value))).size;
+  if (spec.min === undefined || spec.max === undefined) return 1;
+  switch (spec.distribution ?? "uniform") {
+    case "int_uniform":
+      return spec.max - spec.min + 1;
+    case "q_uniform": {
+      const q = spec.q ?? 1;
+      return Math.round(spec.max / q) - Math.round(spec.min / q) + 1;
+    }
+    default:
+      return spec.min === spec.max ? 1 : Number.POSITIVE_INFINITY;
+  }
+}
+
 function sample(spec: ParameterSpec, random: () => number): unknown {
   if (spec.values) return spec.values[Math.floor(random() * spec.values.length)];
   if (spec.min === undefined || spec.max === undefined) return spec.value;
@@ -67,7 +95,7 @@ function sample(spec: ParameterSpec, random: () => number): unknown {
  * int_uniform needs integer bounds; log_uniform_values needs `min > 0`.
  */
 export function checkParameter(path: string, spec: ParameterSpec): void {
-  const where = `parameters.${path}`;
+  const where = formatConfigPath(["parameters", path]);
   const fail = (rule: string, at: string, got: unknown) => {
     throw new UsageError(`${at}: ${rule}, got ${describeValue(got)}`, at);
   };

@@ -17,8 +17,8 @@ export const KERAS_OPTIMIZER_DEFAULTS = {
 
 export const trainingSchema = z
   .object({
-    epochs: z.number().int().positive().default(20),
-    batch_size: z.number().int().positive().default(128),
+    epochs: z.number().int().positive().max(10_000).default(20),
+    batch_size: z.number().int().positive().max(65_536).default(128),
     optimizer: z.enum(OPTIMIZERS).default("adadelta"),
     /** Omitted: the Keras default of the chosen optimizer. */
     learning_rate: z.number().positive().optional(),

@@ -1,3 +1,5 @@
+import { PRINTABLE_LENGTH, printable } from "@sweep/core";
+
 const SPARK_LEVELS = "▁▂▃▄▅▆▇█";
 
 /** `1h02m`, `3m05s`, `12s`. */
@@ -39,7 +41,8 @@ export function sparkline(values: readonly number[]): string {
 export function describeParams(params: Record<string, unknown>, separator = " "): string {
   const entries = Object.entries(params);
   if (entries.length === 0) return "base";
-  return entries.map(([path, value]) => `${path.replace(/^model\./, "")}=${JSON.stringify(value)}`).join(separator);
+  const text = entries.map(([path, value]) => `${path.replace(/^model\./, "")}=${JSON.stringify(value)}`);
+  return printable(text.join(separator), PRINTABLE_LENGTH.cell);
 }
 
 /** A table cell of exactly `width` characters: the text cut (with `…`) to leave one space after it. */

@@ -1,12 +1,14 @@
-import { isUsageError } from "@sweep/core";
+import { isUsageError, PRINTABLE_LENGTH, printable } from "@sweep/core";
 import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.js";
 
 /**
  * The `sweep` binary. Each command lives in `commands/<name>.ts` and exports a
  * `register(program)`; this file only wires them and turns errors into exit codes:
- * 2 for a usage error (one line naming the argument or config path), 1 for any
- * other failure (one line; the stack only with SWEEP_DEBUG=1).
+ * 2 for a usage error (one line naming the argument or config path), an error's own
+ * numeric `exitCode` when it has one (`sweep run`: 3 when trials failed), 1 for any
+ * other failure (one line; the stack only with SWEEP_DEBUG=1). Every message goes
+ * through `printable`: control characters escaped, cut to one line's length.
  */
 export function buildProgram(): Command {
   const program = new Command("sweep")
@@ -24,7 +26,7 @@ function oneLineUsageError(text: string): string {
     .replace(/^error: /, "")
     .replace(/\s+/g, " ")
     .trim();
-  return `sweep: ${message} (see sweep --help)\n`;
+  return `sweep: ${printable(message, PRINTABLE_LENGTH.line)} (see sweep --help)\n`;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -43,7 +45,9 @@ export function reportError(error: unknown): number {
     return error.exitCode === 0 ? 0 : 2;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`sweep: ${message}\n`);
+  process.stderr.write(`sweep: ${printable(message, PRINTABLE_LENGTH.line)}\n`);
   if (process.env.SWEEP_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
-  return isUsageError(error) ? 2 : 1;
+  if (isUsageError(error)) return 2;
+  const exitCode = (error as { exitCode?: unknown } | null)?.exitCode;
+  return typeof exitCode === "number" ? exitCode : 1;
 }

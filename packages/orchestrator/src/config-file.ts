@@ -1,5 +1,5 @@
-import { readFile, stat } from "node:fs/promises";
-import { parseSweepConfig, type SweepConfig, UsageError } from "@sweep/core";
+import { open, stat } from "node:fs/promises";
+import { isUsageError, parseSweepConfig, type SweepConfig, UsageError } from "@sweep/core";
 
 export interface LoadedConfig {
   config: SweepConfig;
@@ -9,10 +9,14 @@ export interface LoadedConfig {
   path: string;
 }
 
+/** The largest config file read (1 MB): a real sweep config is a few kB. */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
 /**
- * Reads and validates a sweep config file. A missing file, a directory or an
- * unreadable file is a UsageError naming the path; so is every config mistake
- * (see `parseSweepConfig`).
+ * Reads and validates a sweep config file. A missing file, a directory, anything but
+ * a regular file, an unreadable file and a file over MAX_CONFIG_BYTES are each a
+ * UsageError naming the path, found before more than MAX_CONFIG_BYTES are read; so is
+ * every config mistake (see `parseSweepConfig`).
  */
 export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
@@ -22,8 +26,36 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
     );
   });
   if (info.isDirectory()) throw new UsageError(`${path}: is a directory, not a config file`, path);
-  const text = await readFile(path, "utf8").catch((error: NodeJS.ErrnoException) => {
+  if (!info.isFile()) throw new UsageError(`${path}: is not a regular file`, path);
+  if (info.size > MAX_CONFIG_BYTES) throw tooLarge(path, info.size);
+  const text = await readAtMost(path, MAX_CONFIG_BYTES);
+  return { config: parseSweepConfig(text, path), text, path };
+}
+
+/** The file's text, or a UsageError once it turns out longer than `limit` bytes (it may grow after `stat`). */
+async function readAtMost(path: string, limit: number): Promise<string> {
+  const file = await open(path, "r").catch((error: NodeJS.ErrnoException) => {
     throw new UsageError(`${path}: cannot read (${error.code})`, path);
   });
-  return { config: parseSweepConfig(text, path), text, path };
+  try {
+    const buffer = Buffer.alloc(limit + 1);
+    let length = 0;
+    for (;;) {
+      const { bytesRead } = await file.read(buffer, length, buffer.length - length, null);
+      if (bytesRead === 0) break;
+      length += bytesRead;
+      if (length > limit) throw tooLarge(path, length);
+    }
+    return buffer.toString("utf8", 0, length);
+  } catch (error) {
+    if (isUsageError(error)) throw error;
+    throw new UsageError(`${path}: cannot read (${(error as NodeJS.ErrnoException).code})`, path);
+  } finally {
+    await file.close();
+  }
+}
+
+function tooLarge(path: string, bytes: number): UsageError {
+  const size = bytes.toLocaleString("en-US");
+  return new UsageError(`${path}: config file is ${size} bytes, more than the limit of 1 MB (1,048,576 bytes)`, path);
 }

@@ -7,9 +7,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../bench/seed-sweep.js";
 import { syntheticTrials } from "../bench/synthetic-sweep.js";
 import { openDatabase, resolveDatabaseTarget } from "../db/index.js";
+import { ADMIN_URL } from "../db/store-fixtures.test-support.js";
 import { privateTerminal } from "./tmux.test-support.js";
 
-const SERVER = process.env.SWEEP_TEST_PG ?? "postgres://root@127.0.0.1:5432/test";
+const SERVER = process.env.SWEEP_TEST_PG ?? ADMIN_URL;
 const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
 const { tmux, until, screen, close: closeTerminal } = privateTerminal(`sweep-dashboard-reconnect-${process.pid}`);
 const DATABASE = `sweep_dashboard_reconnect_${process.pid}`;

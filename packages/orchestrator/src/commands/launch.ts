@@ -1,5 +1,7 @@
+import { PRINTABLE_LENGTH, printable } from "@sweep/core";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
+import { checkTrialsAgainstData } from "../dataset-check.js";
 import { refuseChangedConfig } from "../db/index.js";
 import { launchSweep, planSweep } from "../nats/launch.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
@@ -20,6 +22,7 @@ export function register(program: Command): void {
   ).action(async (configPath: string, options: NatsOptions & { db?: string; new?: boolean }) => {
     const { config } = await loadConfigFile(configPath);
     const { sweep, trials } = planSweep(config, options.new);
+    await checkTrialsAgainstData(configPath, trials, { onlyLocalSources: true });
     const result = await withDatabase(
       options,
       async (database) => {
@@ -29,10 +32,10 @@ export function register(program: Command): void {
       { create: true },
     );
     if (!result.created) {
-      process.stderr.write(
-        `sweep: ${configPath} is already sweep ${result.sweepId} (${result.existing.status}); nothing published. ` +
-          "Use --new for another sweep of it, or `sweep retry` to re-queue failed trials.\n",
-      );
+      const line =
+        `${configPath} is already sweep ${result.sweepId} (${result.existing.status}); nothing published. ` +
+        "Use --new for another sweep of it, or `sweep retry` to re-queue failed trials.";
+      process.stderr.write(`sweep: ${printable(line, PRINTABLE_LENGTH.line)}\n`);
     } else {
       process.stderr.write(`queued ${result.published} trials (${result.duplicates} already queued)\n`);
     }

@@ -1,4 +1,3 @@
-import { mkdir, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { describeValue, sweepIdFor, UsageError } from "@sweep/core";
 import type { Command } from "commander";
@@ -6,6 +5,7 @@ import { loadConfigFile } from "../config-file.js";
 import { renderModelDiagram } from "../models/model-diagram.js";
 import { summaryTable } from "../models/summary-table.js";
 import { expandAndSummarize, type SummarizedTrial } from "../models/trial-summary.js";
+import { makeOutputDir, safeFileName, writeOutputFile } from "../output/output-files.js";
 
 interface ModelsOptions {
   out?: string;
@@ -64,27 +64,12 @@ export async function writeDiagrams(
   outDir: string,
   scale: number,
 ): Promise<string[]> {
-  await mkdir(outDir, { recursive: true });
+  await makeOutputDir(outDir);
   const written: string[] = [];
   for (const summarized of trials) {
     const { svg, png } = await renderModelDiagram(summarized, scale);
-    const base = path.join(
-      outDir,
-      `t${String(summarized.trial.ordinal).padStart(3, "0")}-${fileSlug(summarized.trial.name)}`,
-    );
-    await writeFile(`${base}.svg`, svg);
-    await writeFile(`${base}.png`, png);
-    written.push(`${base}.svg`, `${base}.png`);
+    const base = `t${String(summarized.trial.ordinal).padStart(3, "0")}-${safeFileName(summarized.trial.name, "trial")}`;
+    written.push(await writeOutputFile(outDir, `${base}.svg`, svg), await writeOutputFile(outDir, `${base}.png`, png));
   }
   return written;
-}
-
-function fileSlug(name: string): string {
-  return (
-    name
-      .toLowerCase()
-      .replace(/[^a-z0-9=.]+/g, "-")
-      .replace(/^-+|-+$/g, "")
-      .slice(0, 60) || "trial"
-  );
 }

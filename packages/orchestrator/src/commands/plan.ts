@@ -1,6 +1,14 @@
-import { type CollapsedPoint, describeTrialParams, type SweepConfig, sweepIdFor } from "@sweep/core";
+import {
+  type CollapsedPoint,
+  describeTrialParams,
+  PRINTABLE_LENGTH,
+  printable,
+  type SweepConfig,
+  sweepIdFor,
+} from "@sweep/core";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
+import { checkTrialsAgainstData, type DatasetShapes } from "../dataset-check.js";
 import { expandAndSummarize, formatCount, formatMagnitude, type SummarizedTrial } from "../models/trial-summary.js";
 import { formatTable } from "../output/format-rows.js";
 
@@ -13,7 +21,13 @@ export function register(program: Command): void {
     .option("--json", "print the plan as JSON")
     .action(async (file: string, options: { json?: boolean }) => {
       const { config } = await loadConfigFile(file);
-      const plan = planSweep(config);
+      const sweepId = sweepIdFor(config);
+      const expansion = expandAndSummarize(config, sweepId);
+      const shapes = await checkTrialsAgainstData(
+        file,
+        expansion.trials.map(({ trial }) => trial),
+      );
+      const plan = planSweep(config, sweepId, expansion, shapes);
       process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : describePlan(plan));
     });
 }
@@ -44,12 +58,19 @@ export interface SweepPlan {
   };
 }
 
-/** MNIST has 60,000 training images; `train_limit` takes the first N, `validation_split` the last fraction of those. */
-const MNIST_TRAIN_IMAGES = 60_000;
-
-export function planSweep(config: SweepConfig): SweepPlan {
-  const sweepId = sweepIdFor(config);
-  const expansion = expandAndSummarize(config, sweepId);
+/**
+ * The plan of an expanded sweep whose trials were checked against their data sets
+ * (`checkTrialsAgainstData`, which gives `shapes`): a trial trains on the first
+ * `train_limit` (else all) training images less the `validation_split` fraction.
+ */
+export function planSweep(
+  config: SweepConfig,
+  sweepId: string,
+  expansion: ReturnType<typeof expandAndSummarize>,
+  shapes: DatasetShapes,
+): SweepPlan {
+  const trainImagesOf = (trial: SummarizedTrial["trial"]) =>
+    trial.dataset.train_limit ?? shapes.get(trial.dataset.source)?.trainImages ?? 0;
   const trials = expansion.trials.map(({ trial, summary }: SummarizedTrial) => ({
     ordinal: trial.ordinal,
     id: trial.id,
@@ -58,7 +79,7 @@ export function planSweep(config: SweepConfig): SweepPlan {
     paramCount: summary.totalParams,
     flopsPerImage: summary.flopsPerImage,
     epochs: trial.training.epochs,
-    trainImages: Math.floor((trial.dataset.train_limit ?? MNIST_TRAIN_IMAGES) * (1 - trial.training.validation_split)),
+    trainImages: Math.floor(trainImagesOf(trial) * (1 - trial.training.validation_split)),
   }));
   const sum = (value: (t: (typeof trials)[number]) => number) => trials.reduce((total, t) => total + value(t), 0);
   return {
@@ -90,7 +111,7 @@ export function describePlan(plan: SweepPlan): string {
   ]);
   const { totals } = plan;
   const lines = [
-    `sweep ${plan.name} (${plan.sweepId}): ${plan.method}, ranked by ${plan.metric.name} (${plan.metric.goal})`,
+    `sweep ${printable(plan.name, PRINTABLE_LENGTH.cell)} (${plan.sweepId}): ${plan.method}, ranked by ${plan.metric.name} (${plan.metric.goal})`,
     "",
     table.trimEnd(),
     "",
@@ -99,7 +120,8 @@ export function describePlan(plan: SweepPlan): string {
   ];
   if (plan.collapsed.length > 0) {
     lines.push(`${plan.collapsed.length} more point(s) resolved to an earlier trial and were dropped:`);
-    for (const point of plan.collapsed) lines.push(`  ${point.name} = ${point.sameAs}`);
+    for (const point of plan.collapsed)
+      lines.push(`  ${printable(point.name, PRINTABLE_LENGTH.cell)} = ${point.sameAs}`);
   }
   return `${lines.join("\n")}\n`;
 }

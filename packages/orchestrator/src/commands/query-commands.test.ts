@@ -7,7 +7,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { main } from "../cli.js";
 import { createSweep, openDatabase, recordEvents, recordHeartbeat } from "../db/index.js";
-import { ADMIN_URL, events, trialSpecs } from "../db/store-fixtures.test-support.js";
+import { ADMIN_URL, events, testDatabaseUrl, trialSpecs } from "../db/store-fixtures.test-support.js";
 
 /** Runs the CLI in-process and captures what it prints. */
 async function sweep(...args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -141,7 +141,7 @@ describe("query commands on the embedded store", () => {
 
 describe("query commands on a server database", () => {
   const name = `sweep_test_${randomBytes(6).toString("hex")}`;
-  const url = `postgres://postgres@127.0.0.1:5432/${name}`;
+  const url = testDatabaseUrl(name);
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   beforeAll(async () => {
     await admin.unsafe(`CREATE DATABASE ${name}`);

@@ -1,10 +1,11 @@
 import { hostname } from "node:os";
-import type { TrialEvent, TrialSpec } from "@sweep/core";
+import { PRINTABLE_LENGTH, printable, type TrialEvent, type TrialSpec } from "@sweep/core";
 import { resolveNatsUrl, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
+import { checkTrialsAgainstData } from "../dataset-check.js";
 import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "../db/index.js";
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { progressLine, rankingTable } from "../embedded/progress-lines.js";
@@ -14,7 +15,14 @@ import { planSweep } from "../nats/launch.js";
 import { withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, natsNamed, natsPrefixOf, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
-import { BACKEND_HELP, INTRA_OP_HELP, parseBackend, parseIntraOpThreads, parseThreads } from "./threads-option.js";
+import {
+  BACKEND_HELP,
+  INTRA_OP_HELP,
+  parseBackend,
+  parseIntraOpThreads,
+  parseTaskFile,
+  parseThreads,
+} from "./threads-option.js";
 
 interface RunOptions extends NatsOptions {
   db?: string;
@@ -27,6 +35,14 @@ interface RunOptions extends NatsOptions {
 
 /** Exit status after Ctrl-C: the trials were cancelled and recorded, but the sweep did not finish. */
 const INTERRUPTED = 130;
+/** Exit status when the sweep finished but some of its trials failed (their errors are in the lines above). */
+export const TRIALS_FAILED = 3;
+
+/** Ends `sweep run` with TRIALS_FAILED: the CLI prints its message and exits with its `exitCode`. */
+class TrialsFailedError extends Error {
+  override readonly name = "TrialsFailedError";
+  readonly exitCode = TRIALS_FAILED;
+}
 
 /**
  * `sweep run <config>`: train a sweep on this machine and print the ranking. Without
@@ -40,7 +56,7 @@ export function register(program: Command): void {
       program
         .command("run")
         .description(
-          "Train a sweep here and print its ranking. No services needed (PGlite under ./.sweep); with --nats or NATS_URL it goes through NATS. Ctrl-C cancels the running trials (exit 130).",
+          "Train a sweep here and print its ranking. No services needed (PGlite under ./.sweep); with --nats or NATS_URL it goes through NATS. Exits 3 when some trials failed; Ctrl-C cancels the running trials (exit 130).",
         )
         .argument("<config>", "sweep config file (YAML)")
         .option("--threads <n>", "trials trained at once (default: one per CPU core)")
@@ -53,8 +69,11 @@ export function register(program: Command): void {
     const threads = parseThreads(options.threads);
     const backend = parseBackend(options.backend);
     const intraOpThreads = parseIntraOpThreads(options.intraOpThreads);
+    const taskFile = parseTaskFile(options.task);
     const { config } = await loadConfigFile(configPath);
     const { sweep, trials } = planSweep(config, options.new);
+    // A --task module is not the real trainer: what its dataset.source means is its own affair.
+    if (taskFile === undefined) await checkTrialsAgainstData(configPath, trials);
     const target = resolveDatabaseTarget(options);
     const database = await openDatabase(target);
     const byId = new Map<string, TrialSpec>(trials.map((trial) => [trial.id, trial]));
@@ -66,6 +85,7 @@ export function register(program: Command): void {
       if (line && !live) process.stdout.write(`${line}\n`);
     };
     let interrupted = false;
+    let failed = 0;
     try {
       if (!options.new) await refuseChangedConfig(database, sweep, configPath);
       const overNats = natsNamed(options);
@@ -88,11 +108,11 @@ export function register(program: Command): void {
             threads,
             intraOpThreads,
             backend,
-            taskFile: options.task,
+            taskFile,
             onEvent: printEvent,
-            log: (line) => process.stderr.write(`sweep run: ${line}\n`),
+            log: (line) => process.stderr.write(`sweep run: ${printable(line, PRINTABLE_LENGTH.line)}\n`),
           })
-        : runWithPool({ threads, intraOpThreads, backend, taskFile: options.task }, (trainer) =>
+        : runWithPool({ threads, intraOpThreads, backend, taskFile }, (trainer) =>
             runLocally({
               database,
               trainer,
@@ -111,13 +131,18 @@ export function register(program: Command): void {
       removeHandlers();
       live?.close();
       await live?.waitUntilExit();
-      process.stdout.write(`\n${rankingTable(await trialRanking(database, sweep.id))}`);
-      process.stdout.write(`sweep ${sweep.id}${interrupted ? " interrupted" : ""}; more: sweep results ${sweep.id}\n`);
+      const ranking = await trialRanking(database, sweep.id);
+      failed = ranking.filter((row) => row.status === "failed").length;
+      process.stdout.write(`\n${rankingTable(ranking)}`);
+      const outcome = interrupted ? " interrupted" : failed > 0 ? `: ${failed} of ${ranking.length} trials failed` : "";
+      process.stdout.write(`sweep ${sweep.id}${outcome}; more: sweep results ${sweep.id}\n`);
     } finally {
       live?.close();
       await database.close();
     }
     if (interrupted) process.exit(INTERRUPTED);
+    if (failed > 0)
+      throw new TrialsFailedError(`${failed} trial${failed === 1 ? "" : "s"} failed (exit ${TRIALS_FAILED})`);
   });
 }
 

@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { describeValue, UsageError } from "@sweep/core";
 import { BACKEND_CHOICES, type BackendChoice, parseBackendChoice } from "@sweep/worker";
@@ -31,6 +32,18 @@ export function parseBackend(value: string): BackendChoice {
     );
   }
   return choice;
+}
+
+/** `--task`: a Piscina task module that must exist as a file before anything starts; undefined = the real trainer. */
+export function parseTaskFile(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  let isFile = false;
+  try {
+    isFile = statSync(value).isFile();
+  } catch {}
+  if (!isFile)
+    throw new UsageError(`--task: must be a task module file, got ${describeValue(value)} (no such file)`, "--task");
+  return value;
 }
 
 /** The help text of `--backend`. */

@@ -1,8 +1,16 @@
+import { PRINTABLE_LENGTH, printable } from "@sweep/core";
 import { resolveNatsUrl, startWorkerProcess } from "@sweep/worker";
 import type { Command } from "commander";
 import { type NatsOptions, natsPrefixOf, withNats, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
-import { BACKEND_HELP, INTRA_OP_HELP, parseBackend, parseIntraOpThreads, parseThreads } from "./threads-option.js";
+import {
+  BACKEND_HELP,
+  INTRA_OP_HELP,
+  parseBackend,
+  parseIntraOpThreads,
+  parseTaskFile,
+  parseThreads,
+} from "./threads-option.js";
 
 interface WorkerCommandOptions extends NatsOptions {
   threads?: string;
@@ -26,6 +34,7 @@ export function register(program: Command): void {
   ).action(async (options: WorkerCommandOptions) => {
     const threads = parseThreads(options.threads);
     const backend = parseBackend(options.backend);
+    const taskFile = parseTaskFile(options.task);
     // Streams and consumers are created if missing, so a worker may start first.
     await withNats(options, "sweep-worker-setup", async () => {});
     const running = await startWorkerProcess({
@@ -34,8 +43,8 @@ export function register(program: Command): void {
       threads,
       intraOpThreads: parseIntraOpThreads(options.intraOpThreads),
       backend,
-      taskFile: options.task,
-      log: (line) => process.stderr.write(`sweep worker: ${line}\n`),
+      taskFile,
+      log: (line) => process.stderr.write(`sweep worker: ${printable(line, PRINTABLE_LENGTH.line)}\n`),
     });
     process.stderr.write(
       `sweep worker ${running.worker.id}: ${threads} threads, backend ${backend} (Ctrl-C to stop)\n`,

@@ -1,4 +1,4 @@
-import { TERMINAL_TRIAL_STATUSES, type TrialStatus } from "@sweep/core";
+import { PRINTABLE_LENGTH, printable, TERMINAL_TRIAL_STATUSES, type TrialStatus } from "@sweep/core";
 import type { DashboardSnapshot, ModelLayerRow, SnapshotLoader, TrialView } from "@sweep/dashboard-tui";
 import { readModelTables } from "./model-tables.js";
 import type { SqlReader } from "./sql-reader.js";
@@ -76,6 +76,18 @@ export function snapshotLoader(db: SqlReader, source: SnapshotSource = {}): Snap
     const { sweep, now } = await readSweep(db, source.sweepRef);
     const workers = await readWorkers(db);
     const trials = sweep ? await readTrialViews(db, sweep.id, cache) : [];
-    return { sweep, trials, workers, takenAt: now };
+    return printableSnapshot({ sweep, trials, workers, takenAt: now });
+  };
+}
+
+/** The snapshot with every text read from the database made printable (see `printable`), for the terminal. */
+function printableSnapshot(snapshot: DashboardSnapshot): DashboardSnapshot {
+  const text = (value: string) => printable(value, PRINTABLE_LENGTH.cell);
+  const { sweep, trials, workers } = snapshot;
+  return {
+    ...snapshot,
+    sweep: sweep && { ...sweep, id: text(sweep.id), name: text(sweep.name), status: text(sweep.status) },
+    trials: trials.map((t) => ({ ...t, id: text(t.id), name: text(t.name), status: text(t.status) })),
+    workers: workers.map((w) => ({ ...w, id: text(w.id), host: text(w.host), backend: text(w.backend) })),
   };
 }

@@ -15,8 +15,15 @@ import postgres from "postgres";
 import type { SweepDatabase } from "./database.js";
 import { openDatabase } from "./open.js";
 
-/** The test server: trust auth on 127.0.0.1:5432. */
-export const ADMIN_URL = "postgres://postgres@127.0.0.1:5432/postgres";
+/** The test server (trust auth): TEST_PG_URL, which npm test's global setup sets, else 127.0.0.1:5432. */
+export const ADMIN_URL = process.env.TEST_PG_URL || "postgres://postgres@127.0.0.1:5432/postgres";
+
+/** The URL of `database` on the test server. */
+export function testDatabaseUrl(database: string): string {
+  const url = new URL(ADMIN_URL);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
 
 /** Opens a fresh, migrated database per call; `dispose` removes every one it made. */
 export interface DatabaseFactory {
@@ -52,7 +59,7 @@ export function postgresFactory(): DatabaseFactory {
     async open() {
       if (!created) await admin.unsafe(`CREATE DATABASE ${name}`);
       created = true;
-      const database = await openDatabase({ url: `postgres://postgres@127.0.0.1:5432/${name}` });
+      const database = await openDatabase({ url: testDatabaseUrl(name) });
       handles.push(database);
       return database;
     },

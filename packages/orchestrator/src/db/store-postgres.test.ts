@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { isDatabaseUnavailableError } from "./errors.js";
 import { openDatabase } from "./open.js";
 import { describeStoreContract } from "./store-contract.test-support.js";
-import { postgresFactory } from "./store-fixtures.test-support.js";
+import { postgresFactory, testDatabaseUrl } from "./store-fixtures.test-support.js";
 
 describeStoreContract("server Postgres", postgresFactory);
 
@@ -18,12 +18,10 @@ describe("opening a server database", () => {
   });
 
   it("does not leak the password when the server refuses the database", async () => {
-    const error = await openDatabase({ url: `postgres://postgres:${password}@127.0.0.1:5432/no_such_db_x` }).catch(
-      (e) => e,
-    );
-    expect(error.message).toMatch(
-      /^cannot open Postgres at 127\.0\.0\.1:5432\/no_such_db_x as postgres: .*does not exist/,
-    );
+    const url = new URL(testDatabaseUrl("no_such_db_x"));
+    url.password = password;
+    const error = await openDatabase({ url: url.toString() }).catch((e) => e);
+    expect(error.message).toMatch(/^cannot open Postgres at [\d.]+:\d+\/no_such_db_x as postgres: .*does not exist/);
     expect(error.message).not.toContain(password);
   });
 });

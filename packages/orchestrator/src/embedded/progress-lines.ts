@@ -1,10 +1,14 @@
-import type { TrialEvent } from "@sweep/core";
+import { PRINTABLE_LENGTH, printable, type TrialEvent } from "@sweep/core";
 import type { TrialRankingRow } from "../db/index.js";
 import { type Column, formatTable, readableNumber } from "../output/format-rows.js";
 
-/** One plain line per recorded event worth reading: finished epochs and trial outcomes. */
+/** One plain line per recorded event worth reading: finished epochs and trial outcomes (see `printable`). */
 export function progressLine(event: TrialEvent, trialName: string, epochsPlanned: number): string | undefined {
-  const who = `${event.trialId} (${trialName})`;
+  const line = eventLine(event, `${event.trialId} (${trialName})`, epochsPlanned);
+  return line === undefined ? undefined : printable(line, PRINTABLE_LENGTH.line);
+}
+
+function eventLine(event: TrialEvent, who: string, epochsPlanned: number): string | undefined {
   switch (event.type) {
     case "epoch": {
       const m = event.metrics;

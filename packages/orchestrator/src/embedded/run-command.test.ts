@@ -76,4 +76,23 @@ describe("sweep run without services (PGlite under .sweep, in-process dispatch)"
     );
     expect(sql.stdout.trim().split("\n")).toEqual(["status,n", "cancelled,3"]);
   });
+
+  it("exits 3 with one line when trials failed, after printing the ranking", async () => {
+    const config = path.join(dir, "failing.yaml");
+    await writeFile(
+      config,
+      [
+        "name: failing synthetic",
+        "model: { conv: [{ filters: 2 }], dense: [] }",
+        "parameters: { dataset.source: { values: ['synthetic:', 'synthetic:fail=deterministic'] } }",
+        "training: { epochs: 3 }",
+        "",
+      ].join("\n"),
+    );
+    const db = path.join(dir, ".sweep-failing");
+    const run = await runSweep(["run", config, "--threads", "1", "--db", db, "--task", SYNTHETIC_TASK], inDir());
+    expect(run.code, run.stderr).toBe(3);
+    expect(run.stdout).toMatch(/: 1 of 2 trials failed; more: sweep results/);
+    expect(run.stderr.trim().split("\n").at(-1)).toBe("sweep: 1 trial failed (exit 3)");
+  });
 });

@@ -1,3 +1,4 @@
+import { PRINTABLE_LENGTH, printable } from "@sweep/core";
 import type { SummarizedTrial } from "./trial-summary.js";
 import { formatCount, kerasShape } from "./trial-summary.js";
 
@@ -17,7 +18,7 @@ export function summaryTable({ trial, summary }: SummarizedTrial): string {
   const row = (layer: string, shape: string, params: string) =>
     `${layer.padEnd(layerWidth)}${shape.padEnd(26)}${params}`;
   const lines = [
-    `Trial ${trial.ordinal}: ${trial.name}`,
+    `Trial ${trial.ordinal}: ${printable(trial.name, PRINTABLE_LENGTH.cell)}`,
     "_".repeat(width),
     row("Layer (type)", "Output Shape", "Param #"),
     rule,

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
-import { ADMIN_URL } from "../db/store-fixtures.test-support.js";
+import { ADMIN_URL, testDatabaseUrl } from "../db/store-fixtures.test-support.js";
 
 /** The real CLI entry point and the synthetic trainer fixture, as built in dist/. */
 export const SWEEP_BIN = fileURLToPath(new URL("../../bin/sweep.js", import.meta.url));
@@ -73,7 +73,7 @@ export async function freshPostgresDatabase(): Promise<{ url: string; dispose():
   const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
   await admin.unsafe(`CREATE DATABASE ${name}`);
   return {
-    url: `postgres://postgres@127.0.0.1:5432/${name}`,
+    url: testDatabaseUrl(name),
     async dispose() {
       await admin.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await admin.end();

@@ -12,7 +12,7 @@ import {
   startSweep,
   sweepYaml,
 } from "./cli-processes.test-support.js";
-import { natsForTest, waitForSweepFinished } from "./pipeline.test-support.js";
+import { NATS_URL, natsForTest, waitForSweepFinished } from "./pipeline.test-support.js";
 import { ensurePipeline } from "./streams.js";
 
 const EPOCHS = 4;
@@ -42,7 +42,7 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     dir = await mkdtemp(path.join(os.tmpdir(), "sweep-pipeline-"));
     // Short ack wait and few deliveries: failures show up in seconds, not minutes.
     await ensurePipeline(nats.nc, { prefix: nats.prefix, ackWaitMs: 2000, maxDeliver: 3 });
-    env = { SWEEP_NATS_PREFIX: nats.prefix, DATABASE_URL: postgresDb.url, NATS_URL: "nats://127.0.0.1:4222" };
+    env = { SWEEP_NATS_PREFIX: nats.prefix, DATABASE_URL: postgresDb.url, NATS_URL };
     const serve = startSweep(["serve"], env);
     services.push(serve);
     for (let i = 0; i < 2; i++) {

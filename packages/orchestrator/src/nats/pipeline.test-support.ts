@@ -9,7 +9,8 @@ import { type Recorder, type RecorderOptions, startRecorder } from "./recorder.j
 import { deletePipeline, ensurePipeline, type PipelineSettings } from "./streams.js";
 
 /** The test NATS server (JetStream enabled). */
-export const NATS_URL = "nats://127.0.0.1:4222";
+/** The test server: TEST_NATS_URL, which npm test's global setup sets, else 127.0.0.1:4222. */
+export const NATS_URL = process.env.TEST_NATS_URL || "nats://127.0.0.1:4222";
 
 /** A connection and a unique prefix; `dispose` deletes the prefix's streams and buckets. */
 export async function natsForTest(): Promise<{ nc: NatsConnection; prefix: string; dispose(): Promise<void> }> {

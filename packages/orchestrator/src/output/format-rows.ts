@@ -1,4 +1,4 @@
-import { describeValue, UsageError } from "@sweep/core";
+import { describeValue, PRINTABLE_LENGTH, printable, UsageError } from "@sweep/core";
 
 /** How `sweep results` and `sweep sql` print rows. */
 export const OUTPUT_FORMATS = ["table", "csv", "json"] as const;
@@ -41,16 +41,11 @@ export function formatRows<Row>(rows: readonly Row[], columns: readonly Column<R
 export function formatTable<Row>(rows: readonly Row[], columns: readonly Column<Row>[]): string {
   const cells = rows.map((row) => columns.map((column) => column.value(row)));
   const texts = cells.map((line) => line.map(readableText));
-  const widths = columns.map((column, i) =>
-    Math.max(column.header.length, ...texts.map((line) => line[i]?.length ?? 0)),
-  );
+  const headers = columns.map((column) => printable(column.header, PRINTABLE_LENGTH.cell));
+  const widths = headers.map((header, i) => Math.max(header.length, ...texts.map((line) => line[i]?.length ?? 0)));
   const numeric = columns.map((_, i) => cells.length > 0 && cells.every((line) => isNumberLike(line[i])));
   const pad = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i] ?? 0) : text.padEnd(widths[i] ?? 0));
-  const lines = [
-    columns.map((column, i) => pad(column.header, i)),
-    widths.map((width) => "-".repeat(width)),
-    ...texts.map((line) => line.map(pad)),
-  ];
+  const lines = [headers.map(pad), widths.map((width) => "-".repeat(width)), ...texts.map((line) => line.map(pad))];
   return `${lines.map((line) => line.join("  ").trimEnd()).join("\n")}\n`;
 }
 
@@ -61,9 +56,10 @@ export function readableNumber(value: number): string {
   return value.toFixed(4);
 }
 
+/** A table cell: numbers readable, text printable (control characters escaped, cut to a cell's length). */
 function readableText(value: unknown): string {
   if (typeof value === "number") return readableNumber(value);
-  return plainText(value);
+  return printable(plainText(value), PRINTABLE_LENGTH.cell);
 }
 
 function plainText(value: unknown): string {

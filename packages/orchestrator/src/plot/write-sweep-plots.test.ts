@@ -77,4 +77,17 @@ describe("writeSweepPlots", () => {
       .asPng();
     expect(Buffer.compare(png, fontless)).not.toBe(0);
   });
+
+  it("writes only inside outDir whatever the trial ids read from the database", async () => {
+    outDir = await mkdtemp(path.join(tmpdir(), "sweep-plots-"));
+    const hostile = [trial("../../../escaped", 1, [0.1], null), trial("/tmp/x\u001b[2J", 2, [0.2], null)];
+    const plots = await writeSweepPlots({ sweepName: "x", trials: hostile, outDir });
+    for (const file of [...plots.learningCurves, ...plots.comparison]) expect(path.dirname(file)).toBe(outDir);
+    expect(plots.learningCurves.map((f) => path.basename(f))).toEqual([
+      "learning-curve-escaped.svg",
+      "learning-curve-escaped.png",
+      "learning-curve-tmp-x-2j.svg",
+      "learning-curve-tmp-x-2j.png",
+    ]);
+  });
 });

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openNatsCheckpoints } from "./checkpoints.js";
 import { pipelineNames } from "./nats-names.js";
 
-const NATS_URL = process.env.NATS_URL || "nats://127.0.0.1:4222";
+const NATS_URL = process.env.TEST_NATS_URL || process.env.NATS_URL || "nats://127.0.0.1:4222";
 
 describe("checkpoints in the object store", () => {
   const names = pipelineNames(`ckpt${process.pid}`);

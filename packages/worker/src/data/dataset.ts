@@ -82,7 +82,7 @@ async function readImageSet(folder: string, prefix: "train" | "t10k"): Promise<I
   return { images: shared(images.bytes), labels: shared(labels.bytes), count, height, width };
 }
 
-function findIdxFile(folder: string, name: string): string {
+export function findIdxFile(folder: string, name: string): string {
   for (const candidate of [name, `${name}.gz`]) {
     const path = join(folder, candidate);
     if (existsSync(path)) return path;
