@@ -1,20 +1,24 @@
+import { execFileSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { availableParallelism } from "node:os";
+import { availableParallelism, loadavg } from "node:os";
 import { dirname } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { tensorflowInstalled } from "../backends/index.js";
 import { TrainingPool } from "../pool.js";
-import type { BackendChoice } from "../protocol.js";
+import { type BackendChoice, parseBackendChoice } from "../protocol.js";
 import { REFERENCE_MODELS, referenceTrial } from "../reference-models.js";
 import type { ThroughputOutcome, ThroughputSettings } from "./throughput-task.js";
 
 /**
- * npm run bench:train [-- --backends node,wasm --models 1,2 --batches 4 --runs 3 --out bench-results/train.json]
+ * npm run bench:train [-- --backends tensorflow,wasm --models 1,2 --batches 4 --runs 3 --out bench-results/train.json]
  *
  * Training images/s of each reference model (batch 128, Keras Adadelta) per backend,
  * on one thread and with one trial per thread on every core, after warm-up batches:
- * the median of several timed runs of a fixed number of batches. Prints a table and
- * writes JSON. The pure-JS cpu backend (< 2 images/s for Model1) only on request.
+ * the median of several timed runs of a fixed number of batches. Each backend runs in
+ * a process of its own, so its peak RSS is its own. Prints a table, the tensorflow ÷
+ * wasm ratio and the speed-up of all threads over one, and writes JSON. The pure-JS
+ * cpu backend (< 2 images/s for Model1) only on request.
  */
 const { values } = parseArgs({
   options: {
@@ -24,6 +28,8 @@ const { values } = parseArgs({
     batches: { type: "string", default: "4" },
     runs: { type: "string", default: "3" },
     out: { type: "string", default: "bench-results/train.json" },
+    /** Internal: measure one backend in this process and print its rows as JSON. */
+    "rows-of": { type: "string" },
   },
 });
 const settings: ThroughputSettings = {
@@ -33,8 +39,6 @@ const settings: ThroughputSettings = {
 };
 const models = values.models.split(",").map(Number);
 const cores = availableParallelism();
-const backends = values.backends ? (values.backends.split(",") as BackendChoice[]) : availableBackends();
-const taskFile = new URL("./throughput-task.js", import.meta.url);
 
 interface Row {
   backend: string;
@@ -42,12 +46,47 @@ interface Row {
   threads: number;
   images_per_s: number;
   runs: number[];
+  /** The process's peak RSS after this row: its backend's rows so far, nothing else. */
   peak_rss_mb: number;
 }
-const rows: Row[] = [];
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const ROWS_MARKER = "train-bench rows: ";
 
-for (const backend of backends) {
+if (values["rows-of"] !== undefined) {
+  const rows = await measure(parseBackendChoice(values["rows-of"]) ?? "wasm");
+  console.log(`${ROWS_MARKER}${JSON.stringify(rows)}`);
+} else {
+  const backends = values.backends
+    ? values.backends.split(",").map((name) => parseBackendChoice(name) ?? "wasm")
+    : availableBackends();
+  const load = loadavg()[0];
+  const rows = backends.flatMap((backend) => measureInChild(backend));
+  printTables(rows);
+  console.log(
+    `images/s at batch 128, median of ${settings.runs} runs of ${settings.timedBatches} batches after ${settings.warmupBatches} warm-up; with ${cores} threads, the sum over threads. Load average before the run ${load.toFixed(2)}, after ${loadavg()[0].toFixed(2)} (${cores} cores).`,
+  );
+  mkdirSync(dirname(values.out), { recursive: true });
+  writeFileSync(
+    values.out,
+    `${JSON.stringify({ date: new Date().toISOString(), cores, settings, references: REFERENCE_MODELS.map((m) => ({ number: m.number, change: m.change })), rows }, null, 2)}\n`,
+  );
+  console.log(`wrote ${values.out}`);
+}
+
+/** Runs this script for one backend in a child process (progress lines pass through) and returns its rows. */
+function measureInChild(backend: BackendChoice): Row[] {
+  const args = [fileURLToPath(import.meta.url), "--rows-of", backend, "--models", values.models];
+  args.push("--warmup", values.warmup, "--batches", values.batches, "--runs", values.runs);
+  const output = execFileSync(process.execPath, args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });
+  const lines = output.trim().split("\n");
+  for (const line of lines) if (!line.startsWith(ROWS_MARKER)) console.log(line);
+  const marked = lines.find((line) => line.startsWith(ROWS_MARKER));
+  return marked ? (JSON.parse(marked.slice(ROWS_MARKER.length)) as Row[]) : [];
+}
+
+async function measure(backend: BackendChoice): Promise<Row[]> {
+  const rows: Row[] = [];
+  const taskFile = new URL("./throughput-task.js", import.meta.url);
+  const median = (list: number[]) => [...list].sort((a, b) => a - b)[Math.floor(list.length / 2)];
   for (const threads of [...new Set([1, cores])]) {
     const pool = new TrainingPool({ threads, backend, taskFile, shareDatasets: true });
     try {
@@ -74,29 +113,44 @@ for (const backend of backends) {
       await pool.close();
     }
   }
+  return rows;
 }
 
-console.log(`\n| backend | threads | ${models.map((m) => `Model${m}`).join(" | ")} |`);
-console.log(`|---|---|${models.map(() => "---|").join("")}`);
-for (const backend of [...new Set(rows.map((row) => row.backend))]) {
-  for (const threads of [...new Set(rows.map((row) => row.threads))]) {
-    const cells = models.map(
-      (model) =>
-        rows.find((row) => row.backend === backend && row.threads === threads && row.model === model)?.images_per_s ??
-        "-",
+function printTables(rows: Row[]): void {
+  const cell = (backend: string, threads: number, model: number) =>
+    rows.find((row) => row.backend === backend && row.threads === threads && row.model === model)?.images_per_s;
+  const header = `| ${models.map((m) => `Model${m}`).join(" | ")} |`;
+  const rule = `|${models.map(() => "---|").join("")}`;
+  const backendsSeen = [...new Set(rows.map((row) => row.backend))];
+  const threadCounts = [...new Set(rows.map((row) => row.threads))];
+  console.log(`\n| backend | threads ${header}\n|---|---${rule}`);
+  for (const backend of backendsSeen) {
+    for (const threads of threadCounts) {
+      console.log(`| ${backend} | ${threads} | ${models.map((m) => cell(backend, threads, m) ?? "-").join(" | ")} |`);
+    }
+  }
+  const ratio = (a: number | undefined, b: number | undefined) => (a && b ? (a / b).toFixed(2) : "-");
+  console.log(`\n| ratio ${header}\n|---${rule}`);
+  if (backendsSeen.includes("tensorflow") && backendsSeen.includes("wasm")) {
+    for (const threads of threadCounts) {
+      const ratios = models.map((m) => ratio(cell("tensorflow", threads, m), cell("wasm", threads, m)));
+      console.log(`| tensorflow ÷ wasm, ${threads} thread(s) | ${ratios.join(" | ")} |`);
+    }
+  }
+  const most = Math.max(...threadCounts);
+  for (const backend of most > 1 ? backendsSeen : []) {
+    const scaling = models.map((m) => ratio(cell(backend, most, m), cell(backend, 1, m)));
+    console.log(`| ${backend}: ${most} threads ÷ 1 | ${scaling.join(" | ")} |`);
+  }
+  console.log(`\npeak RSS in MB of each backend's own process, after each model on ${most} threads:`);
+  console.log(`| backend ${header}\n|---${rule}`);
+  for (const backend of backendsSeen) {
+    const rss = models.map(
+      (m) => rows.find((r) => r.backend === backend && r.threads === most && r.model === m)?.peak_rss_mb,
     );
-    console.log(`| ${backend} | ${threads} | ${cells.join(" | ")} |`);
+    console.log(`| ${backend} | ${rss.map((value) => value ?? "-").join(" | ")} |`);
   }
 }
-console.log(
-  `images/s at batch 128, median of ${settings.runs} runs of ${settings.timedBatches} batches after ${settings.warmupBatches} warm-up; with ${cores} threads, the sum over threads. Peak RSS is the whole process's so far.`,
-);
-mkdirSync(dirname(values.out), { recursive: true });
-writeFileSync(
-  values.out,
-  `${JSON.stringify({ date: new Date().toISOString(), cores, settings, references: REFERENCE_MODELS.map((m) => ({ number: m.number, change: m.change })), rows }, null, 2)}\n`,
-);
-console.log(`wrote ${values.out}`);
 
 /** tensorflow when tfjs-node is built, and wasm; the cpu backend only when asked for. */
 function availableBackends(): BackendChoice[] {
