@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import { PRINTABLE_LENGTH, printable, type TrialEvent, type TrialSpec } from "@sweep/core";
-import { resolveNatsUrl, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
+import { expectedBackend, resolveNatsUrl, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
@@ -90,7 +90,7 @@ export function register(program: Command): void {
       if (!options.new) await refuseChangedConfig(database, sweep, configPath);
       const overNats = natsNamed(options);
       process.stderr.write(
-        `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, ${overNats ? `over NATS at ${resolveNatsUrl(options.nats)}` : "in-process"}, results in ${describeTarget(target)}\n`,
+        `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, backend ${expectedBackend(backend)}, ${overNats ? `over NATS at ${resolveNatsUrl(options.nats)}` : "in-process"}, results in ${describeTarget(target)}\n`,
       );
       if (process.stdout.isTTY) {
         // Loaded here: Ink and React are most of the CLI's start-up time, and only a terminal needs them.

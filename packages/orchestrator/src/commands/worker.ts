@@ -1,5 +1,5 @@
 import { PRINTABLE_LENGTH, printable } from "@sweep/core";
-import { resolveNatsUrl, startWorkerProcess } from "@sweep/worker";
+import { expectedBackend, resolveNatsUrl, startWorkerProcess } from "@sweep/worker";
 import type { Command } from "commander";
 import { type NatsOptions, natsPrefixOf, withNats, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
@@ -47,7 +47,7 @@ export function register(program: Command): void {
       log: (line) => process.stderr.write(`sweep worker: ${printable(line, PRINTABLE_LENGTH.line)}\n`),
     });
     process.stderr.write(
-      `sweep worker ${running.worker.id}: ${threads} threads, backend ${backend} (Ctrl-C to stop)\n`,
+      `sweep worker ${running.worker.id}: ${threads} threads, backend ${expectedBackend(backend)} (Ctrl-C to stop)\n`,
     );
     let stopped: Promise<void> | undefined;
     const removeHandlers = onShutdownSignals(() => {

@@ -65,6 +65,14 @@ export function tensorflowInstalled(): boolean {
   }
 }
 
+/**
+ * The backend a choice will train on, named as trials record it, for headers printed
+ * before any thread starts: `auto` is tensorflow where tfjs-node is built, else wasm.
+ */
+export function expectedBackend(choice: BackendChoice): string {
+  return choice === "auto" ? (tensorflowInstalled() ? "tensorflow" : "wasm") : choice;
+}
+
 function loadTfjsNode(): Promise<boolean> {
   tfjsNodeLoad ??= import(tfjsNodePackage).then(
     () => true,

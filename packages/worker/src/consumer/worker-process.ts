@@ -1,3 +1,4 @@
+import { expectedBackend } from "../backends/index.js";
 import { TrainingPool } from "../pool.js";
 import type { BackendChoice } from "../protocol.js";
 import { connectNats } from "./connect.js";
@@ -38,7 +39,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     const worker = await startWorker({
       nc,
       trainer: pool,
-      backend: options.backend,
+      backend: expectedBackend(options.backend),
       prefix: options.prefix,
       log: options.log,
     }).catch(async (error) => {

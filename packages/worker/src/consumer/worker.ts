@@ -78,7 +78,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
       Atomics.store(entry.cancelFlag, 0, 1);
     }
   });
-  // "auto" until a trial starts; then the backend tfjs actually runs (tensorflow, wasm or cpu).
+  // The expected backend until a trial starts; then the one tfjs actually runs (tensorflow, wasm or cpu).
   let backend = options.backend;
   const heartbeatOf = (status: WorkerHeartbeat["status"]): WorkerHeartbeat => ({
     id,
