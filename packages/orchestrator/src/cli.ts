@@ -1,4 +1,4 @@
-import { isUsageError } from "@sweep/core";
+import { isUsageError, redactUrls } from "@sweep/core";
 import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.js";
 
@@ -6,7 +6,8 @@ import { commands } from "./commands/index.js";
  * The `sweep` binary. Each command lives in `commands/<name>.ts` and exports a
  * `register(program)`; this file only wires them and turns errors into exit codes:
  * 2 for a usage error (one line naming the argument or config path), 1 for any
- * other failure (one line; the stack only with SWEEP_DEBUG=1).
+ * other failure (one line; the stack only with SWEEP_DEBUG=1). Every message passes
+ * through `redactUrls`: a URL's credentials are never printed.
  */
 export function buildProgram(): Command {
   const program = new Command("sweep")
@@ -43,7 +44,9 @@ export function reportError(error: unknown): number {
     return error.exitCode === 0 ? 0 : 2;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`sweep: ${message}\n`);
-  if (process.env.SWEEP_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.stderr.write(`sweep: ${redactUrls(message)}\n`);
+  if (process.env.SWEEP_DEBUG && error instanceof Error && error.stack) {
+    process.stderr.write(`${redactUrls(error.stack)}\n`);
+  }
   return isUsageError(error) ? 2 : 1;
 }

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import type { TrialEvent, TrialSpec } from "@sweep/core";
+import { redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
 import { resolveNatsUrl, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
@@ -70,7 +70,7 @@ export function register(program: Command): void {
       if (!options.new) await refuseChangedConfig(database, sweep, configPath);
       const overNats = natsNamed(options);
       process.stderr.write(
-        `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, ${overNats ? `over NATS at ${resolveNatsUrl(options.nats)}` : "in-process"}, results in ${describeTarget(target)}\n`,
+        `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, ${overNats ? `over NATS at ${redactUrls(resolveNatsUrl(options.nats))}` : "in-process"}, results in ${describeTarget(target)}\n`,
       );
       if (process.stdout.isTTY) {
         // Loaded here: Ink and React are most of the CLI's start-up time, and only a terminal needs them.
@@ -90,7 +90,7 @@ export function register(program: Command): void {
             backend,
             taskFile: options.task,
             onEvent: printEvent,
-            log: (line) => process.stderr.write(`sweep run: ${line}\n`),
+            log: (line) => process.stderr.write(`sweep run: ${redactUrls(line)}\n`),
           })
         : runWithPool({ threads, intraOpThreads, backend, taskFile: options.task }, (trainer) =>
             runLocally({

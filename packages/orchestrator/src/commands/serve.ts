@@ -1,4 +1,4 @@
-import { UsageError } from "@sweep/core";
+import { redactUrls, UsageError } from "@sweep/core";
 import type { Command } from "commander";
 import { describeTarget, openDatabase, recordEvents, recordHeartbeat, resolveDatabaseTarget } from "../db/index.js";
 import { startRecorder } from "../nats/recorder.js";
@@ -39,7 +39,7 @@ export function register(program: Command): void {
           recordHeartbeats: async (heartbeats) => {
             for (const heartbeat of heartbeats) await recordHeartbeat(database, heartbeat);
           },
-          log: (line) => process.stderr.write(`sweep serve: ${line}\n`),
+          log: (line) => process.stderr.write(`sweep serve: ${redactUrls(line)}\n`),
         });
         process.stdout.write(`recording ${names.eventsStream} into ${describeTarget(target)} (Ctrl-C to stop)\n`);
         let stopped: Promise<void> | undefined;

@@ -1,3 +1,4 @@
+import { redactUrls } from "@sweep/core";
 import { resolveNatsUrl, startWorkerProcess } from "@sweep/worker";
 import type { Command } from "commander";
 import { type NatsOptions, natsPrefixOf, withNats, withNatsOptions } from "./nats-option.js";
@@ -35,7 +36,7 @@ export function register(program: Command): void {
       intraOpThreads: parseIntraOpThreads(options.intraOpThreads),
       backend,
       taskFile: options.task,
-      log: (line) => process.stderr.write(`sweep worker: ${line}\n`),
+      log: (line) => process.stderr.write(`sweep worker: ${redactUrls(line)}\n`),
     });
     process.stderr.write(
       `sweep worker ${running.worker.id}: ${threads} threads, backend ${backend} (Ctrl-C to stop)\n`,
