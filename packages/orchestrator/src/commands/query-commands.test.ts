@@ -123,7 +123,7 @@ describe("query commands on the embedded store", () => {
   it("migrates on request and names the store", async () => {
     const { code, out } = await sweep("db", "migrate", "--db", db);
     expect(code).toBe(0);
-    expect(out).toBe(`embedded store ${db}: schema up to date (2 migrations, latest 0001_views)\n`);
+    expect(out).toBe(`embedded store ${db}: schema up to date (3 migrations, latest 0002_reader_role)\n`);
   });
 
   it("refuses to read an embedded store that does not exist, and leaves none behind", async () => {
