@@ -83,12 +83,10 @@ function handleOver(client: PGlite, db: SweepDrizzle, releaseLock: () => Promise
     db,
     query: async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
       (await client.query<Row>(sql, params)).rows,
-    readOnlyQuery: (sql) =>
-      client.transaction(async (tx) => {
-        await tx.query("SET TRANSACTION READ ONLY");
-        const result = await tx.query<Record<string, unknown>>(sql);
-        return { columns: result.fields.map((field) => field.name), rows: result.rows };
-      }),
+    queryWithColumns: async (sql) => {
+      const result = await client.query<Record<string, unknown>>(sql);
+      return { columns: result.fields.map((field) => field.name), rows: result.rows };
+    },
     close: async () => {
       await client.close();
       await releaseLock();

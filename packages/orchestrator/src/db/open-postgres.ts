@@ -28,12 +28,10 @@ export async function openPostgres(url: string, mode: OpenMode): Promise<SweepDa
     db: drizzle({ client: drizzleClient }) as unknown as SweepDrizzle,
     query: async <Row extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
       (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as Row[],
-    readOnlyQuery: (text) =>
-      sql.begin("read only", async (tx) => {
-        // Extended protocol: exactly one statement, so `COMMIT; DELETE ...` cannot escape.
-        const result = await tx.unsafe(text, [], { prepare: false, simple: false } as postgres.UnsafeQueryOptions);
-        return { columns: result.columns?.map((column) => column.name) ?? [], rows: [...result] };
-      }) as Promise<{ columns: string[]; rows: Record<string, unknown>[] }>,
+    queryWithColumns: async (text) => {
+      const result = await sql.unsafe(text, [], { prepare: false });
+      return { columns: result.columns?.map((column) => column.name) ?? [], rows: [...result] };
+    },
     close: async () => {
       await Promise.all([drizzleClient.end({ timeout: 5 }), sql.end({ timeout: 5 })]);
     },
