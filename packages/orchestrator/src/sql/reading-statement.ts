@@ -64,6 +64,8 @@ async function parseStatements(sql: string): Promise<ParsedStatement[]> {
   try {
     return ((await parse(sql)) as { stmts?: ParsedStatement[] }).stmts ?? [];
   } catch (error) {
+    // The parser recurses per nesting level: a very deep expression overflows its stack.
+    if (error instanceof RangeError) throw refusal("it is nested too deeply to check");
     const details = (error as { sqlDetails?: { cursorPosition?: number } }).sqlDetails;
     const at = details?.cursorPosition === undefined ? "" : ` (at character ${details.cursorPosition + 1})`;
     throw refusal(`${firstLine(error)}${at}`);
