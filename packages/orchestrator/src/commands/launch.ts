@@ -26,7 +26,7 @@ export function register(program: Command): void {
         if (!options.new) await refuseChangedConfig(database, sweep, configPath);
         return withNats(options, "sweep-launch", (nc, names) => launchSweep(database, nc, names, sweep, trials));
       },
-      "create",
+      "write",
     );
     if (!result.created) {
       process.stderr.write(

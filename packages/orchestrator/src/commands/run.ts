@@ -56,7 +56,7 @@ export function register(program: Command): void {
     const { config } = await loadConfigFile(configPath);
     const { sweep, trials } = planSweep(config, options.new);
     const target = resolveDatabaseTarget(options);
-    const database = await openDatabase(target);
+    const database = await openDatabase(target, "create");
     const byId = new Map<string, TrialSpec>(trials.map((trial) => [trial.id, trial]));
     // On a terminal the live dashboard shows the run (from after the line below); elsewhere, one line per event.
     let live: ReturnType<typeof startLiveDashboard> | undefined;

@@ -28,7 +28,7 @@ export function register(program: Command): void {
       throw new UsageError(`--batch must be a positive integer, received ${JSON.stringify(options.batch)}`, "--batch");
     }
     const target = resolveDatabaseTarget(options);
-    const database = await openDatabase(target);
+    const database = await openDatabase(target, "write");
     try {
       await withNats(options, "sweep-serve", async (nc, names) => {
         const recorder = await startRecorder({
