@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -7,7 +8,7 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DatabaseTarget, openDatabase } from "../db/index.js";
 import { ADMIN_URL } from "../db/store-fixtures.test-support.js";
-import { ONE_LINE, printed, seedCliSweep, sweep, sweepProcess } from "./cli.test-support.js";
+import { ONE_LINE, printed, SWEEP_BIN, seedCliSweep, sweep, sweepProcess } from "./cli.test-support.js";
 
 /**
  * The hostile-input suite of `sweep sql`: statements that try to write, run programs,
@@ -198,6 +199,72 @@ describe("sweep sql on the embedded store: interrupted", () => {
     expect(existsSync(path.join(embeddedDir, "pgdata.lock"))).toBe(false);
     expect(await fingerprint({ embeddedDir })).toBe(before);
   }, 30_000);
+});
+
+/** Runs the built CLI with a small heap and counts the lines it prints, without keeping them. */
+function countLines(args: string[]): Promise<{ code: number | null; lines: number; err: string }> {
+  const child = spawn(process.execPath, ["--max-old-space-size=48", SWEEP_BIN, ...args], {
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let lines = 0;
+  let err = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    for (const byte of chunk) if (byte === 10) lines++;
+  });
+  child.stderr.on("data", (chunk) => {
+    err += String(chunk);
+  });
+  return new Promise((resolve) => child.on("close", (code) => resolve({ code, lines, err })));
+}
+
+describe("sweep sql result sizes", () => {
+  const million = "SELECT g, md5(g::text) AS hash FROM generate_series(1, 1000000) g";
+
+  it("streams a million rows as csv from a server with a 48 MB heap", async () => {
+    const run = await countLines([
+      "sql",
+      million,
+      "--format",
+      "csv",
+      "--limit",
+      "all",
+      "--timeout",
+      "300",
+      "--db",
+      serverUrl,
+    ]);
+    expect(run).toEqual({ code: 0, lines: 1_000_001, err: "" });
+  }, 300_000);
+
+  it("streams 200,000 rows as json from the embedded store with a 48 MB heap", async () => {
+    const query = "SELECT g, md5(g::text) AS hash FROM generate_series(1, 200000) g";
+    const run = await countLines([
+      "sql",
+      query,
+      "--format",
+      "json",
+      "--limit",
+      "all",
+      "--timeout",
+      "300",
+      "--db",
+      embeddedDir,
+    ]);
+    expect(run).toEqual({ code: 0, lines: 200_000 * 4 + 2, err: "" });
+  }, 300_000);
+
+  it("prints 1,000 rows by default and says on stderr that it cut", async () => {
+    for (const db of [serverUrl, embeddedDir]) {
+      const run = await sweep("sql", "SELECT g FROM generate_series(1, 5000) g", "--format", "csv", "--db", db);
+      expect(run.code).toBe(0);
+      expect(run.out.split("\n")).toHaveLength(1 + 1000 + 1);
+      expect(run.err).toBe(
+        "sweep sql: printed the first 1000 rows; more were left out (--limit <rows> or --limit all to print them)\n",
+      );
+      const exact = await sweep("sql", "SELECT g FROM generate_series(1, 7) g", "--limit", "7", "--db", db);
+      expect(exact).toMatchObject({ code: 0, err: "" });
+    }
+  });
 });
 
 describe("credentials", () => {
