@@ -52,8 +52,3 @@ export function fit(text: string, width: number): string {
   const cut = text.length > room ? `${text.slice(0, Math.max(0, room - 1))}…` : text;
   return cut.padEnd(width);
 }
-
-/** Hides the password (and user) of any connection URL inside an error message. */
-export function redactCredentials(message: string): string {
-  return message.replace(/(\w+:\/\/)[^@\s/]+@/g, "$1***@");
-}

@@ -1,5 +1,5 @@
 export { Dashboard, type DashboardProps } from "./components/Dashboard.js";
-export { describeParams, redactCredentials } from "./format.js";
+export { describeParams } from "./format.js";
 export { progressLine } from "./progress-line.js";
 export { type DashboardHandle, type RenderDashboardOptions, renderDashboard } from "./render-dashboard.js";
 export { type RenderFrameOptions, renderDashboardFrame } from "./render-frame.js";

@@ -1,4 +1,4 @@
-import { isUsageError, PRINTABLE_LENGTH, printable } from "@sweep/core";
+import { isUsageError, PRINTABLE_LENGTH, printable, redactUrls } from "@sweep/core";
 import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.js";
 
@@ -8,7 +8,8 @@ import { commands } from "./commands/index.js";
  * 2 for a usage error (one line naming the argument or config path), an error's own
  * numeric `exitCode` when it has one (`sweep run`: 3 when trials failed), 1 for any
  * other failure (one line; the stack only with SWEEP_DEBUG=1). Every message goes
- * through `printable`: control characters escaped, cut to one line's length.
+ * through `redactUrls` (a URL's credentials are never printed) and `printable`: control
+ * characters escaped, cut to one line's length.
  */
 export function buildProgram(): Command {
   const program = new Command("sweep")
@@ -45,8 +46,10 @@ export function reportError(error: unknown): number {
     return error.exitCode === 0 ? 0 : 2;
   }
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`sweep: ${printable(message, PRINTABLE_LENGTH.line)}\n`);
-  if (process.env.SWEEP_DEBUG && error instanceof Error && error.stack) process.stderr.write(`${error.stack}\n`);
+  process.stderr.write(`sweep: ${printable(redactUrls(message), PRINTABLE_LENGTH.line)}\n`);
+  if (process.env.SWEEP_DEBUG && error instanceof Error && error.stack) {
+    process.stderr.write(`${redactUrls(error.stack)}\n`);
+  }
   if (isUsageError(error)) return 2;
   const exitCode = (error as { exitCode?: unknown } | null)?.exitCode;
   return typeof exitCode === "number" ? exitCode : 1;

@@ -1,4 +1,4 @@
-import { type Key, useApp, useInput, useStdout } from "ink";
+import { type Key, useApp, useInput, useStdin, useStdout } from "ink";
 import { useRef, useState } from "react";
 import { type SnapshotLoader, useSnapshot } from "../use-snapshot.js";
 import {
@@ -49,13 +49,18 @@ export function Dashboard({ loadSnapshot, intervalMs = 1000, onInterrupt }: Dash
     else if (input === "f") setView((v) => ({ ...v, filter: nextOf(STATUS_FILTERS, v.filter) }));
   };
 
-  useInput((input, key) => {
-    if (key.ctrl && input === "c") return onInterrupt?.();
-    // Keys typed faster than a read arrive as one string ("\rs"): take them one at a time.
-    if (input.length > 1 && !key.ctrl && !key.meta) {
-      for (const char of input) press(char, { upArrow: false, downArrow: false, return: char === "\r" });
-    } else press(input, key);
-  });
+  // Keys only from a terminal: with stdin a pipe or /dev/null, the dashboard just draws (Ctrl-C ends it).
+  const { isRawModeSupported } = useStdin();
+  useInput(
+    (input, key) => {
+      if (key.ctrl && input === "c") return onInterrupt?.();
+      // Keys typed faster than a read arrive as one string ("\rs"): take them one at a time.
+      if (input.length > 1 && !key.ctrl && !key.meta) {
+        for (const char of input) press(char, { upArrow: false, downArrow: false, return: char === "\r" });
+      } else press(input, key);
+    },
+    { isActive: isRawModeSupported === true },
+  );
 
   return (
     <DashboardScreen

@@ -1,5 +1,6 @@
+import { redactUrls } from "@sweep/core";
 import { Box, Text } from "ink";
-import { formatDuration, progressBar, redactCredentials } from "../format.js";
+import { formatDuration, progressBar } from "../format.js";
 import type { DashboardSnapshot } from "../snapshot.js";
 import { sweepProgress } from "../sweep-progress.js";
 
@@ -40,7 +41,7 @@ export function Header({ snapshot, connectionError, barWidth }: HeaderProps) {
       </Text>
       {connectionError !== null ? (
         <Text color="red" wrap="truncate-end">
-          disconnected: {redactCredentials(connectionError)} (reconnecting)
+          disconnected: {redactUrls(connectionError)} (reconnecting)
         </Text>
       ) : null}
       {progress ? (

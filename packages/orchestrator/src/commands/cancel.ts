@@ -16,17 +16,21 @@ export function register(program: Command): void {
         .argument("<sweep>", "sweep id, unique id prefix, or name"),
     ),
   ).action(async (sweepRef: string, options: NatsOptions & { db?: string }) => {
-    await withDatabase(options, async (database) => {
-      const sweep = await getSweep(database, sweepRef);
-      const { cancelled, running } = await markSweepCancelled(database, sweep.id);
-      // Without NATS (an embedded sweep), `sweep run`'s own Ctrl-C stops running trials.
-      const told = await withNatsIfReachable(options, "sweep-cancel", async (nc, names) => {
-        await publishSweepCancel(nc, names, sweep.id);
-        return true;
-      });
-      process.stdout.write(
-        `cancelled sweep ${sweep.id}: ${cancelled.length} queued trials cancelled, ${running.length} running trials ${told ? "told to stop" : "left running (no NATS server answered)"}\n`,
-      );
-    });
+    await withDatabase(
+      options,
+      async (database) => {
+        const sweep = await getSweep(database, sweepRef);
+        const { cancelled, running } = await markSweepCancelled(database, sweep.id);
+        // Without NATS (an embedded sweep), `sweep run`'s own Ctrl-C stops running trials.
+        const told = await withNatsIfReachable(options, "sweep-cancel", async (nc, names) => {
+          await publishSweepCancel(nc, names, sweep.id);
+          return true;
+        });
+        process.stdout.write(
+          `cancelled sweep ${sweep.id}: ${cancelled.length} queued trials cancelled, ${running.length} running trials ${told ? "told to stop" : "left running (no NATS server answered)"}\n`,
+        );
+      },
+      "write",
+    );
   });
 }

@@ -1,7 +1,5 @@
-import { readFile } from "node:fs/promises";
-import path from "node:path";
 import type { Command } from "commander";
-import { describeTarget, MIGRATIONS_FOLDER, resolveDatabaseTarget } from "../db/index.js";
+import { describeTarget, resolveDatabaseTarget, shippedMigrations } from "../db/index.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 
 /** `sweep db migrate [--db URL]`. */
@@ -11,15 +9,13 @@ export function register(program: Command): void {
     db
       .command("migrate")
       .description(
-        "Create or upgrade the sweep tables and views (every command also does this when it opens the database).",
+        "Create or upgrade the sweep tables, views and the read-only role sweep_reader (sweep run, launch and serve also do this; reading commands never do).",
       ),
   ).action(async (options: { db?: string }) => {
-    await withDatabase(options, async () => {}, { create: true });
-    const journal = JSON.parse(await readFile(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
-      entries: { tag: string }[];
-    };
-    const latest = journal.entries.at(-1)?.tag ?? "none";
+    await withDatabase(options, async () => {}, "create");
+    const migrations = shippedMigrations();
+    const latest = migrations.at(-1)?.tag ?? "none";
     const target = describeTarget(resolveDatabaseTarget(options));
-    process.stdout.write(`${target}: schema up to date (${journal.entries.length} migrations, latest ${latest})\n`);
+    process.stdout.write(`${target}: schema up to date (${migrations.length} migrations, latest ${latest})\n`);
   });
 }

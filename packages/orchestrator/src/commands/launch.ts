@@ -29,7 +29,7 @@ export function register(program: Command): void {
         if (!options.new) await refuseChangedConfig(database, sweep, configPath);
         return withNats(options, "sweep-launch", (nc, names) => launchSweep(database, nc, names, sweep, trials));
       },
-      { create: true },
+      "write",
     );
     if (!result.created) {
       const line =

@@ -5,57 +5,8 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { main } from "../cli.js";
-import { createSweep, openDatabase, recordEvents, recordHeartbeat } from "../db/index.js";
-import { ADMIN_URL, events, testDatabaseUrl, trialSpecs } from "../db/store-fixtures.test-support.js";
-
-/** Runs the CLI in-process and captures what it prints. */
-async function sweep(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
-    out += String(chunk);
-    return true;
-  });
-  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
-    err += String(chunk);
-    return true;
-  });
-  try {
-    return { code: await main(["node", "sweep", ...args]), out, err };
-  } finally {
-    stdout.mockRestore();
-    stderr.mockRestore();
-  }
-}
-
-/** Two trials (model-b best, overfitting from epoch 4), a fresh worker and a silent one. */
-async function seed(target: { url: string } | { embeddedDir: string }): Promise<void> {
-  const db = await openDatabase(target);
-  const trials = trialSpecs("cli-sweep", 2).map((trial, i) => ({ ...trial, name: `model-${"ab"[i]}` }));
-  await createSweep(db, { id: "cli-sweep", name: "mnist", config: {}, configHash: "h" }, trials);
-  const curves = [
-    [0.5, 0.4],
-    [0.3, 0.2, 0.25, 0.3, 0.35],
-  ];
-  await recordEvents(
-    db,
-    trials.flatMap((trial, t) => [events.started(trial), ...curves[t].map((v, i) => events.epoch(trial, i + 1, v))]),
-  );
-  await recordEvents(db, [events.completed(trials[1])]);
-  const beat = {
-    host: "box",
-    pid: 7,
-    threads: 2,
-    backend: "cpu",
-    trials: [],
-    images_per_s: 321,
-    status: "running" as const,
-  };
-  await recordHeartbeat(db, { ...beat, id: "fresh-worker", at: new Date().toISOString() });
-  await recordHeartbeat(db, { ...beat, id: "silent-worker", at: new Date(Date.now() - 60_000).toISOString() });
-  await db.close();
-}
+import { ADMIN_URL, testDatabaseUrl } from "../db/store-fixtures.test-support.js";
+import { seedCliSweep as seed, sweep } from "./cli.test-support.js";
 
 describe("query commands on the embedded store", () => {
   let dir: string;
@@ -114,7 +65,7 @@ describe("query commands on the embedded store", () => {
     const write = await sweep("sql", "UPDATE trials SET status = 'failed'", "--db", db);
     expect(write.code).toBe(2);
     expect(write.err).toBe(
-      "sweep: <query>: sweep sql is read-only and refused the statement (cannot execute UPDATE in a read-only transaction)\n",
+      "sweep: <query>: sweep sql refused the statement: only a reading statement (SELECT, VALUES, TABLE, WITH … SELECT, EXPLAIN) runs, got UPDATE\n",
     );
     const bad = await sweep("results", "cli-sweep", "--format", "xml", "--db", db);
     expect(bad).toMatchObject({ code: 2, err: 'sweep: --format: must be one of table, csv, json; got "xml"\n' });
@@ -123,7 +74,7 @@ describe("query commands on the embedded store", () => {
   it("migrates on request and names the store", async () => {
     const { code, out } = await sweep("db", "migrate", "--db", db);
     expect(code).toBe(0);
-    expect(out).toBe(`embedded store ${db}: schema up to date (2 migrations, latest 0001_views)\n`);
+    expect(out).toBe(`embedded store ${db}: schema up to date (3 migrations, latest 0002_reader_role)\n`);
   });
 
   it("refuses to read an embedded store that does not exist, and leaves none behind", async () => {
@@ -159,7 +110,7 @@ describe("query commands on a server database", () => {
       expect(read).toMatchObject({ code: 0, out: "epochs\n7\n" });
       const write = await sweep("sql", "DELETE FROM epochs");
       expect(write.code).toBe(2);
-      expect(write.err).toMatch(/^sweep: <query>: sweep sql is read-only .*cannot execute DELETE/);
+      expect(write.err).toMatch(/^sweep: <query>: sweep sql refused the statement: .* got DELETE\n$/);
       expect((await sweep("sql", "SELECT count(*)::int AS n FROM epochs", "--format", "csv")).out).toBe("n\n7\n");
     } finally {
       vi.unstubAllEnvs();

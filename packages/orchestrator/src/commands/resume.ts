@@ -25,33 +25,37 @@ export function register(program: Command): void {
         .argument("<sweep>", "sweep id, unique id prefix, or name"),
     ),
   ).action(async (sweepRef: string, options: NatsOptions & { db?: string }) => {
-    await withDatabase(options, async (database) => {
-      const sweep = await getSweep(database, sweepRef);
-      const trials = expandTrials(validateSweepConfig(sweep.config), sweep.id);
-      const resumed = await withNatsIfReachable(options, "sweep-resume", async (nc, names) => {
-        const held = await trialsStillQueued(nc, names, sweep.id);
-        const ids = new Set(await requeueTrials(database, sweep.id, ["queued", "running", "cancelled"], [...held]));
-        await clearSweepCancel(nc, names, sweep.id);
-        // A fresh message id: the first launch's id may still be inside the duplicate window.
-        await publishTrials(
-          nc,
-          names,
-          trials.filter((trial) => ids.has(trial.id)),
-          `r${Date.now().toString(36)}`,
-        );
-        return { requeued: ids.size, held: held.size };
-      });
-      if (resumed) {
+    await withDatabase(
+      options,
+      async (database) => {
+        const sweep = await getSweep(database, sweepRef);
+        const trials = expandTrials(validateSweepConfig(sweep.config), sweep.id);
+        const resumed = await withNatsIfReachable(options, "sweep-resume", async (nc, names) => {
+          const held = await trialsStillQueued(nc, names, sweep.id);
+          const ids = new Set(await requeueTrials(database, sweep.id, ["queued", "running", "cancelled"], [...held]));
+          await clearSweepCancel(nc, names, sweep.id);
+          // A fresh message id: the first launch's id may still be inside the duplicate window.
+          await publishTrials(
+            nc,
+            names,
+            trials.filter((trial) => ids.has(trial.id)),
+            `r${Date.now().toString(36)}`,
+          );
+          return { requeued: ids.size, held: held.size };
+        });
+        if (resumed) {
+          process.stdout.write(
+            `re-queued ${resumed.requeued} unfinished trials of sweep ${sweep.id} (${resumed.held} still queued on NATS)\n`,
+          );
+          return;
+        }
+        // Embedded: `sweep run` trains queued and running trials itself; only cancelled ones need re-queueing.
+        const ids = await requeueTrials(database, sweep.id, ["cancelled"]);
         process.stdout.write(
-          `re-queued ${resumed.requeued} unfinished trials of sweep ${sweep.id} (${resumed.held} still queued on NATS)\n`,
+          `re-queued ${ids.length} cancelled trials of sweep ${sweep.id} in the database only (no NATS server answered); \`sweep run\` with its config trains them and the other unfinished ones\n`,
         );
-        return;
-      }
-      // Embedded: `sweep run` trains queued and running trials itself; only cancelled ones need re-queueing.
-      const ids = await requeueTrials(database, sweep.id, ["cancelled"]);
-      process.stdout.write(
-        `re-queued ${ids.length} cancelled trials of sweep ${sweep.id} in the database only (no NATS server answered); \`sweep run\` with its config trains them and the other unfinished ones\n`,
-      );
-    });
+      },
+      "write",
+    );
   });
 }

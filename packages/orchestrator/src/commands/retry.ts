@@ -16,21 +16,25 @@ export function register(program: Command): void {
         .argument("<sweep>", "sweep id, unique id prefix, or name"),
     ),
   ).action(async (sweepRef: string, options: NatsOptions & { db?: string }) => {
-    await withDatabase(options, async (database) => {
-      const sweep = await getSweep(database, sweepRef);
-      const ids = new Set(await requeueTrials(database, sweep.id, ["failed", "cancelled"]));
-      const trials = expandTrials(validateSweepConfig(sweep.config), sweep.id).filter((trial) => ids.has(trial.id));
-      const published = await withNatsIfReachable(options, "sweep-retry", async (nc, names) => {
-        await clearSweepCancel(nc, names, sweep.id);
-        // A fresh message id: the first launch's id may still be inside the duplicate window.
-        await publishTrials(nc, names, trials, `r${Date.now().toString(36)}`);
-        return true;
-      });
-      process.stdout.write(
-        published
-          ? `re-queued ${trials.length} trials of sweep ${sweep.id}\n`
-          : `re-queued ${trials.length} trials of sweep ${sweep.id} in the database only (no NATS server answered); \`sweep run\` with its config trains them\n`,
-      );
-    });
+    await withDatabase(
+      options,
+      async (database) => {
+        const sweep = await getSweep(database, sweepRef);
+        const ids = new Set(await requeueTrials(database, sweep.id, ["failed", "cancelled"]));
+        const trials = expandTrials(validateSweepConfig(sweep.config), sweep.id).filter((trial) => ids.has(trial.id));
+        const published = await withNatsIfReachable(options, "sweep-retry", async (nc, names) => {
+          await clearSweepCancel(nc, names, sweep.id);
+          // A fresh message id: the first launch's id may still be inside the duplicate window.
+          await publishTrials(nc, names, trials, `r${Date.now().toString(36)}`);
+          return true;
+        });
+        process.stdout.write(
+          published
+            ? `re-queued ${trials.length} trials of sweep ${sweep.id}\n`
+            : `re-queued ${trials.length} trials of sweep ${sweep.id} in the database only (no NATS server answered); \`sweep run\` with its config trains them\n`,
+        );
+      },
+      "write",
+    );
   });
 }

@@ -1,5 +1,5 @@
 import { hostname } from "node:os";
-import { PRINTABLE_LENGTH, printable, type TrialEvent, type TrialSpec } from "@sweep/core";
+import { PRINTABLE_LENGTH, printable, redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
 import { expectedBackend, resolveNatsUrl, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
@@ -75,7 +75,7 @@ export function register(program: Command): void {
     // A --task module is not the real trainer: what its dataset.source means is its own affair.
     if (taskFile === undefined) await checkTrialsAgainstData(configPath, trials);
     const target = resolveDatabaseTarget(options);
-    const database = await openDatabase(target);
+    const database = await openDatabase(target, "create");
     const byId = new Map<string, TrialSpec>(trials.map((trial) => [trial.id, trial]));
     // On a terminal the live dashboard shows the run (from after the line below); elsewhere, one line per event.
     let live: ReturnType<typeof startLiveDashboard> | undefined;
@@ -90,7 +90,7 @@ export function register(program: Command): void {
       if (!options.new) await refuseChangedConfig(database, sweep, configPath);
       const overNats = natsNamed(options);
       process.stderr.write(
-        `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, backend ${expectedBackend(backend)}, ${overNats ? `over NATS at ${resolveNatsUrl(options.nats)}` : "in-process"}, results in ${describeTarget(target)}\n`,
+        `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, backend ${expectedBackend(backend)}, ${overNats ? `over NATS at ${redactUrls(resolveNatsUrl(options.nats))}` : "in-process"}, results in ${describeTarget(target)}\n`,
       );
       if (process.stdout.isTTY) {
         // Loaded here: Ink and React are most of the CLI's start-up time, and only a terminal needs them.
@@ -110,7 +110,7 @@ export function register(program: Command): void {
             backend,
             taskFile,
             onEvent: printEvent,
-            log: (line) => process.stderr.write(`sweep run: ${printable(line, PRINTABLE_LENGTH.line)}\n`),
+            log: (line) => process.stderr.write(`sweep run: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
           })
         : runWithPool({ threads, intraOpThreads, backend, taskFile }, (trainer) =>
             runLocally({

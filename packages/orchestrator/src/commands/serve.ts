@@ -1,4 +1,4 @@
-import { PRINTABLE_LENGTH, printable, UsageError } from "@sweep/core";
+import { PRINTABLE_LENGTH, printable, redactUrls, UsageError } from "@sweep/core";
 import type { Command } from "commander";
 import { describeTarget, openDatabase, recordEvents, recordHeartbeat, resolveDatabaseTarget } from "../db/index.js";
 import { startRecorder } from "../nats/recorder.js";
@@ -28,7 +28,7 @@ export function register(program: Command): void {
       throw new UsageError(`--batch must be a positive integer, received ${JSON.stringify(options.batch)}`, "--batch");
     }
     const target = resolveDatabaseTarget(options);
-    const database = await openDatabase(target);
+    const database = await openDatabase(target, "write");
     try {
       await withNats(options, "sweep-serve", async (nc, names) => {
         const recorder = await startRecorder({
@@ -39,7 +39,7 @@ export function register(program: Command): void {
           recordHeartbeats: async (heartbeats) => {
             for (const heartbeat of heartbeats) await recordHeartbeat(database, heartbeat);
           },
-          log: (line) => process.stderr.write(`sweep serve: ${printable(line, PRINTABLE_LENGTH.line)}\n`),
+          log: (line) => process.stderr.write(`sweep serve: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
         });
         process.stdout.write(`recording ${names.eventsStream} into ${describeTarget(target)} (Ctrl-C to stop)\n`);
         let stopped: Promise<void> | undefined;

@@ -1,4 +1,4 @@
-import { PRINTABLE_LENGTH, printable } from "@sweep/core";
+import { PRINTABLE_LENGTH, printable, redactUrls } from "@sweep/core";
 import { expectedBackend, resolveNatsUrl, startWorkerProcess } from "@sweep/worker";
 import type { Command } from "commander";
 import { type NatsOptions, natsPrefixOf, withNats, withNatsOptions } from "./nats-option.js";
@@ -44,7 +44,7 @@ export function register(program: Command): void {
       intraOpThreads: parseIntraOpThreads(options.intraOpThreads),
       backend,
       taskFile,
-      log: (line) => process.stderr.write(`sweep worker: ${printable(line, PRINTABLE_LENGTH.line)}\n`),
+      log: (line) => process.stderr.write(`sweep worker: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
     });
     process.stderr.write(
       `sweep worker ${running.worker.id}: ${threads} threads, backend ${expectedBackend(backend)} (Ctrl-C to stop)\n`,

@@ -1,4 +1,5 @@
-import { type DashboardHandle, progressLine, redactCredentials, renderDashboard } from "@sweep/dashboard-tui";
+import { redactUrls } from "@sweep/core";
+import { type DashboardHandle, progressLine, renderDashboard } from "@sweep/dashboard-tui";
 import { snapshotLoader } from "./load-snapshot.js";
 import type { SqlReader } from "./sql-reader.js";
 
@@ -56,7 +57,7 @@ function printProgressLines(
       lastLine = withoutClock;
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      if (!stopped) stdout.write(`database unreachable: ${redactCredentials(message)}\n`);
+      if (!stopped) stdout.write(`database unreachable: ${redactUrls(message)}\n`);
     }
     if (!stopped) timer = setTimeout(tick, intervalMs);
   };

@@ -6,7 +6,7 @@ export type SweepDrizzle = PgDatabase<PgQueryResultHKT>;
 /** A transaction of `SweepDrizzle`. */
 export type SweepTransaction = Parameters<Parameters<SweepDrizzle["transaction"]>[0]>[0];
 
-/** The result of `readOnlyQuery`: column names in select order, and the rows. */
+/** The result of `queryWithColumns`: column names in select order, and the rows. */
 export interface QueryResult {
   columns: string[];
   rows: Record<string, unknown>[];
@@ -21,10 +21,7 @@ export interface SweepDatabase {
   db: SweepDrizzle;
   /** One parameterised statement ($1, $2, ...); rows as objects keyed by column name. */
   query<Row extends Record<string, unknown> = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
-  /**
-   * One statement in a READ ONLY transaction: a write (or a second statement) is
-   * refused by Postgres itself. For `sweep sql`.
-   */
-  readOnlyQuery(sql: string): Promise<QueryResult>;
+  /** One statement without parameters, with its column names even when no row comes back. */
+  queryWithColumns(sql: string): Promise<QueryResult>;
   close(): Promise<void>;
 }

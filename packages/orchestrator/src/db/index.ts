@@ -2,7 +2,7 @@ export type { RecordOutcome } from "./apply-event.js";
 export type { QueryResult, SweepDatabase, SweepDrizzle, SweepTransaction } from "./database.js";
 export { DatabaseUnavailableError, isDatabaseUnavailableError } from "./errors.js";
 export { getSweep, refuseChangedConfig } from "./find-sweep.js";
-export { MIGRATIONS_FOLDER } from "./migrations.js";
+export { MIGRATIONS_FOLDER, shippedMigrations } from "./migrations.js";
 export { openDatabase } from "./open.js";
 export {
   type EpochCurveRow,
@@ -13,6 +13,7 @@ export {
   trialRanking,
 } from "./queries.js";
 export { DEFAULT_OVERFIT_RULE, recordEvent, recordEvents } from "./record-events.js";
+export type { OpenMode } from "./store-state.js";
 export { createSweep, markSweepCancelled, type NewSweep, requeueTrials } from "./sweeps.js";
 export {
   type DatabaseOptions,

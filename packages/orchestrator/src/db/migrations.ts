@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { UsageError } from "@sweep/core";
 
 /**
  * The drizzle-kit migrations shipped with the package (`packages/orchestrator/drizzle`),
@@ -8,3 +11,51 @@ export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.m
 
 /** Serialises migrations of one server database across processes (`pg_advisory_lock` key). */
 export const MIGRATION_LOCK_KEY = 7_302_185_411;
+
+/** One entry of drizzle's journal: a migration's tag and its timestamp (ms). */
+export interface ShippedMigration {
+  tag: string;
+  when: number;
+}
+
+/** The shipped migrations, oldest first (drizzle's `meta/_journal.json`). */
+export function shippedMigrations(): ShippedMigration[] {
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_FOLDER, "meta", "_journal.json"), "utf8")) as {
+    entries: ShippedMigration[];
+  };
+  return journal.entries;
+}
+
+/** SQLSTATEs of a missing migrations table (undefined table or schema) and of a role that may not read it. */
+const UNDEFINED_TABLE = "42P01";
+const UNDEFINED_SCHEMA = "3F000";
+const INSUFFICIENT_PRIVILEGE = "42501";
+
+/**
+ * Refuses a database whose schema is behind the shipped migrations: a command that
+ * only reads never migrates, so it says what to run instead. `latestApplied` reads
+ * drizzle's record of applied migrations (the newest `created_at`, as text); a role
+ * that may not read that record is let through (its own queries will say what fails).
+ */
+export async function requireCurrentSchema(latestApplied: () => Promise<string | null>, where: string): Promise<void> {
+  let latest: string | null;
+  try {
+    latest = await latestApplied();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (code === INSUFFICIENT_PRIVILEGE) return;
+    if (code !== UNDEFINED_TABLE && code !== UNDEFINED_SCHEMA) throw error;
+    latest = null;
+  }
+  const shipped = shippedMigrations();
+  const missing = shipped.filter((migration) => latest === null || migration.when > Number(latest));
+  if (missing.length === 0) return;
+  const state = latest === null ? "has no sweep tables" : `needs ${missing.length} newer migrations`;
+  throw new UsageError(
+    `${where} ${state}; reading commands never change a database: run \`sweep db migrate\` first`,
+    "--db",
+  );
+}
+
+/** The query `requireCurrentSchema` reads: the newest applied migration's timestamp. */
+export const LATEST_APPLIED_MIGRATION = "SELECT max(created_at)::text AS latest FROM drizzle.__drizzle_migrations";

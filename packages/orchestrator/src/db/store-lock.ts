@@ -52,6 +52,11 @@ export async function acquireStoreLock(embeddedDir: string): Promise<StoreLock> 
   throw new DatabaseUnavailableError(`cannot lock the embedded store ${embeddedDir}: ${file} keeps reappearing`);
 }
 
+/** Removes the lock of `embeddedDir` if this process holds it (after a thread holding it was terminated). */
+export function releaseStoreLockOf(embeddedDir: string): void {
+  unlinkIfOwned(storeLockPath(embeddedDir));
+}
+
 async function readOwner(file: string): Promise<LockOwner | null> {
   try {
     return JSON.parse(await readFile(file, "utf8")) as LockOwner;

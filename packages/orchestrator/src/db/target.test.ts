@@ -14,6 +14,30 @@ describe("resolveDatabaseTarget", () => {
     });
   });
 
+  it("refuses a value that starts like another URL, without printing its credentials", () => {
+    for (const db of [
+      "mysql://root:hunter2@db/x",
+      "postgress://root:hunter2@db/x",
+      "http://root:hunter2@db",
+      "s3:hunter2@b",
+    ]) {
+      const error = (() => {
+        try {
+          resolveDatabaseTarget({ db }, {}, "/w");
+        } catch (thrown) {
+          return thrown as Error;
+        }
+      })();
+      expect(error?.name).toBe("UsageError");
+      expect(error?.message).toMatch(/^--db: must be a postgres:\/\/ URL or a directory, got "/);
+      expect(error?.message).not.toContain("hunter2");
+    }
+    expect(() => resolveDatabaseTarget({}, { DATABASE_URL: "postgres://u:hunter2@[::1" }, "/w")).toThrow(
+      /^DATABASE_URL: not a valid postgres URL: "postgres:\/\/\*\*\*@\[::1"$/,
+    );
+    expect(resolveDatabaseTarget({ db: "./a:b" }, {}, "/w")).toEqual({ embeddedDir: path.resolve("/w/a:b") });
+  });
+
   it("describes a server without its password", () => {
     expect(describeServer(url)).toBe("db.example:6543/sweeps as me");
     expect(describeServer("postgres://localhost/x")).toBe("localhost:5432/x");

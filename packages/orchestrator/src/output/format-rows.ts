@@ -26,15 +26,28 @@ export function columnsOf(names: readonly string[]): Column<Record<string, unkno
 /** Renders rows in `format`, ending with a newline. */
 export function formatRows<Row>(rows: readonly Row[], columns: readonly Column<Row>[], format: OutputFormat): string {
   if (format === "json") {
-    const objects = rows.map((row) => Object.fromEntries(columns.map((column) => [column.header, column.value(row)])));
-    return `${JSON.stringify(objects, jsonReplacer, 2)}\n`;
+    if (rows.length === 0) return "[]\n";
+    return `[\n${rows.map((row) => jsonElement(row, columns)).join(",\n")}\n]\n`;
   }
   if (format === "csv") {
-    const lines = [columns.map((column) => csvCell(column.header))];
-    for (const row of rows) lines.push(columns.map((column) => csvCell(plainText(column.value(row)))));
-    return `${lines.map((line) => line.join(",")).join("\n")}\n`;
+    return `${csvLine(columns.map((column) => column.header))}\n${rows.map((row) => `${csvRow(row, columns)}\n`).join("")}`;
   }
   return formatTable(rows, columns);
+}
+
+/** One row as an element of a JSON array printed with 2-space indents (`formatRows`' json, a row at a time). */
+export function jsonElement<Row>(row: Row, columns: readonly Column<Row>[]): string {
+  const object = Object.fromEntries(columns.map((column) => [column.header, column.value(row)]));
+  return `  ${JSON.stringify(object, jsonReplacer, 2).replaceAll("\n", "\n  ")}`;
+}
+
+/** One row as a CSV line (no newline). */
+export function csvRow<Row>(row: Row, columns: readonly Column<Row>[]): string {
+  return csvLine(columns.map((column) => plainText(column.value(row))));
+}
+
+export function csvLine(texts: readonly string[]): string {
+  return texts.map(csvCell).join(",");
 }
 
 /** Aligned columns (numbers to the right), a header, and a dash rule under it. */
@@ -42,7 +55,10 @@ export function formatTable<Row>(rows: readonly Row[], columns: readonly Column<
   const cells = rows.map((row) => columns.map((column) => column.value(row)));
   const texts = cells.map((line) => line.map(readableText));
   const headers = columns.map((column) => printable(column.header, PRINTABLE_LENGTH.cell));
-  const widths = headers.map((header, i) => Math.max(header.length, ...texts.map((line) => line[i]?.length ?? 0)));
+  // A loop, not Math.max(...): spreading 100,000 rows overflows the stack.
+  const widths = headers.map((header, i) =>
+    texts.reduce((width, line) => Math.max(width, line[i]?.length ?? 0), header.length),
+  );
   const numeric = columns.map((_, i) => cells.length > 0 && cells.every((line) => isNumberLike(line[i])));
   const pad = (text: string, i: number) => (numeric[i] ? text.padStart(widths[i] ?? 0) : text.padEnd(widths[i] ?? 0));
   const lines = [headers.map(pad), widths.map((width) => "-".repeat(width)), ...texts.map((line) => line.map(pad))];

@@ -1,0 +1,109 @@
+import { spawn } from "node:child_process";
+import path from "node:path";
+import { vi } from "vitest";
+import { main } from "../cli.js";
+import { createSweep, type DatabaseTarget, openDatabase, recordEvents, recordHeartbeat } from "../db/index.js";
+import { events, trialSpecs } from "../db/store-fixtures.test-support.js";
+
+/** What one CLI run printed, its exit code and how long it took. */
+export interface CliRun {
+  code: number;
+  out: string;
+  err: string;
+  ms: number;
+}
+
+/** Every stdout and stderr text of the runs below, for tests that check what was ever printed. */
+export const printed: string[] = [];
+
+/** Runs the CLI in-process and captures what it prints. */
+export async function sweep(...args: string[]): Promise<CliRun> {
+  let out = "";
+  let err = "";
+  const stdout = vi.spyOn(process.stdout, "write").mockImplementation((chunk) => {
+    out += String(chunk);
+    return true;
+  });
+  const stderr = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+    err += String(chunk);
+    return true;
+  });
+  const started = performance.now();
+  try {
+    const code = await main(["node", "sweep", ...args]);
+    return { code, out, err, ms: performance.now() - started };
+  } finally {
+    stdout.mockRestore();
+    stderr.mockRestore();
+    printed.push(out, err);
+  }
+}
+
+export const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
+
+/**
+ * Runs the built CLI (`bin/sweep.js`) as its own process; `interrupt` is called with
+ * the child once it started and may signal it. Resolves when it exits.
+ */
+export function sweepProcess(
+  args: string[],
+  interrupt?: (child: { kill(signal: NodeJS.Signals): boolean; output(): string }) => void,
+): Promise<CliRun> {
+  const child = spawn(process.execPath, [SWEEP_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (chunk) => {
+    out += String(chunk);
+  });
+  child.stderr.on("data", (chunk) => {
+    err += String(chunk);
+  });
+  const started = performance.now();
+  interrupt?.({ kill: (signal) => child.kill(signal), output: () => out + err });
+  return new Promise((resolve) => {
+    child.on("close", (code, signal) => {
+      printed.push(out, err);
+      resolve({ code: code ?? (signal ? 128 : 1), out, err, ms: performance.now() - started });
+    });
+  });
+}
+
+/** `sweep: <one line>\n` and nothing else: one line, no stack trace. */
+export const ONE_LINE = /^sweep: [^\n]+\n$/;
+
+/**
+ * Sweep `cli-sweep` ("mnist"): two trials (model-b best, overfitting from epoch 3),
+ * a fresh worker and one silent for a minute.
+ */
+export async function seedCliSweep(target: DatabaseTarget): Promise<void> {
+  const db = await openDatabase(target);
+  try {
+    const trials = trialSpecs("cli-sweep", 2).map((trial, i) => ({ ...trial, name: `model-${"ab"[i]}` }));
+    await createSweep(db, { id: "cli-sweep", name: "mnist", config: {}, configHash: "h" }, trials);
+    const curves = [
+      [0.5, 0.4],
+      [0.3, 0.2, 0.25, 0.3, 0.35],
+    ];
+    await recordEvents(
+      db,
+      trials.flatMap((trial, t) => [
+        events.started(trial),
+        ...(curves[t] ?? []).map((v, i) => events.epoch(trial, i + 1, v)),
+      ]),
+    );
+    await recordEvents(db, [events.completed(trials[1] ?? trials[0])]);
+    const beat = {
+      host: "box",
+      pid: 7,
+      threads: 2,
+      backend: "cpu",
+      trials: [],
+      images_per_s: 321,
+      status: "running" as const,
+    };
+    await recordHeartbeat(db, { ...beat, id: "fresh-worker", at: new Date().toISOString() });
+    await recordHeartbeat(db, { ...beat, id: "silent-worker", at: new Date(Date.now() - 60_000).toISOString() });
+  } finally {
+    await db.close();
+  }
+}

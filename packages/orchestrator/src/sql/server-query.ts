@@ -1,0 +1,61 @@
+import postgres from "postgres";
+import { describeServer } from "../db/target.js";
+import { type QueryLimits, RowBudget } from "./query-limits.js";
+import { enterReaderSession, explainQueryError } from "./reader-session.js";
+import type { ReadingStatement } from "./reading-statement.js";
+import type { ReadingOutcome, RowSink } from "./row-sink.js";
+
+const CONNECT_TIMEOUT_S = 10;
+
+/**
+ * Runs a checked statement on a server: its own connection, a READ ONLY transaction
+ * under `enterReaderSession`, rows through a cursor (bounded memory whatever the
+ * result's size). `signal` (Ctrl-C) cancels the statement on the server before the
+ * connection closes, so nothing keeps running there.
+ */
+export async function runServerQuery(
+  url: string,
+  statement: ReadingStatement,
+  limits: QueryLimits,
+  sink: RowSink,
+  signal: AbortSignal,
+): Promise<ReadingOutcome> {
+  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
+  let role: string | undefined;
+  let running: { cancel(): unknown } | undefined;
+  const cancel = () => running?.cancel();
+  signal.addEventListener("abort", cancel);
+  try {
+    return (await sql.begin("read only", async (tx) => {
+      role = await enterReaderSession(
+        (text) => tx.unsafe(text),
+        limits.timeoutMs,
+        `Postgres at ${describeServer(url)}`,
+      );
+      const unprepared = () => {
+        const query = tx.unsafe(statement.text, [], { prepare: false });
+        running = query;
+        return query;
+      };
+      const budget = new RowBudget(limits.maxRows);
+      if (statement.kind === "explain") {
+        const result = await unprepared();
+        sink.columns(result.columns?.map((column) => column.name) ?? []);
+        await sink.rows(budget.take([...result]));
+        return { rows: budget.delivered, cut: budget.cut };
+      }
+      const described = await unprepared().describe();
+      sink.columns(described.columns?.map((column) => column.name) ?? []);
+      for await (const batch of unprepared().cursor(budget.batchRows())) {
+        await sink.rows(budget.take(batch));
+        if (budget.cut || signal.aborted) break;
+      }
+      return { rows: budget.delivered, cut: budget.cut };
+    })) as ReadingOutcome;
+  } catch (error) {
+    return explainQueryError(error, limits.timeoutMs, role);
+  } finally {
+    signal.removeEventListener("abort", cancel);
+    await sql.end({ timeout: 1 });
+  }
+}
