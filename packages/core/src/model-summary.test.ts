@@ -4,7 +4,7 @@ import { compileLayers } from "./layers.js";
 import { modelSchema } from "./model-spec.js";
 import { summarizeModel } from "./model-summary.js";
 
-/** The six models of the reference Keras study (DESIGN.md), as model specs. */
+/** The six models of the reference Keras study (docs/study.md), as model specs. */
 const REFERENCE = {
   Model1: {},
   Model2: { conv: [{ filters: 64, kernel: 5 }] },

@@ -10,8 +10,8 @@ import {
 } from "@sweep/core";
 
 /**
- * The six MNIST CNNs of the Keras study the project grew out of (DESIGN.md "The
- * reference experiment"), as model overrides of Model1 (the model schema's defaults),
+ * The six MNIST CNNs of the Keras study the project grew out of (docs/study.md), as
+ * model overrides of Model1 (the model schema's defaults),
  * with the figures the study reported after 20 epochs.
  */
 export const REFERENCE_MODELS: ReadonlyArray<{

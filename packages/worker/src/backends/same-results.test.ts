@@ -78,7 +78,7 @@ function narrow(number: 1 | 3): TrialSpec {
   });
   return referenceTrial(number, {
     model: { conv: number === 1 ? [conv(4), conv(8)] : [conv(4), conv(8), conv(8)], dense: [16] },
-    training: { batch_size: 8 },
+    training: { batch_size: 16 },
   });
 }
 

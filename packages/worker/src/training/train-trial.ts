@@ -20,7 +20,7 @@ export interface TrainingRun extends Pick<TrainRequest, "trial" | "checkpoint" |
 
 /**
  * Trains one trial with Keras 2 semantics on the current tfjs backend (see
- * DESIGN.md "Training semantics"); every tensor it creates is disposed before it returns.
+ * the README's "Training" section); every tensor it creates is disposed before it returns.
  */
 export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
   const { trial, backend } = run;
