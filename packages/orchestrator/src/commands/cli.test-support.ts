@@ -48,8 +48,9 @@ export const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js")
 export function sweepProcess(
   args: string[],
   interrupt?: (child: { kill(signal: NodeJS.Signals): boolean; output(): string }) => void,
+  env: NodeJS.ProcessEnv = process.env,
 ): Promise<CliRun> {
-  const child = spawn(process.execPath, [SWEEP_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  const child = spawn(process.execPath, [SWEEP_BIN, ...args], { stdio: ["ignore", "pipe", "pipe"], env });
   let out = "";
   let err = "";
   child.stdout.on("data", (chunk) => {

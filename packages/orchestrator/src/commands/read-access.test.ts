@@ -55,14 +55,20 @@ describe("a SELECT-only role", () => {
   }
 
   it("runs sweep dashboard (not on a terminal)", async () => {
-    const run = await sweepProcess(["dashboard", "--db", roleUrl, "--interval", "200"], (child) => {
-      const poll = setInterval(() => {
-        if (child.output().includes("model-b")) {
-          clearInterval(poll);
-          child.kill("SIGINT");
-        }
-      }, 100);
-    });
+    // Without CI in its environment: under CI=true Ink draws only the last frame, at exit.
+    const { CI: _, ...env } = process.env;
+    const run = await sweepProcess(
+      ["dashboard", "--db", roleUrl, "--interval", "200"],
+      (child) => {
+        const poll = setInterval(() => {
+          if (child.output().includes("model-b")) {
+            clearInterval(poll);
+            child.kill("SIGINT");
+          }
+        }, 100);
+      },
+      env,
+    );
     expect(run.out).toContain("model-b");
     expect(run.err).not.toMatch(/permission denied|sweep:/);
   }, 60_000);
