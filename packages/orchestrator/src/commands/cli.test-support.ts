@@ -45,6 +45,9 @@ export const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js")
  * Runs the built CLI (`bin/sweep.js`) as its own process; `interrupt` is called with
  * the child once it started and may signal it. Resolves when it exits.
  */
+/** A child `sweep` still running after this long is killed (tests time out at 60 s). */
+const CHILD_DEADLINE_MS = 50_000;
+
 export function sweepProcess(
   args: string[],
   interrupt?: (child: { kill(signal: NodeJS.Signals): boolean; output(): string }) => void,
@@ -61,8 +64,11 @@ export function sweepProcess(
   });
   const started = performance.now();
   interrupt?.({ kill: (signal) => child.kill(signal), output: () => out + err });
+  // A run that never ends fails its test through its exit code, and leaves no process behind.
+  const deadline = setTimeout(() => child.kill("SIGKILL"), CHILD_DEADLINE_MS);
   return new Promise((resolve) => {
     child.on("close", (code, signal) => {
+      clearTimeout(deadline);
       printed.push(out, err);
       resolve({ code: code ?? (signal ? 128 : 1), out, err, ms: performance.now() - started });
     });
