@@ -1,5 +1,6 @@
 import os from "node:os";
 import { describe, expect, it } from "vitest";
+import { sql } from "../../packages/store/src/index.js";
 import { useFaultEnvironment } from "./support/environment.js";
 import { sleep } from "./support/servers.js";
 import { describeFigures, reportFigures, type SweepProcess, SYNTHETIC_TASK } from "./support/sweep.js";
@@ -34,8 +35,7 @@ describe("fault 15: soak, workers killed -9 at random and restarted", () => {
       const victim = workers[index] as SweepProcess;
       const workerId = `${os.hostname().replace(/[^A-Za-z0-9_-]/g, "-")}-${victim.child.pid}`;
       const held = await pipeline.database.query<{ id: string; attempt: number }>(
-        "SELECT id, attempt FROM trials WHERE sweep_id = $1 AND worker = $2 AND status = 'running'",
-        [sweepId, workerId],
+        sql`SELECT id, attempt FROM trials WHERE sweep_id = ${sweepId} AND worker = ${workerId} AND status = 'running'`,
       );
       const killedAt = Date.now();
       victim.child.kill("SIGKILL");
@@ -46,8 +46,7 @@ describe("fault 15: soak, workers killed -9 at random and restarted", () => {
           (async () => {
             for (let tries = 0; tries < 300; tries++) {
               const [row] = await pipeline.database.query<{ attempt: number; status: string; worker: string }>(
-                "SELECT attempt, status, worker FROM trials WHERE id = $1",
-                [trial.id],
+                sql`SELECT attempt, status, worker FROM trials WHERE id = ${trial.id}`,
               );
               if (row && row.attempt > trial.attempt) return void redeliveryMs.push(Date.now() - killedAt);
               // Finished before the kill (the row lagged): not a redelivery.

@@ -2,10 +2,10 @@ import { jetstream } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSweep, type RecordOutcome, recordEvents } from "../../packages/orchestrator/src/db/index.js";
-import { events, newSweepId, trialSpecs } from "../../packages/orchestrator/src/db/store-fixtures.test-support.js";
 import { type Recorder, startRecorder } from "../../packages/orchestrator/src/nats/recorder.js";
 import { ensurePipeline } from "../../packages/orchestrator/src/nats/streams.js";
+import { createSweep, type RecordOutcome, recordEvents, sql } from "../../packages/store/src/index.js";
+import { events, newSweepId, trialSpecs } from "../../packages/store/test/fixtures.js";
 import { type NatsServer, sleep, startNatsServer } from "./support/servers.js";
 import { freshPostgresDatabase, openDatabase, reportFigures, type SweepDatabase } from "./support/sweep.js";
 
@@ -61,9 +61,9 @@ describe("fault 3: a stale attempt's late writes", () => {
     };
     const row = async () =>
       (
-        await database.query<{ status: string; attempt: number }>("SELECT status, attempt FROM trials WHERE id = $1", [
-          trial.id,
-        ])
+        await database.query<{ status: string; attempt: number }>(
+          sql`SELECT status, attempt FROM trials WHERE id = ${trial.id}`,
+        )
       )[0];
 
     // Attempt 1 trains two epochs, then its heartbeats stop; attempt 2 starts from scratch.
@@ -82,8 +82,7 @@ describe("fault 3: a stale attempt's late writes", () => {
     );
     const final = await row();
     const epochRows = await database.query<{ epoch: number; attempt: number }>(
-      "SELECT epoch, attempt FROM epochs WHERE trial_id = $1 ORDER BY epoch",
-      [trial.id],
+      sql`SELECT epoch, attempt FROM epochs WHERE trial_id = ${trial.id} ORDER BY epoch`,
     );
     const terminal = outcomes.filter(
       (o) => ["completed", "failed", "cancelled", "pruned"].includes(o.event.type) && o.outcome === "applied",

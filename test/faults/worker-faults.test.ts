@@ -4,10 +4,10 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { datasetSchema, type TrialSpec } from "@sweep/core";
 import { describe, expect, it } from "vitest";
 import { loadConfigFile } from "../../packages/orchestrator/src/config-file.js";
-import { createSweep } from "../../packages/orchestrator/src/db/index.js";
-import { newSweepId, trialSpecs } from "../../packages/orchestrator/src/db/store-fixtures.test-support.js";
 import { planSweep } from "../../packages/orchestrator/src/nats/launch.js";
 import { publishTrials } from "../../packages/orchestrator/src/nats/publisher.js";
+import { createSweep } from "../../packages/store/src/index.js";
+import { newSweepId, trialSpecs } from "../../packages/store/test/fixtures.js";
 import { useFaultEnvironment } from "./support/environment.js";
 import { sleep } from "./support/servers.js";
 import {

@@ -1,7 +1,5 @@
 export { canonicalJson } from "./canonical-json.js";
 export { checkTrialFitsData, type DatasetShape } from "./dataset-fit.js";
-export type { EpochRow, SweepRow, TrialRow, WorkerRow } from "./db-schema.js";
-export * as dbSchema from "./db-schema.js";
 export * from "./errors.js";
 export { type CollapsedPoint, expandSweep, expandTrials } from "./expand-trials.js";
 export { compileLayers, toPair } from "./layers.js";

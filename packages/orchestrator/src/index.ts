@@ -1,2 +1,1 @@
 export { buildProgram, main } from "./cli.js";
-export * from "./db/index.js";

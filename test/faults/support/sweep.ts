@@ -5,7 +5,6 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
 import { type PipelineNames, pipelineNames } from "@sweep/worker";
-import { openDatabase, type SweepDatabase } from "../../../packages/orchestrator/src/db/index.js";
 import {
   runSweep,
   type SweepProcess,
@@ -13,6 +12,7 @@ import {
   sweepYaml,
 } from "../../../packages/orchestrator/src/nats/cli-processes.test-support.js";
 import { ensurePipeline, type PipelineSettings } from "../../../packages/orchestrator/src/nats/streams.js";
+import { openDatabase, type SweepDatabase, sql } from "../../../packages/store/src/index.js";
 import { sleep } from "./servers.js";
 
 export {
@@ -161,13 +161,10 @@ export class FaultPipeline {
   }
 
   trials(sweepId: string): Promise<TrialFigures[]> {
-    return this.database.query<TrialFigures>(
-      `SELECT t.id, t.name, t.status, t.attempt, t.error, t.epochs_planned AS "epochsPlanned",
+    return this.database.query<TrialFigures>(sql`SELECT t.id, t.name, t.status, t.attempt, t.error, t.epochs_planned AS "epochsPlanned",
               count(e.epoch)::int AS "epochRows", count(DISTINCT e.epoch)::int AS "distinctEpochs"
        FROM trials t LEFT JOIN epochs e ON e.trial_id = t.id
-       WHERE t.sweep_id = $1 GROUP BY t.id ORDER BY t.ordinal`,
-      [sweepId],
-    );
+       WHERE t.sweep_id = ${sweepId} GROUP BY t.id ORDER BY t.ordinal`);
   }
 
   /** Every event of the sweep in SWEEP_EVENTS, in stream order. */
@@ -200,8 +197,7 @@ export class FaultPipeline {
     const epochEvents = events.filter((event) => event.type === "epoch").length;
     const epochRows = trials.reduce((sum, trial) => sum + trial.epochRows, 0);
     const rows = await this.database.query<{ trial_id: string; epoch: number }>(
-      "SELECT e.trial_id, e.epoch FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
-      [sweepId],
+      sql`SELECT e.trial_id, e.epoch FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = ${sweepId}`,
     );
     const recorded = new Set(rows.map((row) => `${row.trial_id}:${row.epoch}`));
     const onWire = new Set(
@@ -244,8 +240,7 @@ export class FaultPipeline {
     const events = await this.events(sweepId);
     const short = trials.filter((trial) => trial.status === "completed" && trial.epochRows < trial.epochsPlanned);
     const rows = await this.database.query<{ trial_id: string; epoch: number; attempt: number }>(
-      "SELECT e.trial_id, e.epoch, e.attempt FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
-      [sweepId],
+      sql`SELECT e.trial_id, e.epoch, e.attempt FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = ${sweepId}`,
     );
     return short
       .map((trial) => {

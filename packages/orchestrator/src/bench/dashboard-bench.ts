@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { renderDashboardFrame } from "@sweep/dashboard-tui";
+import { openDatabase, resolveDatabaseTarget } from "@sweep/store";
 import postgres from "postgres";
 import { snapshotLoader } from "../dashboard/load-snapshot.js";
-import { openDatabase, resolveDatabaseTarget } from "../db/index.js";
 import { seedSweep } from "./seed-sweep.js";
 import { syntheticTrials } from "./synthetic-sweep.js";
 

@@ -6,9 +6,9 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { parseSweepConfig } from "@sweep/core";
+import { countSweepEpochs, openDatabase, openTrials, trialsPerWorker } from "@sweep/store";
 import { connectNats, type PipelineNames, resolveNatsUrl } from "@sweep/worker";
 import postgres from "postgres";
-import { openDatabase } from "../db/index.js";
 import { launchSweep, planSweep } from "../nats/launch.js";
 import { deletePipeline, ensurePipeline } from "../nats/streams.js";
 
@@ -132,17 +132,10 @@ async function timedSweep(names: PipelineNames, { sweep, trials }: ReturnType<ty
       const queue = await jsm.consumers.info(names.trialsStream, names.workersConsumer);
       if (queue.num_pending + queue.num_ack_pending === 0) trainedMs = performance.now() - started;
     }
-    const [row] = await database.query<{ trials: number }>(
-      "SELECT count(*)::int AS trials FROM trials WHERE sweep_id = $1 AND status NOT IN ('queued', 'running')",
-      [sweep.id],
-    );
-    finishedTrials = row?.trials ?? 0;
+    finishedTrials = count - (await openTrials(database, sweep.id)).length;
   }
   const seconds = (performance.now() - started) / 1000;
-  const [{ epochs } = { epochs: 0 }] = await database.query<{ epochs: number }>(
-    "SELECT count(*)::int AS epochs FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
-    [sweep.id],
-  );
+  const epochs = await countSweepEpochs(database, sweep.id);
   return { sweepId: sweep.id, launchedMs, trainedMs: trainedMs ?? 0, seconds, epochs };
 }
 
@@ -174,10 +167,7 @@ try {
   const machineAtStart = machineCpu();
   const run = await timedSweep(names, planned);
   const machine = machineCpu();
-  const workers = await database.query<{ worker: string; trials: number }>(
-    "SELECT worker, count(*)::int AS trials FROM trials WHERE sweep_id = $1 GROUP BY worker ORDER BY worker",
-    [run.sweepId],
-  );
+  const workers = await trialsPerWorker(database, run.sweepId);
   console.log(`  launch (insert + publish): ${run.launchedMs.toFixed(0)} ms`);
   console.log(`  workers done (every trial message acked): ${(run.trainedMs / 1000).toFixed(2)} s`);
   console.log(`  end to end (every trial recorded): ${run.seconds.toFixed(2)} s`);

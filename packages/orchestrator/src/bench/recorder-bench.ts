@@ -11,8 +11,8 @@ import {
   type TrialSpec,
   trainingSchema,
 } from "@sweep/core";
+import { createSweep, type DatabaseTarget, openDatabase, recordEvents } from "@sweep/store";
 import postgres from "postgres";
-import { createSweep, type DatabaseTarget, openDatabase, recordEvents } from "../db/index.js";
 import { syntheticTrials } from "./synthetic-sweep.js";
 
 /**

@@ -6,7 +6,7 @@ import {
   type TrialSpec,
   trainingSchema,
 } from "@sweep/core";
-import { createSweep, recordEvents, recordHeartbeat, type SweepDatabase } from "../db/index.js";
+import { createSweep, recordEvents, recordHeartbeat, type SweepDatabase } from "@sweep/store";
 import type { SyntheticTrial } from "./synthetic-sweep.js";
 
 /** A worker heartbeat; `silentForMs` back-dates it. */

@@ -1,9 +1,9 @@
 import { hostname } from "node:os";
 import { parseArgs } from "node:util";
 import type { SweepConfig } from "@sweep/core";
+import { describeTarget, openDatabase, resolveDatabaseTarget, sweepWallSeconds, trialRanking } from "@sweep/store";
 import { parseBackendChoice, REFERENCE_MODELS, TrainingPool } from "@sweep/worker";
 import { loadConfigFile } from "../config-file.js";
-import { describeTarget, openDatabase, resolveDatabaseTarget, trialRanking } from "../db/index.js";
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { progressLine } from "../embedded/progress-lines.js";
 import { runLocally } from "../embedded/run-local.js";
@@ -82,10 +82,7 @@ try {
     },
   }).finished;
   const rows = await trialRanking(database, sweep.id);
-  const [{ wall_s }] = await database.query<{ wall_s: number | null }>(
-    "SELECT extract(epoch FROM max(finished_at) - min(started_at))::float AS wall_s FROM trials WHERE sweep_id = $1",
-    [sweep.id],
-  );
+  const wall_s = await sweepWallSeconds(database, sweep.id);
   console.log(
     `\nthis run ${((Date.now() - started) / 60000).toFixed(1)} min; the sweep from first start to last finish ${wall_s === null ? "-" : `${(wall_s / 60).toFixed(1)} min`}\n`,
   );

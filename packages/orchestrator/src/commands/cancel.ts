@@ -1,5 +1,5 @@
+import { getSweep, markSweepCancelled } from "@sweep/store";
 import type { Command } from "commander";
-import { getSweep, markSweepCancelled } from "../db/index.js";
 import { publishSweepCancel } from "../nats/control.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNatsIfReachable, withNatsOptions } from "./nats-option.js";

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
+import { createSweep, type DatabaseTarget, openDatabase, recordEvents, recordHeartbeat } from "@sweep/store";
 import { vi } from "vitest";
+import { events, trialSpecs } from "../../../store/test/fixtures.js";
 import { main } from "../cli.js";
-import { createSweep, type DatabaseTarget, openDatabase, recordEvents, recordHeartbeat } from "../db/index.js";
-import { events, trialSpecs } from "../db/store-fixtures.test-support.js";
 
 /** What one CLI run printed, its exit code and how long it took. */
 export interface CliRun {

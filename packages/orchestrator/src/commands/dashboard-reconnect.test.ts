@@ -2,12 +2,12 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { openDatabase, resolveDatabaseTarget } from "@sweep/store";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ADMIN_URL } from "../../../store/test/helpers.js";
 import { seedSweep } from "../bench/seed-sweep.js";
 import { syntheticTrials } from "../bench/synthetic-sweep.js";
-import { openDatabase, resolveDatabaseTarget } from "../db/index.js";
-import { ADMIN_URL } from "../db/store-fixtures.test-support.js";
 import { privateTerminal } from "./tmux.test-support.js";
 
 const SERVER = process.env.SWEEP_TEST_PG ?? ADMIN_URL;

@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { openDatabase, resolveDatabaseTarget, sql } from "@sweep/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../bench/seed-sweep.js";
 import { syntheticTrials } from "../bench/synthetic-sweep.js";
-import { openDatabase, resolveDatabaseTarget } from "../db/index.js";
 import { privateTerminal } from "./tmux.test-support.js";
 
 const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
@@ -34,11 +34,11 @@ describe("sweep dashboard in a terminal", () => {
           { id: "w-stale", host: "stale-host", threads: 1, backend: "cpu", imagesPerS: 2, silentForMs: 600_000 },
         ],
       });
-      const ranked = await db.query<{ name: string; overfit_epoch: number | null }>(
-        `SELECT t.name, t.overfit_epoch FROM trial_ranking r JOIN trials t ON t.id = r.trial_id
-         WHERE r.sweep_id = $1 ORDER BY r.rank, t.ordinal`,
-        [SWEEP.sweepId],
-      );
+      const ranked = await db.query<{
+        name: string;
+        overfit_epoch: number | null;
+      }>(sql`SELECT t.name, t.overfit_epoch FROM trial_ranking r JOIN trials t ON t.id = r.trial_id
+         WHERE r.sweep_id = ${SWEEP.sweepId} ORDER BY r.rank, t.ordinal`);
       expectedOrder = ranked.map((r) => r.name);
       expectedOverfit = ranked;
     } finally {

@@ -1,5 +1,5 @@
+import { type OpenMode, openDatabase, resolveDatabaseTarget, type SweepDatabase } from "@sweep/store";
 import type { Command } from "commander";
-import { type OpenMode, openDatabase, resolveDatabaseTarget, type SweepDatabase } from "../db/index.js";
 
 /** Adds the `--db` option every database-reading command shares. */
 export function withDatabaseOption(command: Command): Command {

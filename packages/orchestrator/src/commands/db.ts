@@ -1,5 +1,5 @@
+import { describeTarget, resolveDatabaseTarget, shippedMigrations } from "@sweep/store";
 import type { Command } from "commander";
-import { describeTarget, resolveDatabaseTarget, shippedMigrations } from "../db/index.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 
 /** `sweep db migrate [--db URL]`. */

@@ -1,8 +1,8 @@
 import { PRINTABLE_LENGTH, printable } from "@sweep/core";
+import { refuseChangedConfig } from "@sweep/store";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
-import { refuseChangedConfig } from "../db/index.js";
 import { launchSweep, planSweep } from "../nats/launch.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNats, withNatsOptions } from "./nats-option.js";

@@ -1,5 +1,5 @@
+import { listSweeps, type SweepSummary } from "@sweep/store";
 import type { Command } from "commander";
-import { listSweeps, type SweepSummary } from "../db/index.js";
 import { type Column, formatRows, parseOutputFormat } from "../output/format-rows.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 

@@ -5,7 +5,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ADMIN_URL, testDatabaseUrl } from "../db/store-fixtures.test-support.js";
+import { ADMIN_URL, testDatabaseUrl } from "../../../store/test/helpers.js";
 import { seedCliSweep as seed, sweep } from "./cli.test-support.js";
 
 describe("query commands on the embedded store", () => {

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_URL } from "../db/store-fixtures.test-support.js";
+import { ADMIN_URL } from "../../../store/test/helpers.js";
 import { ONE_LINE, seedCliSweep, sweep, sweepProcess } from "./cli.test-support.js";
 
 const scratch = await mkdtemp(path.join(os.tmpdir(), "sweep-read-access-"));

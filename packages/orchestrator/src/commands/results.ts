@@ -1,5 +1,5 @@
+import { getSweep, type TrialRankingRow, trialRanking } from "@sweep/store";
 import type { Command } from "commander";
-import { getSweep, type TrialRankingRow, trialRanking } from "../db/index.js";
 import { type Column, formatRows, parseOutputFormat, readableNumber } from "../output/format-rows.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 

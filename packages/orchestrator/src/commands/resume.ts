@@ -1,6 +1,6 @@
 import { expandTrials, validateSweepConfig } from "@sweep/core";
+import { getSweep, requeueTrials } from "@sweep/store";
 import type { Command } from "commander";
-import { getSweep, requeueTrials } from "../db/index.js";
 import { clearSweepCancel } from "../nats/control.js";
 import { publishTrials } from "../nats/publisher.js";
 import { trialsStillQueued } from "../nats/queued-trials.js";

@@ -1,6 +1,6 @@
 import { PRINTABLE_LENGTH, printable, redactUrls, UsageError } from "@sweep/core";
+import { describeTarget, openDatabase, recordEvents, recordHeartbeat, resolveDatabaseTarget } from "@sweep/store";
 import type { Command } from "commander";
-import { describeTarget, openDatabase, recordEvents, recordHeartbeat, resolveDatabaseTarget } from "../db/index.js";
 import { startRecorder } from "../nats/recorder.js";
 import { withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNats, withNatsOptions } from "./nats-option.js";

@@ -4,10 +4,10 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { type DatabaseTarget, openDatabase, sql } from "@sweep/store";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type DatabaseTarget, openDatabase } from "../db/index.js";
-import { ADMIN_URL } from "../db/store-fixtures.test-support.js";
+import { ADMIN_URL } from "../../../store/test/helpers.js";
 import { ONE_LINE, printed, SWEEP_BIN, seedCliSweep, sweep, sweepProcess } from "./cli.test-support.js";
 
 /**
@@ -83,16 +83,14 @@ const ESCAPES: Array<[string, string, RegExp, string[]?]> = [
 async function fingerprint(target: DatabaseTarget): Promise<string> {
   const db = await openDatabase(target, "read");
   try {
-    const [row] = await db.query(
-      `SELECT (SELECT md5(string_agg(r, '|' ORDER BY r)) FROM (
+    const [row] = await db.query(sql`SELECT (SELECT md5(string_agg(r, '|' ORDER BY r)) FROM (
                 SELECT row_to_json(s)::text AS r FROM sweeps s UNION ALL SELECT row_to_json(t)::text FROM trials t
                 UNION ALL SELECT row_to_json(e)::text FROM epochs e UNION ALL SELECT row_to_json(w)::text FROM workers w
               ) rows) AS rows,
               (SELECT count(*)::int FROM pg_largeobject_metadata) AS large_objects,
               (SELECT string_agg(relname, ',' ORDER BY relname) FROM pg_class
                 WHERE relnamespace = 'public'::regnamespace) AS relations,
-              (SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles) AS roles`,
-    );
+              (SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles) AS roles`);
     return JSON.stringify(row);
   } finally {
     await db.close();

@@ -1,5 +1,5 @@
+import { openDatabase, resolveDatabaseTarget } from "@sweep/store";
 import type { Command } from "commander";
-import { openDatabase, resolveDatabaseTarget } from "../db/index.js";
 import { parseOutputFormat } from "../output/format-rows.js";
 import { RowWriter } from "../output/row-writer.js";
 import { runEmbeddedQuery } from "../sql/embedded-query.js";

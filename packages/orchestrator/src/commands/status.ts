@@ -1,5 +1,4 @@
 import { TRIAL_STATUSES } from "@sweep/core";
-import type { Command } from "commander";
 import {
   getSweep,
   listSweeps,
@@ -8,7 +7,8 @@ import {
   type TrialRankingRow,
   trialRanking,
   type WorkerListing,
-} from "../db/index.js";
+} from "@sweep/store";
+import type { Command } from "commander";
 import { type Column, formatTable, readableNumber } from "../output/format-rows.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 

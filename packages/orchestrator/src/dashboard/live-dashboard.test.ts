@@ -2,10 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Writable } from "node:stream";
+import { openDatabase, resolveDatabaseTarget, type SweepDatabase, sql } from "@sweep/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../bench/seed-sweep.js";
 import { syntheticTrials } from "../bench/synthetic-sweep.js";
-import { openDatabase, resolveDatabaseTarget, type SweepDatabase } from "../db/index.js";
 import { startLiveDashboard } from "./live-dashboard.js";
 
 /** A stdout that is not a terminal, keeping what was written. */
@@ -49,10 +49,8 @@ describe("startLiveDashboard without a terminal", () => {
 
     await new Promise((r) => setTimeout(r, 200));
     expect(lines).toHaveLength(1);
-    await db.query(
-      `INSERT INTO epochs (trial_id, epoch, loss, accuracy, val_loss, val_accuracy, duration_ms, images_per_s, attempt)
-       SELECT id, 3, 0.1, 0.9, 0.2, 0.9, 1000, 100, 1 FROM trials WHERE sweep_id = 'live-1' AND status = 'running'`,
-    );
+    await db.query(sql`INSERT INTO epochs (trial_id, epoch, loss, accuracy, val_loss, val_accuracy, duration_ms, images_per_s, attempt)
+       SELECT id, 3, 0.1, 0.9, 0.2, 0.9, 1000, 100, 1 FROM trials WHERE sweep_id = 'live-1' AND status = 'running'`);
     for (let i = 0; i < 100 && lines.length === 1; i++) await new Promise((r) => setTimeout(r, 20));
     expect(lines[1]).toContain("epochs 15/20");
 

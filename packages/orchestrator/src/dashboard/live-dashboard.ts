@@ -1,7 +1,7 @@
 import { redactUrls } from "@sweep/core";
 import { type DashboardHandle, progressLine, renderDashboard } from "@sweep/dashboard-tui";
+import type { Queryable } from "@sweep/store";
 import { snapshotLoader } from "./load-snapshot.js";
-import type { SqlReader } from "./sql-reader.js";
 
 export interface LiveDashboardOptions {
   /** Refresh period in ms (default 1000). */
@@ -23,7 +23,7 @@ export interface LiveDashboardOptions {
  * `waitUntilExit()` also resolves when the user quits the dashboard with q.
  */
 export function startLiveDashboard(
-  db: SqlReader,
+  db: Queryable,
   sweepId: string,
   options: LiveDashboardOptions = {},
 ): DashboardHandle {

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { detectOverfit } from "@sweep/core";
+import { openDatabase, resolveDatabaseTarget, type SweepDatabase, sql } from "@sweep/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../bench/seed-sweep.js";
 import { syntheticTrials } from "../bench/synthetic-sweep.js";
-import { openDatabase, resolveDatabaseTarget, type SweepDatabase } from "../db/index.js";
 import { snapshotLoader } from "./load-snapshot.js";
 
 describe("snapshotLoader on PGlite", () => {
@@ -31,8 +31,7 @@ describe("snapshotLoader on PGlite", () => {
   it("lists the trials in trial_ranking order, then the unranked ones", async () => {
     const snapshot = await snapshotLoader(db)();
     const view = await db.query<{ trial_id: string }>(
-      "SELECT trial_id FROM trial_ranking WHERE sweep_id = $1 AND rank IS NOT NULL ORDER BY rank, ordinal",
-      [sweepId],
+      sql`SELECT trial_id FROM trial_ranking WHERE sweep_id = ${sweepId} AND rank IS NOT NULL ORDER BY rank, ordinal`,
     );
     expect(snapshot.sweep?.name).toBe("loader-variants");
     expect(snapshot.trials.slice(0, view.length).map((t) => t.id)).toEqual(view.map((r) => r.trial_id));
@@ -44,14 +43,13 @@ describe("snapshotLoader on PGlite", () => {
   it("shows the stored overfit epochs, which are core's detectOverfit over the stored epochs", async () => {
     const snapshot = await snapshotLoader(db, { sweepRef: "loader-variants" })();
     const epochRows = await db.query<{ trial_id: string; epoch: number; loss: number; val_loss: number }>(
-      "SELECT trial_id, epoch, loss, val_loss FROM epochs ORDER BY trial_id, epoch",
+      sql`SELECT trial_id, epoch, loss, val_loss FROM epochs ORDER BY trial_id, epoch`,
     );
     let overfitting = 0;
     for (const trial of snapshot.trials) {
       const epochs = epochRows.filter((e) => e.trial_id === trial.id);
       const stored = await db.query<{ overfit_epoch: number | null; best_epoch: number | null }>(
-        "SELECT overfit_epoch, best_epoch FROM trials WHERE id = $1",
-        [trial.id],
+        sql`SELECT overfit_epoch, best_epoch FROM trials WHERE id = ${trial.id}`,
       );
       const analysis = epochs.length ? detectOverfit(epochs) : null;
       expect(trial.overfitEpoch).toBe(stored[0].overfit_epoch);
@@ -69,11 +67,8 @@ describe("snapshotLoader on PGlite", () => {
     const running = before.trials.find((t) => t.status === "running");
     if (!running) throw new Error("the seed has running trials");
     const next = running.epochsDone + 1;
-    await db.query(
-      `INSERT INTO epochs (trial_id, epoch, loss, accuracy, val_loss, val_accuracy, duration_ms, images_per_s, attempt)
-       VALUES ($1, $2, 0.01, 0.99, 0.5, 0.9, 1000, 100, 1)`,
-      [running.id, next],
-    );
+    await db.query(sql`INSERT INTO epochs (trial_id, epoch, loss, accuracy, val_loss, val_accuracy, duration_ms, images_per_s, attempt)
+       VALUES (${running.id}, ${next}, 0.01, 0.99, 0.5, 0.9, 1000, 100, 1)`);
     const after = (await load()).trials.find((t) => t.id === running.id);
     expect(after?.epochsDone).toBe(next);
     expect(after?.lastValLoss).toBe(0.5);

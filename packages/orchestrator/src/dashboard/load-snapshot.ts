@@ -1,15 +1,8 @@
 import { PRINTABLE_LENGTH, printable, TERMINAL_TRIAL_STATUSES, type TrialStatus } from "@sweep/core";
 import type { DashboardSnapshot, ModelLayerRow, SnapshotLoader, TrialView } from "@sweep/dashboard-tui";
+import { type Queryable, type TrialRankingRow, trialRanking } from "@sweep/store";
 import { readModelTables } from "./model-tables.js";
-import type { SqlReader } from "./sql-reader.js";
-import {
-  type RankedTrialRow,
-  readCurves,
-  readRankedTrials,
-  readSweep,
-  readWorkers,
-  type TrialCurve,
-} from "./sweep-rows.js";
+import { readCurves, readSweep, readWorkers, type TrialCurve } from "./sweep-rows.js";
 
 const isTerminal = (status: string) => TERMINAL_TRIAL_STATUSES.includes(status as TrialStatus);
 
@@ -24,28 +17,28 @@ class ReadCache {
 }
 
 /** The trials of one sweep as the dashboard and the plots show them, in `trial_ranking` order. */
-export async function readTrialViews(db: SqlReader, sweepId: string, cache = new ReadCache()): Promise<TrialView[]> {
-  const ranked = await readRankedTrials(db, sweepId);
-  for (const row of ranked) if (!isTerminal(row.status)) cache.finishedCurves.delete(row.id);
-  const toRead = ranked.filter((row) => !cache.finishedCurves.has(row.id)).map((row) => row.id);
+export async function readTrialViews(db: Queryable, sweepId: string, cache = new ReadCache()): Promise<TrialView[]> {
+  const ranked = await trialRanking(db, sweepId);
+  for (const row of ranked) if (!isTerminal(row.status)) cache.finishedCurves.delete(row.trial_id);
+  const toRead = ranked.filter((row) => !cache.finishedCurves.has(row.trial_id)).map((row) => row.trial_id);
   const fresh = await readCurves(db, toRead);
-  const withoutModel = ranked.filter((row) => !cache.modelTables.has(row.id)).map((row) => row.id);
+  const withoutModel = ranked.filter((row) => !cache.modelTables.has(row.trial_id)).map((row) => row.trial_id);
   for (const [id, table] of await readModelTables(db, withoutModel)) cache.modelTables.set(id, table);
   for (const row of ranked)
-    if (isTerminal(row.status) && toRead.includes(row.id))
-      cache.finishedCurves.set(row.id, fresh.get(row.id) ?? EMPTY_CURVE);
+    if (isTerminal(row.status) && toRead.includes(row.trial_id))
+      cache.finishedCurves.set(row.trial_id, fresh.get(row.trial_id) ?? EMPTY_CURVE);
   return ranked.map((row) =>
-    trialView(row, cache.finishedCurves.get(row.id) ?? fresh.get(row.id) ?? EMPTY_CURVE, cache),
+    trialView(row, cache.finishedCurves.get(row.trial_id) ?? fresh.get(row.trial_id) ?? EMPTY_CURVE, cache),
   );
 }
 
 const EMPTY_CURVE: TrialCurve = { points: [], lastValAccuracy: null };
 
-function trialView(row: RankedTrialRow, curve: TrialCurve, cache: ReadCache): TrialView {
+function trialView(row: TrialRankingRow, curve: TrialCurve, cache: ReadCache): TrialView {
   return {
-    id: row.id,
+    id: row.trial_id,
     rank: row.rank,
-    name: row.name,
+    name: row.trial_name,
     params: row.params,
     status: row.status,
     epochsDone: curve.points.length,
@@ -57,7 +50,7 @@ function trialView(row: RankedTrialRow, curve: TrialCurve, cache: ReadCache): Tr
     valAccuracy: curve.lastValAccuracy,
     testAccuracy: row.test_accuracy,
     curve: curve.points,
-    model: cache.modelTables.get(row.id) ?? [],
+    model: cache.modelTables.get(row.trial_id) ?? [],
   };
 }
 
@@ -70,7 +63,7 @@ export interface SnapshotSource {
  * A loader for the dashboard: each call reads the sweep, its ranking, the curves
  * of unfinished trials and the workers through `db`.
  */
-export function snapshotLoader(db: SqlReader, source: SnapshotSource = {}): SnapshotLoader {
+export function snapshotLoader(db: Queryable, source: SnapshotSource = {}): SnapshotLoader {
   const cache = new ReadCache();
   return async (): Promise<DashboardSnapshot> => {
     const { sweep, now } = await readSweep(db, source.sweepRef);

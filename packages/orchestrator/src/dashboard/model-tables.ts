@@ -1,17 +1,14 @@
-import { type Layer, type ModelSpec, summarizeModel } from "@sweep/core";
+import { summarizeModel } from "@sweep/core";
 import type { ModelLayerRow } from "@sweep/dashboard-tui";
-import type { SqlReader } from "./sql-reader.js";
+import { type Queryable, trialModels } from "@sweep/store";
 
 /** The layer table (layer, output shape, params) of each trial in `trialIds`: core's summary of its stored layers. */
 export async function readModelTables(
-  db: SqlReader,
+  db: Queryable,
   trialIds: readonly string[],
 ): Promise<Map<string, ModelLayerRow[]>> {
   if (trialIds.length === 0) return new Map();
-  const rows = await db.query<{ id: string; model: { spec: ModelSpec; layers: Layer[] } }>(
-    "SELECT id, model FROM trials WHERE id = ANY($1::text[])",
-    [trialIds],
-  );
+  const rows = await trialModels(db, trialIds);
   return new Map(
     rows.map((row) => [
       row.id,

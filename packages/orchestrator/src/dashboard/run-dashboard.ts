@@ -1,5 +1,5 @@
 import { renderDashboard } from "@sweep/dashboard-tui";
-import { getSweep, type SweepDatabase } from "../db/index.js";
+import { getSweep, type SweepDatabase } from "@sweep/store";
 import { snapshotLoader } from "./load-snapshot.js";
 
 export interface DashboardRequest {

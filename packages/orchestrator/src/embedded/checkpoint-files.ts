@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import { type DatabaseTarget, EMBEDDED_DIR_NAME } from "@sweep/store";
 import type { TrialCheckpoints } from "@sweep/worker";
-import { type DatabaseTarget, EMBEDDED_DIR_NAME } from "../db/index.js";
 
 /**
  * `sweep run`'s checkpoints: `checkpoints/` beside the embedded store (or in `./.sweep`

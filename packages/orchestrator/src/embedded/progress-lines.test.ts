@@ -1,5 +1,5 @@
+import type { TrialRankingRow } from "@sweep/store";
 import { describe, expect, it } from "vitest";
-import type { TrialRankingRow } from "../db/index.js";
 import { rankingTable } from "./progress-lines.js";
 
 function row(name: string, update: Partial<TrialRankingRow>): TrialRankingRow {

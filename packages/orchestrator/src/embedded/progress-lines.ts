@@ -1,5 +1,5 @@
 import { PRINTABLE_LENGTH, printable, type TrialEvent } from "@sweep/core";
-import type { TrialRankingRow } from "../db/index.js";
+import type { TrialRankingRow } from "@sweep/store";
 import { type Column, formatTable, readableNumber } from "../output/format-rows.js";
 
 /** One plain line per recorded event worth reading: finished epochs and trial outcomes (see `printable`). */

@@ -2,9 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { TrialSpec } from "@sweep/core";
+import { sql } from "@sweep/store";
 import { type BackendChoice, TrainingPool, tensorflowInstalled, trialOf } from "@sweep/worker";
 import { afterAll, describe, expect, it } from "vitest";
-import { newSweepId, pgliteFactory } from "../db/store-fixtures.test-support.js";
+import { newSweepId } from "../../../store/test/fixtures.js";
+import { pgliteFactory } from "../../../store/test/helpers.js";
 import { runLocally } from "./run-local.js";
 
 const nativeSkipped = !tensorflowInstalled() && process.env.SWEEP_EXPECT_NATIVE !== "1";
@@ -72,14 +74,13 @@ describe.each<BackendChoice>(["tensorflow", "wasm"])("sweep run resumes a real t
           accuracy: number;
           val_loss: number;
           val_accuracy: number;
-        }>("SELECT epoch, loss, accuracy, val_loss, val_accuracy FROM epochs WHERE trial_id = $1 ORDER BY epoch", [
-          `${sweepId}-t000`,
-        ]);
+        }>(
+          sql`SELECT epoch, loss, accuracy, val_loss, val_accuracy FROM epochs WHERE trial_id = ${`${sweepId}-t000`} ORDER BY epoch`,
+        );
       }
       async function outcome(sweepId: string) {
         return database.query<{ status: string; backend: string; test_loss: number; test_accuracy: number }>(
-          "SELECT status, backend, test_loss, test_accuracy FROM trials WHERE id = $1",
-          [`${sweepId}-t000`],
+          sql`SELECT status, backend, test_loss, test_accuracy FROM trials WHERE id = ${`${sweepId}-t000`}`,
         );
       }
     },

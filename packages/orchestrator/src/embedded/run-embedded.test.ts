@@ -1,7 +1,8 @@
 import type { TrialEvent } from "@sweep/core";
+import { createSweep, trialRanking } from "@sweep/store";
 import { afterAll, describe, expect, it } from "vitest";
-import { createSweep, trialRanking } from "../db/index.js";
-import { newSweepId, pgliteFactory } from "../db/store-fixtures.test-support.js";
+import { newSweepId } from "../../../store/test/fixtures.js";
+import { pgliteFactory } from "../../../store/test/helpers.js";
 import { inProcessSyntheticTrainer } from "../nats/in-process-trainer.test-support.js";
 import { syntheticTrials } from "../nats/pipeline.test-support.js";
 import { runEmbedded } from "./run-embedded.js";

@@ -1,6 +1,6 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
+import { recordEvent, type SweepDatabase } from "@sweep/store";
 import { eventFactory, runTrialAttempt, type TrialCheckpoints, type TrialTrainer } from "@sweep/worker";
-import { recordEvent, type SweepDatabase } from "../db/index.js";
 
 export interface EmbeddedRunOptions {
   database: SweepDatabase;

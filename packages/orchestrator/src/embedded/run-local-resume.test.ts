@@ -2,8 +2,10 @@ import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import type { TrialEvent } from "@sweep/core";
+import { sql } from "@sweep/store";
 import { afterAll, describe, expect, it } from "vitest";
-import { newSweepId, pgliteFactory } from "../db/store-fixtures.test-support.js";
+import { newSweepId } from "../../../store/test/fixtures.js";
+import { pgliteFactory } from "../../../store/test/helpers.js";
 import { inProcessSyntheticTrainer } from "../nats/in-process-trainer.test-support.js";
 import { syntheticTrials } from "../nats/pipeline.test-support.js";
 import { checkpointFiles } from "./checkpoint-files.js";
@@ -34,8 +36,7 @@ describe("sweep run's checkpoint files", () => {
     });
     await first.finished;
     const stopped = await database.query<{ status: string; epochs: number }>(
-      "SELECT status, (SELECT count(*)::int FROM epochs e WHERE e.trial_id = t.id) AS epochs FROM trials t WHERE sweep_id = $1 ORDER BY ordinal",
-      [sweepId],
+      sql`SELECT status, (SELECT count(*)::int FROM epochs e WHERE e.trial_id = t.id) AS epochs FROM trials t WHERE sweep_id = ${sweepId} ORDER BY ordinal`,
     );
     expect(stopped.map((row) => row.status)).toEqual(["cancelled", "cancelled"]);
     // Each file holds the epoch the synthetic trainer reached: exactly the epochs recorded.
@@ -49,15 +50,14 @@ describe("sweep run's checkpoint files", () => {
     const resumedFrom = seen.flatMap((event) => (event.type === "started" ? [event.resumeFromEpoch] : []));
     expect(resumedFrom).toEqual(stopped.map((row) => row.epochs));
     const rows = await database.query<{ trial_id: string; epoch: number }>(
-      "SELECT trial_id, epoch FROM epochs WHERE trial_id LIKE $1 ORDER BY trial_id, epoch",
-      [`${sweepId}-%`],
+      sql`SELECT trial_id, epoch FROM epochs WHERE trial_id LIKE ${`${sweepId}-%`} ORDER BY trial_id, epoch`,
     );
     expect(rows.map((row) => `${row.trial_id.slice(-4)}:${row.epoch}`)).toEqual(
       trials.flatMap((trial) => [1, 2, 3, 4, 5].map((epoch) => `${trial.id.slice(-4)}:${epoch}`)),
     );
-    const finished = await database.query<{ status: string }>("SELECT status FROM trials WHERE sweep_id = $1", [
-      sweepId,
-    ]);
+    const finished = await database.query<{ status: string }>(
+      sql`SELECT status FROM trials WHERE sweep_id = ${sweepId}`,
+    );
     expect(finished.map((row) => row.status)).toEqual(["completed", "completed"]);
     expect(await readdir(checkpointDir)).toEqual([]);
   });

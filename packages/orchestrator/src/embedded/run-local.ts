@@ -1,6 +1,13 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
+import {
+  createSweep,
+  markSweepCancelled,
+  type NewSweep,
+  openTrials,
+  requeueTrials,
+  type SweepDatabase,
+} from "@sweep/store";
 import type { TrialTrainer } from "@sweep/worker";
-import { createSweep, markSweepCancelled, type NewSweep, requeueTrials, type SweepDatabase } from "../db/index.js";
 import { checkpointFiles } from "./checkpoint-files.js";
 import { runEmbedded } from "./run-embedded.js";
 
@@ -38,10 +45,7 @@ export function runLocally(request: LocalRunRequest): LocalRun {
     // A new sweep has recorded nothing: files left by a deleted database's run would skip epochs.
     if (stored.created) for (const trial of request.trials) await checkpoints?.remove(trial.id);
     else await requeueTrials(database, sweep.id, ["cancelled"]);
-    const open = await database.query<{ id: string; attempt: number }>(
-      "SELECT id, attempt FROM trials WHERE sweep_id = $1 AND status IN ('queued', 'running') ORDER BY ordinal",
-      [sweep.id],
-    );
+    const open = await openTrials(database, sweep.id);
     const byId = new Map(request.trials.map((trial) => [trial.id, trial]));
     const todo = open.flatMap(({ id, attempt }) => {
       const trial = byId.get(id);

@@ -1,6 +1,13 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
+import {
+  markSweepCancelled,
+  type NewSweep,
+  openTrials,
+  recordEvents,
+  recordHeartbeat,
+  type SweepDatabase,
+} from "@sweep/store";
 import { type BackendChoice, connectNats, startWorkerProcess } from "@sweep/worker";
-import { markSweepCancelled, type NewSweep, recordEvents, recordHeartbeat, type SweepDatabase } from "../db/index.js";
 import { publishSweepCancel } from "../nats/control.js";
 import { launchSweep } from "../nats/launch.js";
 import { startRecorder } from "../nats/recorder.js";
@@ -77,11 +84,7 @@ async function waitUntilFinished(
 ): Promise<void> {
   let cancelDeadline: number | undefined;
   for (;;) {
-    const [row] = await database.query<{ open: number }>(
-      "SELECT count(*)::int AS open FROM trials WHERE sweep_id = $1 AND status IN ('queued', 'running')",
-      [sweepId],
-    );
-    if (row?.open === 0) return;
+    if ((await openTrials(database, sweepId)).length === 0) return;
     const cancelling = cancelRequested();
     if (cancelling) {
       await cancelling;

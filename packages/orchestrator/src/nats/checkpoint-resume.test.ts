@@ -1,8 +1,9 @@
 import { Objm } from "@nats-io/obj";
 import type { TrialEvent } from "@sweep/core";
+import { sql } from "@sweep/store";
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, describe, expect, it } from "vitest";
-import { newSweepId } from "../db/store-fixtures.test-support.js";
+import { newSweepId } from "../../../store/test/fixtures.js";
 import { type SweepProcess, SYNTHETIC_TASK, startSweep } from "./cli-processes.test-support.js";
 import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
 import { launchSweep } from "./launch.js";
@@ -45,9 +46,9 @@ describe("checkpoints in the JetStream object store", () => {
     for (let tries = 0; ; tries++) {
       // The object's description, not its bytes: reading a blob while the worker replaces it may wait forever.
       const checkpoint = await store.info(trial.id);
-      const [rows] = await database.query<{ n: number }>("SELECT count(*)::int AS n FROM epochs WHERE trial_id = $1", [
-        trial.id,
-      ]);
+      const [rows] = await database.query<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM epochs WHERE trial_id = ${trial.id}`,
+      );
       if (checkpoint?.description === `after epoch ${KILL_AFTER_EPOCH}` && rows?.n === KILL_AFTER_EPOCH) break;
       if (tries > 300) throw new Error(`epoch ${KILL_AFTER_EPOCH} never checkpointed:\n${child.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -72,8 +73,7 @@ describe("checkpoints in the JetStream object store", () => {
       [2, KILL_AFTER_EPOCH],
     ]);
     const epochs = await database.query<{ epoch: number; attempt: number }>(
-      "SELECT epoch, attempt FROM epochs WHERE trial_id = $1 ORDER BY epoch",
-      [trial.id],
+      sql`SELECT epoch, attempt FROM epochs WHERE trial_id = ${trial.id} ORDER BY epoch`,
     );
     expect(epochs.map((epoch) => [epoch.epoch, epoch.attempt])).toEqual([
       [1, 1],

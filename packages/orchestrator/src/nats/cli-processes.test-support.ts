@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
-import { ADMIN_URL, testDatabaseUrl } from "../db/store-fixtures.test-support.js";
+import { ADMIN_URL, testDatabaseUrl } from "../../../store/test/helpers.js";
 
 /** The real CLI entry point and the synthetic trainer fixture, as built in dist/. */
 export const SWEEP_BIN = fileURLToPath(new URL("../../bin/sweep.js", import.meta.url));

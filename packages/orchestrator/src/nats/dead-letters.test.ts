@@ -1,8 +1,9 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { TrialSpec } from "@sweep/core";
+import { sql } from "@sweep/store";
 import { eventFactory } from "@sweep/worker";
 import { describe, expect, it } from "vitest";
-import { newSweepId } from "../db/store-fixtures.test-support.js";
+import { newSweepId } from "../../../store/test/fixtures.js";
 import { launchSweep } from "./launch.js";
 import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
 
@@ -48,8 +49,7 @@ describe("dead letters: a trial message that reaches max deliveries", () => {
     await pullNothing();
     await waitForSweepFinished(database, trial.sweepId, 10_000);
     const [row] = await database.query<{ status: string; attempt: number; error: string }>(
-      "SELECT status, attempt, error FROM trials WHERE id = $1",
-      [trial.id],
+      sql`SELECT status, attempt, error FROM trials WHERE id = ${trial.id}`,
     );
     return row;
   }

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
+import { openDatabase, type SweepDatabase, sql } from "@sweep/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { openDatabase, type SweepDatabase } from "../db/index.js";
 import {
   freshPostgresDatabase,
   runSweep,
@@ -19,7 +19,7 @@ const EPOCHS = 4;
 
 async function waitForStatus(database: SweepDatabase, sweepId: string, status: string): Promise<void> {
   for (let tries = 0; tries < 200; tries++) {
-    const rows = await database.query("SELECT 1 FROM trials WHERE sweep_id = $1 AND status = $2", [sweepId, status]);
+    const rows = await database.query(sql`SELECT 1 FROM trials WHERE sweep_id = ${sweepId} AND status = ${status}`);
     if (rows.length > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
@@ -71,13 +71,11 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     const rows = await waitForSweepFinished(database, sweepId);
     expect(rows.map((row) => row.status)).toEqual(Array(6).fill("completed"));
     const [epochs] = await database.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
-      [sweepId],
+      sql`SELECT count(*)::int AS n FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = ${sweepId}`,
     );
     expect(epochs?.n).toBe(6 * EPOCHS);
     const trials = await database.query<{ attempt: number; worker: string }>(
-      "SELECT attempt, worker FROM trials WHERE sweep_id = $1",
-      [sweepId],
+      sql`SELECT attempt, worker FROM trials WHERE sweep_id = ${sweepId}`,
     );
     expect(trials.map((trial) => trial.attempt)).toEqual(Array(6).fill(1));
     expect(new Set(trials.map((trial) => trial.worker)).size).toBe(2);
@@ -87,9 +85,9 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     const reported = () => heartbeats.filter((worker) => worker.backend === "synthetic").length;
     for (let tries = 0; tries < 100 && reported() < 2; tries++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      heartbeats = await database.query("SELECT id, threads, backend FROM workers WHERE id = ANY($1)", [
-        [...new Set(trials.map((trial) => trial.worker))],
-      ]);
+      heartbeats = await database.query(
+        sql`SELECT id, threads, backend FROM workers WHERE id = ANY(${[...new Set(trials.map((trial) => trial.worker))]})`,
+      );
     }
     expect(heartbeats.map((worker) => [worker.threads, worker.backend])).toEqual([
       [2, "synthetic"],
@@ -126,8 +124,7 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
       ["v2", "completed"],
     ]);
     const [failed] = await database.query<{ error: string; attempt: number }>(
-      "SELECT error, attempt FROM trials WHERE sweep_id = $1 AND status = 'failed'",
-      [sweepId],
+      sql`SELECT error, attempt FROM trials WHERE sweep_id = ${sweepId} AND status = 'failed'`,
     );
     expect(failed?.attempt).toBe(1);
     expect(failed?.error).toContain("synthetic deterministic failure");
@@ -152,8 +149,7 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     const retried = await waitForSweepFinished(database, sweepId);
     expect(retried.map((row) => row.status)).toEqual(Array(6).fill("completed"));
     const [rows] = await database.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
-      [sweepId],
+      sql`SELECT count(*)::int AS n FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = ${sweepId}`,
     );
     expect(rows?.n).toBe(6 * epochs);
   });
@@ -174,13 +170,11 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     const rows = await waitForSweepFinished(database, sweepId);
     expect(rows.map((row) => row.status)).toEqual(Array(4).fill("completed"));
     const trials = await database.query<{ attempt: number; worker: string }>(
-      "SELECT attempt, worker FROM trials WHERE sweep_id = $1",
-      [sweepId],
+      sql`SELECT attempt, worker FROM trials WHERE sweep_id = ${sweepId}`,
     );
     expect(trials.some((trial) => trial.attempt === 2)).toBe(true);
     const [rowsRecorded] = await database.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
-      [sweepId],
+      sql`SELECT count(*)::int AS n FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = ${sweepId}`,
     );
     expect(rowsRecorded?.n).toBe(4 * epochs);
   });

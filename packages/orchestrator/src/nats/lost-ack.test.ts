@@ -1,8 +1,9 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { TrialEvent, TrialSpec } from "@sweep/core";
+import { sql } from "@sweep/store";
 import { eventFactory, startWorker, type TrialTrainer } from "@sweep/worker";
 import { describe, expect, it } from "vitest";
-import { newSweepId } from "../db/store-fixtures.test-support.js";
+import { newSweepId } from "../../../store/test/fixtures.js";
 import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
 import { launchSweep } from "./launch.js";
 import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
@@ -101,16 +102,14 @@ describe("a redelivered trial message whose trial already finished (lost ack)", 
       `trial ${outcomeLast.id} was already completed by attempt 1: acking its redelivered message without training it`,
     ]);
     const rows = await database.query<{ status: string; attempt: number }>(
-      "SELECT status, attempt FROM trials WHERE sweep_id = $1",
-      [sweepId],
+      sql`SELECT status, attempt FROM trials WHERE sweep_id = ${sweepId}`,
     );
     expect(rows).toEqual([
       { status: "completed", attempt: 1 },
       { status: "completed", attempt: 1 },
     ]);
     const [epochs] = await database.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = $1",
-      [sweepId],
+      sql`SELECT count(*)::int AS n FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = ${sweepId}`,
     );
     expect(epochs?.n).toBe(4);
   });

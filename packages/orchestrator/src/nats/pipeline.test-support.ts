@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { datasetSchema, type TrialSpec } from "@sweep/core";
+import { recordEvents, type SweepDatabase, trialRanking } from "@sweep/store";
 import type { PipelineNames } from "@sweep/worker";
 import { afterAll, beforeAll } from "vitest";
-import { recordEvents, type SweepDatabase, trialRanking } from "../db/index.js";
-import { postgresFactory, trialSpecs } from "../db/store-fixtures.test-support.js";
+import { trialSpecs } from "../../../store/test/fixtures.js";
+import { postgresFactory } from "../../../store/test/helpers.js";
 import { type Recorder, type RecorderOptions, startRecorder } from "./recorder.js";
 import { deletePipeline, ensurePipeline, type PipelineSettings } from "./streams.js";
 

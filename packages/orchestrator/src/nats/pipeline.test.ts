@@ -1,8 +1,8 @@
 import { jetstream } from "@nats-io/jetstream";
+import { createSweep, recordHeartbeat, sql } from "@sweep/store";
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSweep, recordHeartbeat } from "../db/index.js";
-import { newSweepId } from "../db/store-fixtures.test-support.js";
+import { newSweepId } from "../../../store/test/fixtures.js";
 import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
 import { launchSweep } from "./launch.js";
 import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
@@ -48,13 +48,12 @@ describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
     const rows = await waitForSweepFinished(database, sweepId);
     expect(rows.map((row) => row.status)).toEqual(Array(6).fill("completed"));
     const [epochs] = await database.query<{ n: number }>(
-      "SELECT count(*)::int AS n FROM epochs WHERE trial_id LIKE $1",
-      [`${sweepId}-%`],
+      sql`SELECT count(*)::int AS n FROM epochs WHERE trial_id LIKE ${`${sweepId}-%`}`,
     );
     expect(epochs?.n).toBe(6 * 4);
-    const attempts = await database.query<{ attempt: number }>("SELECT attempt FROM trials WHERE sweep_id = $1", [
-      sweepId,
-    ]);
+    const attempts = await database.query<{ attempt: number }>(
+      sql`SELECT attempt FROM trials WHERE sweep_id = ${sweepId}`,
+    );
     expect(attempts.every((row) => row.attempt === 1)).toBe(true);
 
     const again = await launchSweep(database, nats.nc, names, sweep, trials);
@@ -75,8 +74,7 @@ describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
       [2, "completed"],
     ]);
     const [failed] = await database.query<{ error: string; attempt: number }>(
-      "SELECT error, attempt FROM trials WHERE id = $1",
-      [trials[1].id],
+      sql`SELECT error, attempt FROM trials WHERE id = ${trials[1].id}`,
     );
     expect(failed).toMatchObject({ attempt: 1 });
     expect(failed?.error).toContain("synthetic deterministic failure");
@@ -96,8 +94,7 @@ describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
 
     await waitForSweepFinished(database, sweepId, 20_000);
     const [failed] = await database.query<{ status: string; error: string; attempt: number }>(
-      "SELECT status, error, attempt FROM trials WHERE id = $1",
-      [trials[0].id],
+      sql`SELECT status, error, attempt FROM trials WHERE id = ${trials[0].id}`,
     );
     expect(failed).toMatchObject({ status: "failed", attempt: 3 });
     expect(failed?.error).toContain("synthetic transient failure");
@@ -113,7 +110,7 @@ describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
 
     const [row] = await waitForSweepFinished(database, sweepId);
     expect(row).toMatchObject({ status: "failed", last_epoch: null });
-    const [failed] = await database.query<{ error: string }>("SELECT error FROM trials WHERE id = $1", [trial.id]);
+    const [failed] = await database.query<{ error: string }>(sql`SELECT error FROM trials WHERE id = ${trial.id}`);
     expect(failed?.error).toBe("trial message version must be 1, received 2");
   });
 });

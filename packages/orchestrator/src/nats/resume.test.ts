@@ -4,9 +4,9 @@ import path from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { Objm } from "@nats-io/obj";
 import { parseSweepConfig } from "@sweep/core";
+import { createSweep, openDatabase, recordEvents, type SweepDatabase, sql } from "@sweep/store";
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createSweep, openDatabase, recordEvents, type SweepDatabase } from "../db/index.js";
 import { freshPostgresDatabase, runSweep, sweepYaml } from "./cli-processes.test-support.js";
 import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
 import { planSweep } from "./launch.js";
@@ -53,7 +53,7 @@ describe("sweep resume and a changed config", () => {
     // v0's message is still queued; v1 was cancelled; v2's message was lost (e.g. NATS lost its stream).
     await createSweep(database, sweep, trials);
     await publishTrials(nats.nc, names, [held]);
-    await database.query("UPDATE trials SET status = 'cancelled' WHERE id = $1", [cancelled.id]);
+    await database.query(sql`UPDATE trials SET status = 'cancelled' WHERE id = ${cancelled.id}`);
     // v1 was cancelled after epoch 2: its checkpoint (the synthetic trainer's: the epoch) is kept.
     const checkpoint = new Uint8Array(4);
     new DataView(checkpoint.buffer).setUint32(0, 2);
@@ -85,14 +85,13 @@ describe("sweep resume and a changed config", () => {
       ["v1", "completed", 3],
       ["v2", "completed", 3],
     ]);
-    const attempts = await database.query<{ attempt: number }>("SELECT attempt FROM trials WHERE sweep_id = $1", [
-      sweep.id,
-    ]);
+    const attempts = await database.query<{ attempt: number }>(
+      sql`SELECT attempt FROM trials WHERE sweep_id = ${sweep.id}`,
+    );
     expect(attempts.map((row) => row.attempt)).toEqual([1, 1, 1]);
     // The re-queued message is a first delivery, yet v1 went on from its checkpoint: only epoch 3 was trained.
     const trained = await database.query<{ name: string; epochs: number[] }>(
-      "SELECT t.name, array_agg(e.epoch ORDER BY e.epoch) AS epochs FROM trials t JOIN epochs e ON e.trial_id = t.id WHERE t.sweep_id = $1 GROUP BY t.name ORDER BY t.name",
-      [sweep.id],
+      sql`SELECT t.name, array_agg(e.epoch ORDER BY e.epoch) AS epochs FROM trials t JOIN epochs e ON e.trial_id = t.id WHERE t.sweep_id = ${sweep.id} GROUP BY t.name ORDER BY t.name`,
     );
     expect(trained).toEqual([
       { name: "v0", epochs: [1, 2, 3] },

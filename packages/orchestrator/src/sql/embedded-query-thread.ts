@@ -1,5 +1,5 @@
 import { parentPort, workerData } from "node:worker_threads";
-import { openPglite } from "../db/open-pglite.js";
+import { openPglite, sql } from "@sweep/store";
 import type { EmbeddedQueryRequest, FromThread, ToThread } from "./embedded-query.js";
 import { RowBudget } from "./query-limits.js";
 import { enterReaderSession } from "./reader-session.js";
@@ -23,15 +23,19 @@ async function answer({ embeddedDir, statement, limits }: EmbeddedQueryRequest):
   let role: string | undefined;
   try {
     send({ type: "opened" });
-    await db.query("BEGIN READ ONLY");
-    role = await enterReaderSession((sql) => db.query(sql), limits.timeoutMs, `the embedded store ${embeddedDir}`);
+    await db.query(sql`BEGIN READ ONLY`);
+    role = await enterReaderSession(
+      async (text) => (await db.queryWithColumns(text)).rows,
+      limits.timeoutMs,
+      `the embedded store ${embeddedDir}`,
+    );
     const budget = new RowBudget(limits.maxRows);
     if (statement.kind === "explain") {
       const { columns, rows } = await db.queryWithColumns(statement.text);
       send({ type: "columns", names: columns });
       send({ type: "rows", rows: budget.take(rows), last: true, cut: budget.cut });
     } else {
-      await db.query(`DECLARE sweep_sql NO SCROLL CURSOR FOR ${statement.text}\n`);
+      await db.queryWithColumns(`DECLARE sweep_sql NO SCROLL CURSOR FOR ${statement.text}\n`);
       let page = await db.queryWithColumns(`FETCH ${budget.batchRows()} FROM sweep_sql`);
       send({ type: "columns", names: page.columns });
       for (;;) {
@@ -42,9 +46,9 @@ async function answer({ embeddedDir, statement, limits }: EmbeddedQueryRequest):
         page = await db.queryWithColumns(`FETCH ${budget.batchRows()} FROM sweep_sql`);
       }
     }
-    await db.query("COMMIT");
+    await db.query(sql`COMMIT`);
   } catch (error) {
-    await db.query("ROLLBACK").catch(() => {});
+    await db.query(sql`ROLLBACK`).catch(() => {});
     const { name, message, code } = error as { name?: string; message?: string; code?: string };
     send({ type: "failed", error: { name: String(name), message: String(message ?? error), code }, role });
   } finally {

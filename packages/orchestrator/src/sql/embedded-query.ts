@@ -1,6 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { UsageError } from "@sweep/core";
-import { releaseStoreLockOf } from "../db/store-lock.js";
+import { releaseStoreLockOf } from "@sweep/store";
 import type { QueryLimits } from "./query-limits.js";
 import { explainQueryError } from "./reader-session.js";
 import type { ReadingStatement } from "./reading-statement.js";

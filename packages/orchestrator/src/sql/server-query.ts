@@ -1,5 +1,5 @@
+import { describeServer } from "@sweep/store";
 import postgres from "postgres";
-import { describeServer } from "../db/target.js";
 import { type QueryLimits, RowBudget } from "./query-limits.js";
 import { enterReaderSession, explainQueryError } from "./reader-session.js";
 import type { ReadingStatement } from "./reading-statement.js";

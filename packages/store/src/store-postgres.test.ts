@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { postgresFactory, testDatabaseUrl } from "../test/helpers.js";
+import { describeStoreContract } from "../test/store-contract.js";
 import { isDatabaseUnavailableError } from "./errors.js";
 import { openDatabase } from "./open.js";
-import { describeStoreContract } from "./store-contract.test-support.js";
-import { postgresFactory, testDatabaseUrl } from "./store-fixtures.test-support.js";
 
 describeStoreContract("server Postgres", postgresFactory);
 

@@ -6,6 +6,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isDatabaseUnavailableError } from "./errors.js";
 import { openDatabase } from "./open.js";
+import { sql } from "./sql.js";
 import { storeLockPath } from "./store-lock.js";
 
 describe("embedded store ownership", () => {
@@ -30,7 +31,7 @@ describe("embedded store ownership", () => {
     other.kill();
     await once(other, "exit");
     const database = await openDatabase({ embeddedDir: dir });
-    expect(await database.query("SELECT count(*)::int AS n FROM sweeps")).toEqual([{ n: 0 }]);
+    expect(await database.query(sql`SELECT count(*)::int AS n FROM sweeps`)).toEqual([{ n: 0 }]);
     await database.close();
     await expect(access(storeLockPath(dir))).rejects.toThrow();
   });
@@ -38,9 +39,9 @@ describe("embedded store ownership", () => {
   it("shares one instance between handles of this process until the last one closes", async () => {
     const first = await openDatabase({ embeddedDir: dir });
     const second = await openDatabase({ embeddedDir: dir });
-    await first.query("INSERT INTO sweeps (id, name, config, config_hash) VALUES ('s1', 'n', '{}', 'h')");
+    await first.query(sql`INSERT INTO sweeps (id, name, config, config_hash) VALUES ('s1', 'n', '{}', 'h')`);
     await first.close();
-    expect(await second.query("SELECT id FROM sweeps")).toEqual([{ id: "s1" }]);
+    expect(await second.query(sql`SELECT id FROM sweeps`)).toEqual([{ id: "s1" }]);
     await access(storeLockPath(dir));
     await second.close();
     await expect(access(storeLockPath(dir))).rejects.toThrow();

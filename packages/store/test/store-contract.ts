@@ -1,12 +1,22 @@
 import { isUsageError } from "@sweep/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { SweepDatabase } from "./database.js";
-import { getSweep } from "./find-sweep.js";
-import { epochCurves, listSweeps, trialRanking } from "./queries.js";
-import { recordEvent, recordEvents } from "./record-events.js";
-import { type DatabaseFactory, events, newSweepId, trialSpecs } from "./store-fixtures.test-support.js";
-import { createSweep, markSweepCancelled, requeueTrials } from "./sweeps.js";
-import { listWorkers, recordHeartbeat } from "./workers.js";
+import {
+  createSweep,
+  epochCurves,
+  getSweep,
+  listSweeps,
+  listWorkers,
+  markSweepCancelled,
+  recordEvent,
+  recordEvents,
+  recordHeartbeat,
+  requeueTrials,
+  type SweepDatabase,
+  sql,
+  trialRanking,
+} from "../src/index.js";
+import { events, newSweepId, trialSpecs } from "./fixtures.js";
+import type { DatabaseFactory } from "./helpers.js";
 
 /** The storage contract, run against every implementation (embedded PGlite and server Postgres). */
 export function describeStoreContract(label: string, makeFactory: () => DatabaseFactory): void {
@@ -29,13 +39,12 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       return { sweepId, trials };
     }
     const trialRow = async (id: string) =>
-      (await db.query("SELECT * FROM trials WHERE id = $1", [id]))[0] as Record<string, unknown>;
+      (await db.query(sql`SELECT * FROM trials WHERE id = ${id}`))[0] as Record<string, unknown>;
     const sweepRow = async (id: string) =>
-      (await db.query("SELECT * FROM sweeps WHERE id = $1", [id]))[0] as Record<string, unknown>;
+      (await db.query(sql`SELECT * FROM sweeps WHERE id = ${id}`))[0] as Record<string, unknown>;
     const epochRows = (id: string) =>
       db.query<{ epoch: number; val_loss: number; attempt: number }>(
-        "SELECT epoch, val_loss, attempt FROM epochs WHERE trial_id = $1 ORDER BY epoch",
-        [id],
+        sql`SELECT epoch, val_loss, attempt FROM epochs WHERE trial_id = ${id} ORDER BY epoch`,
       );
 
     it("creates a sweep and its trials together, and leaves an existing sweep untouched on re-launch", async () => {
@@ -43,7 +52,7 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       const again = await createSweep(db, { id: sweepId, name: "renamed", config: {}, configHash: "other" }, trials);
       expect(again.created).toBe(false);
       expect(again.existing?.name).toBe(`sweep ${sweepId}`);
-      expect(await db.query("SELECT id FROM trials WHERE sweep_id = $1", [sweepId])).toHaveLength(3);
+      expect(await db.query(sql`SELECT id FROM trials WHERE sweep_id = ${sweepId}`)).toHaveLength(3);
       expect(await trialRow(trials[0].id)).toMatchObject({ status: "queued", attempt: 0, epochs_planned: 6 });
     });
 
@@ -54,7 +63,7 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       await expect(
         createSweep(db, { id: sweepId, name: "x", config: {}, configHash: "h" }, [first, duplicate]),
       ).rejects.toThrow();
-      expect(await db.query("SELECT id FROM sweeps WHERE id = $1", [sweepId])).toHaveLength(0);
+      expect(await db.query(sql`SELECT id FROM sweeps WHERE id = ${sweepId}`)).toHaveLength(0);
     });
 
     it("records the same epoch event twice as one row", async () => {

@@ -1,12 +1,11 @@
+import type { EarlyTerminate, Layer, ModelSpec, TrialStatus } from "@sweep/core";
 import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
-import type { Layer, ModelSpec } from "./model-spec.js";
-import type { EarlyTerminate } from "./training-spec.js";
-import type { TrialStatus } from "./trial.js";
 
 /**
  * The system of record. Migrations are generated from this file by drizzle-kit
- * (packages/orchestrator/drizzle) and applied on start; PGlite and server Postgres
- * share them.
+ * (`npm run db:generate -w packages/store`, into drizzle/) and applied on open; PGlite
+ * and server Postgres share them. Statements are written with the `sql` tag (sql.ts),
+ * not drizzle's query builder: the schema serves migrations and row types only.
  */
 
 /** One launched sweep. `config` is the validated config as the user wrote it. */

@@ -4,9 +4,10 @@ import { PGlite } from "@electric-sql/pglite";
 import { isUsageError } from "@sweep/core";
 import { drizzle } from "drizzle-orm/pglite";
 import { migrate } from "drizzle-orm/pglite/migrator";
-import type { SweepDatabase, SweepDrizzle } from "./database.js";
+import type { SweepDatabase } from "./database.js";
 import { DatabaseUnavailableError, describeDriverError } from "./errors.js";
-import { LATEST_APPLIED_MIGRATION, MIGRATIONS_FOLDER, requireCurrentSchema } from "./migrations.js";
+import { MIGRATIONS_FOLDER, requireCurrentSchema } from "./migrations.js";
+import type { SqlStatement } from "./sql.js";
 import { acquireStoreLock } from "./store-lock.js";
 import { checkEmbeddedStore, type OpenMode } from "./store-state.js";
 import { pgliteDataDir } from "./target.js";
@@ -58,17 +59,10 @@ async function openStore(embeddedDir: string, mode: OpenMode): Promise<SweepData
   let client: PGlite | undefined;
   try {
     client = await PGlite.create(pgliteDataDir(embeddedDir));
-    const db = drizzle({ client });
-    if (mode === "read") {
-      const opened = client;
-      await requireCurrentSchema(
-        async () => (await opened.query<{ latest: string | null }>(LATEST_APPLIED_MIGRATION)).rows[0]?.latest ?? null,
-        `the embedded store ${embeddedDir}`,
-      );
-    } else {
-      await migrate(db, { migrationsFolder: MIGRATIONS_FOLDER });
-    }
-    return handleOver(client, db as unknown as SweepDrizzle, lock.release);
+    const store = handleOver(client, lock.release);
+    if (mode === "read") await requireCurrentSchema(store, `the embedded store ${embeddedDir}`);
+    else await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+    return store;
   } catch (error) {
     await client?.close().catch(() => {});
     await lock.release();
@@ -77,12 +71,18 @@ async function openStore(embeddedDir: string, mode: OpenMode): Promise<SweepData
   }
 }
 
-function handleOver(client: PGlite, db: SweepDrizzle, releaseLock: () => Promise<void>): SweepDatabase {
+function handleOver(client: PGlite, releaseLock: () => Promise<void>): SweepDatabase {
   return {
     kind: "pglite",
-    db,
-    query: async <Row extends Record<string, unknown>>(sql: string, params?: unknown[]) =>
-      (await client.query<Row>(sql, params)).rows,
+    query: async <Row extends Record<string, unknown>>(statement: SqlStatement) =>
+      (await client.query<Row>(statement.text, [...statement.values])).rows,
+    transaction: (work) =>
+      client.transaction((tx) =>
+        work({
+          query: async <Row extends Record<string, unknown>>(statement: SqlStatement) =>
+            (await tx.query<Row>(statement.text, [...statement.values])).rows,
+        }),
+      ),
     queryWithColumns: async (sql) => {
       const result = await client.query<Record<string, unknown>>(sql);
       return { columns: result.fields.map((field) => field.name), rows: result.rows };

@@ -1,15 +1,10 @@
-import {
-  type dbSchema,
-  type EpochMetrics,
-  TERMINAL_TRIAL_STATUSES,
-  type TrialEvent,
-  type TrialStatus,
-} from "@sweep/core";
+import { type EpochMetrics, TERMINAL_TRIAL_STATUSES, type TrialEvent, type TrialStatus } from "@sweep/core";
+import type { trials } from "./schema.js";
 
 /** What recording one event did. */
 export type RecordOutcome = "applied" | "duplicate" | "stale" | "unknown-trial";
 
-type TrialUpdate = Partial<typeof dbSchema.trials.$inferInsert>;
+type TrialUpdate = Partial<typeof trials.$inferInsert>;
 
 /** A locked trial row while a batch of its events is applied in memory. */
 export interface TrialState {

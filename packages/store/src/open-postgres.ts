@@ -2,14 +2,15 @@ import { isUsageError } from "@sweep/core";
 import { drizzle } from "drizzle-orm/postgres-js";
 import { migrate } from "drizzle-orm/postgres-js/migrator";
 import postgres from "postgres";
-import type { SweepDatabase, SweepDrizzle } from "./database.js";
+import type { Queryable, SweepDatabase } from "./database.js";
 import { DatabaseUnavailableError, describeDriverError } from "./errors.js";
-import { LATEST_APPLIED_MIGRATION, MIGRATION_LOCK_KEY, MIGRATIONS_FOLDER, requireCurrentSchema } from "./migrations.js";
+import { MIGRATION_LOCK_KEY, MIGRATIONS_FOLDER, requireCurrentSchema } from "./migrations.js";
+import { type SqlStatement, sql as statement } from "./sql.js";
 import type { OpenMode } from "./store-state.js";
 import { describeServer, redactPassword } from "./target.js";
 
-/** Connections per client (a handle has two: drizzle's and raw SQL's); small, machines have few cores. */
-const POOL_SIZE = 3;
+/** Connections per handle: small, machines have few cores. */
+const POOL_SIZE = 6;
 const CONNECT_TIMEOUT_S = 10;
 
 const CONNECTION_OPTIONS = { onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S } as const;
@@ -20,21 +21,25 @@ const CONNECTION_OPTIONS = { onnotice: () => {}, connect_timeout: CONNECT_TIMEOU
  */
 export async function openPostgres(url: string, mode: OpenMode): Promise<SweepDatabase> {
   await prepareServer(url, mode);
-  // Drizzle replaces its client's date and json parsers with its own; raw queries get a pristine client.
-  const drizzleClient = postgres(url, { ...CONNECTION_OPTIONS, max: POOL_SIZE });
   const sql = postgres(url, { ...CONNECTION_OPTIONS, max: POOL_SIZE });
   return {
     kind: "postgres",
-    db: drizzle({ client: drizzleClient }) as unknown as SweepDrizzle,
-    query: async <Row extends Record<string, unknown>>(text: string, params: unknown[] = []) =>
-      (await sql.unsafe(text, params as postgres.ParameterOrJSON<never>[])) as unknown as Row[],
+    ...queryable(sql),
+    transaction: async (work) => (await sql.begin((tx) => work(queryable(tx)))) as Awaited<ReturnType<typeof work>>,
     queryWithColumns: async (text) => {
       const result = await sql.unsafe(text, [], { prepare: false });
       return { columns: result.columns?.map((column) => column.name) ?? [], rows: [...result] };
     },
     close: async () => {
-      await Promise.all([drizzleClient.end({ timeout: 5 }), sql.end({ timeout: 5 })]);
+      await sql.end({ timeout: 5 });
     },
+  };
+}
+
+function queryable(client: postgres.Sql | postgres.TransactionSql): Queryable {
+  return {
+    query: async <Row extends Record<string, unknown>>({ text, values }: SqlStatement) =>
+      (await client.unsafe(text, values as postgres.ParameterOrJSON<never>[])) as unknown as Row[],
   };
 }
 
@@ -43,15 +48,13 @@ async function prepareServer(url: string, mode: OpenMode): Promise<void> {
   const sql = postgres(url, { ...CONNECTION_OPTIONS, max: 1 });
   try {
     if (mode === "read") {
-      await requireCurrentSchema(
-        async () => ((await sql.unsafe(LATEST_APPLIED_MIGRATION))[0]?.latest as string | null) ?? null,
-        `Postgres at ${describeServer(url)}`,
-      );
+      await requireCurrentSchema(queryable(sql), `Postgres at ${describeServer(url)}`);
       return;
     }
-    await sql`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`;
+    const session = queryable(sql);
+    await session.query(statement`SELECT pg_advisory_lock(${MIGRATION_LOCK_KEY})`);
     await migrate(drizzle({ client: sql }), { migrationsFolder: MIGRATIONS_FOLDER });
-    await sql`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`;
+    await session.query(statement`SELECT pg_advisory_unlock(${MIGRATION_LOCK_KEY})`);
   } catch (error) {
     if (isUsageError(error)) throw error;
     const reason = redactPassword(describeDriverError(error), url);

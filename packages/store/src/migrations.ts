@@ -2,12 +2,14 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { UsageError } from "@sweep/core";
+import type { Queryable } from "./database.js";
+import { sql } from "./sql.js";
 
 /**
- * The drizzle-kit migrations shipped with the package (`packages/orchestrator/drizzle`),
- * found from src/db/ and dist/db/ alike: both sit two levels under the package root.
+ * The drizzle-kit migrations shipped with the package (`packages/store/drizzle`), found
+ * from src/ and dist/ alike: both sit one level under the package root.
  */
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../../drizzle", import.meta.url));
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL("../drizzle", import.meta.url));
 
 /** Serialises migrations of one server database across processes (`pg_advisory_lock` key). */
 export const MIGRATION_LOCK_KEY = 7_302_185_411;
@@ -33,14 +35,14 @@ const INSUFFICIENT_PRIVILEGE = "42501";
 
 /**
  * Refuses a database whose schema is behind the shipped migrations: a command that
- * only reads never migrates, so it says what to run instead. `latestApplied` reads
- * drizzle's record of applied migrations (the newest `created_at`, as text); a role
- * that may not read that record is let through (its own queries will say what fails).
+ * only reads never migrates, so it says what to run instead. It reads drizzle's record
+ * of applied migrations; a role that may not read that record is let through (its own
+ * queries will say what fails).
  */
-export async function requireCurrentSchema(latestApplied: () => Promise<string | null>, where: string): Promise<void> {
+export async function requireCurrentSchema(db: Queryable, where: string): Promise<void> {
   let latest: string | null;
   try {
-    latest = await latestApplied();
+    latest = await latestAppliedMigration(db);
   } catch (error) {
     const code = (error as { code?: unknown }).code;
     if (code === INSUFFICIENT_PRIVILEGE) return;
@@ -57,5 +59,10 @@ export async function requireCurrentSchema(latestApplied: () => Promise<string |
   );
 }
 
-/** The query `requireCurrentSchema` reads: the newest applied migration's timestamp. */
-export const LATEST_APPLIED_MIGRATION = "SELECT max(created_at)::text AS latest FROM drizzle.__drizzle_migrations";
+/** The newest applied migration's timestamp (ms, as text), or null before any. */
+async function latestAppliedMigration(db: Queryable): Promise<string | null> {
+  const [row] = await db.query<{ latest: string | null }>(
+    sql`SELECT max(created_at)::text AS latest FROM drizzle.__drizzle_migrations`,
+  );
+  return row?.latest ?? null;
+}

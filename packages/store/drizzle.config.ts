@@ -1,12 +1,12 @@
 import { defineConfig } from "drizzle-kit";
 
 /**
- * Migrations are generated from core's drizzle schema into ./drizzle (committed and
+ * Migrations are generated from the drizzle schema into ./drizzle (committed and
  * shipped with the package; `openDatabase` applies them). Regenerate after a schema
- * change with `npm run db:generate -w packages/orchestrator`.
+ * change with `npm run db:generate -w packages/store`.
  */
 export default defineConfig({
   dialect: "postgresql",
-  schema: "../core/src/db-schema.ts",
+  schema: "./src/schema.ts",
   out: "./drizzle",
 });

@@ -1,5 +1,5 @@
-import { sql } from "drizzle-orm";
-import type { SweepTransaction } from "./database.js";
+import type { Queryable } from "./database.js";
+import { sql } from "./sql.js";
 
 /**
  * Derives each sweep's status from its trials: completed once every trial is
@@ -7,16 +7,16 @@ import type { SweepTransaction } from "./database.js";
  * queued. A cancelled sweep stays cancelled unless `reopen` (a retry or resume).
  */
 export async function refreshSweepStatus(
-  tx: SweepTransaction,
+  db: Queryable,
   sweepIds: readonly string[],
   options: { reopen?: boolean } = {},
 ): Promise<void> {
   if (sweepIds.length === 0) return;
-  const keepCancelled = options.reopen ? sql`false` : sql`s.status = 'cancelled'`;
-  await tx.execute(sql`
+  const keepCancelled = options.reopen !== true;
+  await db.query(sql`
     UPDATE sweeps s SET
       status = CASE
-        WHEN ${keepCancelled} THEN 'cancelled'
+        WHEN ${keepCancelled}::boolean AND s.status = 'cancelled' THEN 'cancelled'
         WHEN NOT EXISTS (SELECT 1 FROM trials t WHERE t.sweep_id = s.id AND t.status IN ('queued', 'running'))
           THEN 'completed'
         WHEN EXISTS (SELECT 1 FROM trials t WHERE t.sweep_id = s.id AND t.status <> 'queued') THEN 'running'
@@ -27,5 +27,5 @@ export async function refreshSweepStatus(
           THEN coalesce(s.finished_at, now())
       END,
       updated_at = now()
-    WHERE s.id IN ${[...new Set(sweepIds)]}`);
+    WHERE s.id = ANY(${[...new Set(sweepIds)]}::text[])`);
 }

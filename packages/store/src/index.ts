@@ -1,0 +1,53 @@
+/**
+ * @sweep/store: the sweep database. The drizzle schema (`schema.ts`, from which
+ * drizzle-kit generates the migrations in drizzle/), opening PGlite or Postgres, and
+ * every SQL statement of the project, one exported function each.
+ *
+ * One query style: statements are `sql` tagged templates (sql.ts) run by
+ * `Queryable.query`, the one method both drivers and their transactions provide. Not
+ * drizzle's query builder: the statements that matter most (the recorder's batch
+ * upserts from one jsonb parameter, the views, lateral joins, `FOR UPDATE`) are SQL
+ * that the builder can only wrap in raw fragments, and the dashboard, `sweep sql` and
+ * docs/sql.md speak plain SQL. The template reads as the statement Postgres runs while
+ * every value stays a parameter.
+ */
+export type { RecordOutcome } from "./apply-event.js";
+export { cancelQueuedTrials, markSweepCancelled, setSweepCancelled } from "./cancel.js";
+export type { Queryable, QueryResult, SweepDatabase } from "./database.js";
+export { deleteEpochsAfterResume, type EpochLoss, type EpochUpsert, epochLosses, upsertEpochs } from "./epochs.js";
+export { DatabaseUnavailableError, describeDriverError, isDatabaseUnavailableError } from "./errors.js";
+export {
+  getSweep,
+  newestSweep,
+  refuseChangedConfig,
+  type SweepHeader,
+  sweepAtNow,
+  sweepsMatching,
+  sweepsNamed,
+} from "./find-sweep.js";
+export { MIGRATIONS_FOLDER, type ShippedMigration, shippedMigrations } from "./migrations.js";
+export { openDatabase } from "./open.js";
+export { openPglite } from "./open-pglite.js";
+export { type OpenTrial, openTrials } from "./open-trials.js";
+export { DEFAULT_OVERFIT_RULE, lockTrials, recordEvent, recordEvents, writeTrials } from "./record-events.js";
+export { queueTrialsAgain, requeueTrials, restartEpochAttempts } from "./requeue.js";
+export type { EpochRow, SweepRow, TrialRow, WorkerRow } from "./schema.js";
+export { SqlStatement, sql } from "./sql.js";
+export { releaseStoreLockOf } from "./store-lock.js";
+export type { OpenMode } from "./store-state.js";
+export { countSweepEpochs, sweepWallSeconds, trialsPerWorker } from "./sweep-figures.js";
+export { listSweeps, type SweepSummary } from "./sweep-list.js";
+export { refreshSweepStatus } from "./sweep-status.js";
+export { createSweep, insertSweep, insertTrials, type NewSweep, sweepById } from "./sweeps.js";
+export {
+  type DatabaseOptions,
+  type DatabaseTarget,
+  describeServer,
+  describeTarget,
+  EMBEDDED_DIR_NAME,
+  pgliteDataDir,
+  resolveDatabaseTarget,
+} from "./target.js";
+export { type TrialEpoch, type TrialModel, trialEpochs, trialModels } from "./trial-reads.js";
+export { type EpochCurveRow, epochCurves, type TrialRankingRow, trialRanking } from "./views.js";
+export { listWorkers, recordHeartbeat, type WorkerListing } from "./workers.js";
