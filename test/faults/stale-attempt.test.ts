@@ -1,11 +1,11 @@
 import { jetstream } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
+import { ensurePipeline } from "@sweep/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSweep, type RecordOutcome, recordEvents } from "../../packages/orchestrator/src/db/index.js";
 import { events, newSweepId, trialSpecs } from "../../packages/orchestrator/src/db/store-fixtures.test-support.js";
 import { type Recorder, startRecorder } from "../../packages/orchestrator/src/nats/recorder.js";
-import { ensurePipeline } from "../../packages/orchestrator/src/nats/streams.js";
 import { type NatsServer, sleep, startNatsServer } from "./support/servers.js";
 import { freshPostgresDatabase, openDatabase, reportFigures, type SweepDatabase } from "./support/sweep.js";
 

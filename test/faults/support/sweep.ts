@@ -4,7 +4,7 @@ import path from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
-import { type PipelineNames, pipelineNames } from "@sweep/worker";
+import { ensurePipeline, type PipelineNames, type PipelineSettings, pipelineNames } from "@sweep/protocol";
 import { openDatabase, type SweepDatabase } from "../../../packages/orchestrator/src/db/index.js";
 import {
   runSweep,
@@ -12,7 +12,6 @@ import {
   startSweep,
   sweepYaml,
 } from "../../../packages/orchestrator/src/nats/cli-processes.test-support.js";
-import { ensurePipeline, type PipelineSettings } from "../../../packages/orchestrator/src/nats/streams.js";
 import { sleep } from "./servers.js";
 
 export {

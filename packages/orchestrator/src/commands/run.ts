@@ -1,6 +1,7 @@
 import { hostname } from "node:os";
 import { PRINTABLE_LENGTH, printable, redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
-import { expectedBackend, resolveNatsUrl, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
+import { resolveNatsUrl } from "@sweep/protocol";
+import { expectedBackend, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";

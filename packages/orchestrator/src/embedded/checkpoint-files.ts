@@ -1,6 +1,6 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
-import type { TrialCheckpoints } from "@sweep/worker";
+import type { TrialCheckpoints } from "@sweep/protocol";
 import { type DatabaseTarget, EMBEDDED_DIR_NAME } from "../db/index.js";
 
 /**

@@ -1,5 +1,6 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
-import { eventFactory, runTrialAttempt, type TrialCheckpoints, type TrialTrainer } from "@sweep/worker";
+import { eventFactory, type TrialCheckpoints } from "@sweep/protocol";
+import { runTrialAttempt, type TrialTrainer } from "@sweep/worker";
 import { recordEvent, type SweepDatabase } from "../db/index.js";
 
 export interface EmbeddedRunOptions {

@@ -1,10 +1,10 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
-import { type BackendChoice, connectNats, startWorkerProcess } from "@sweep/worker";
+import { connectNats, ensurePipeline } from "@sweep/protocol";
+import { type BackendChoice, startWorkerProcess } from "@sweep/worker";
 import { markSweepCancelled, type NewSweep, recordEvents, recordHeartbeat, type SweepDatabase } from "../db/index.js";
 import { publishSweepCancel } from "../nats/control.js";
 import { launchSweep } from "../nats/launch.js";
 import { startRecorder } from "../nats/recorder.js";
-import { ensurePipeline } from "../nats/streams.js";
 
 export interface NatsRunRequest {
   database: SweepDatabase;

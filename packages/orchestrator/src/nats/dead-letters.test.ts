@@ -1,6 +1,6 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { TrialSpec } from "@sweep/core";
-import { eventFactory } from "@sweep/worker";
+import { eventFactory } from "@sweep/protocol";
 import { describe, expect, it } from "vitest";
 import { newSweepId } from "../db/store-fixtures.test-support.js";
 import { launchSweep } from "./launch.js";

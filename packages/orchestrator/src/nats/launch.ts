@@ -1,6 +1,6 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { configHash, expandTrials, type SweepConfig, type SweepRow, sweepIdFor, type TrialSpec } from "@sweep/core";
-import type { PipelineNames } from "@sweep/worker";
+import type { PipelineNames } from "@sweep/protocol";
 import { createSweep, type NewSweep, type SweepDatabase } from "../db/index.js";
 import { publishTrials } from "./publisher.js";
 

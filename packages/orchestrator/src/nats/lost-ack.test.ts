@@ -1,6 +1,7 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { TrialEvent, TrialSpec } from "@sweep/core";
-import { eventFactory, startWorker, type TrialTrainer } from "@sweep/worker";
+import { eventFactory, eventMessageId } from "@sweep/protocol";
+import { startWorker, type TrialTrainer } from "@sweep/worker";
 import { describe, expect, it } from "vitest";
 import { newSweepId } from "../db/store-fixtures.test-support.js";
 import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
@@ -20,9 +21,8 @@ describe("a redelivered trial message whose trial already finished (lost ack)", 
   async function publish(trial: TrialSpec, events: TrialEvent[]) {
     const { nats, names } = pipeline;
     for (const event of events) {
-      const epoch = event.type === "epoch" ? event.metrics.epoch : "";
       await jetstream(nats.nc).publish(names.eventSubject(trial.sweepId, trial.id), JSON.stringify(event), {
-        msgID: `${event.trialId}.${event.attempt}.${event.type}${epoch}`,
+        msgID: eventMessageId(event),
       });
     }
   }

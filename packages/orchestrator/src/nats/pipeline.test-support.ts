@@ -1,12 +1,11 @@
 import { randomBytes } from "node:crypto";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { datasetSchema, type TrialSpec } from "@sweep/core";
-import type { PipelineNames } from "@sweep/worker";
+import { deletePipeline, ensurePipeline, type PipelineNames, type PipelineSettings } from "@sweep/protocol";
 import { afterAll, beforeAll } from "vitest";
 import { recordEvents, type SweepDatabase, trialRanking } from "../db/index.js";
 import { postgresFactory, trialSpecs } from "../db/store-fixtures.test-support.js";
 import { type Recorder, type RecorderOptions, startRecorder } from "./recorder.js";
-import { deletePipeline, ensurePipeline, type PipelineSettings } from "./streams.js";
 
 /** The test NATS server (JetStream enabled). */
 /** The test server: TEST_NATS_URL, which npm test's global setup sets, else 127.0.0.1:4222. */

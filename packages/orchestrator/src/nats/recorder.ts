@@ -1,8 +1,8 @@
 import { type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { MESSAGE_VERSION, type TrialEvent, type WorkerHeartbeat } from "@sweep/core";
-import { openNatsCheckpoints, type PipelineNames } from "@sweep/worker";
+import { HEARTBEAT_INTERVAL_MS, type TrialEvent, type WorkerHeartbeat } from "@sweep/core";
+import { openNatsCheckpoints, type PipelineNames, parseTrialEvent } from "@sweep/protocol";
 import { type DeadLetter, readDeadLetter } from "./dead-letters.js";
 
 export interface RecorderOptions {
@@ -65,7 +65,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
         }
         continue;
       }
-      const event = parseEvent(msg);
+      const event = parseTrialEvent(msg.string());
       if (event) events.push(event);
       else {
         log(`dropping an unreadable event on ${msg.subject}`);
@@ -126,7 +126,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   };
   const heartbeatTimer = setInterval(
     () => copyHeartbeats().catch((error) => log(`copying heartbeats failed: ${(error as Error).message}`)),
-    options.heartbeatCopyMs ?? 2000,
+    options.heartbeatCopyMs ?? HEARTBEAT_INTERVAL_MS,
   );
 
   const closed = drained.finally(() => clearInterval(heartbeatTimer));
@@ -139,13 +139,4 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
       await copyHeartbeats().catch(() => {});
     },
   };
-}
-
-function parseEvent(msg: JsMsg): TrialEvent | undefined {
-  try {
-    const event = msg.json<TrialEvent>();
-    return event.v === MESSAGE_VERSION && typeof event.trialId === "string" ? event : undefined;
-  } catch {
-    return undefined;
-  }
 }
