@@ -120,6 +120,7 @@ export function register(program: Command): void {
               sweep,
               trials,
               worker: `${hostname()}-${process.pid}`,
+              backend: expectedBackend(backend),
               checkpointDir: checkpointDirOf(target),
               onEvent: printEvent,
             }),
