@@ -11,8 +11,8 @@ import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarge
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { progressLine, rankingTable } from "../embedded/progress-lines.js";
 import { runLocally } from "../embedded/run-local.js";
-import { runOverNats } from "../embedded/run-over-nats.js";
 import { planSweep } from "../nats/launch.js";
+import { runOverNats } from "../nats/run-over-nats.js";
 import { withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, natsNamed, natsPrefixOf, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";

@@ -2,9 +2,9 @@ import type { TrialEvent, TrialSpec } from "@sweep/core";
 import { connectNats, ensurePipeline } from "@sweep/protocol";
 import { type BackendChoice, startWorkerProcess } from "@sweep/worker";
 import { markSweepCancelled, type NewSweep, recordEvents, recordHeartbeat, type SweepDatabase } from "../db/index.js";
-import { publishSweepCancel } from "../nats/control.js";
-import { launchSweep } from "../nats/launch.js";
-import { startRecorder } from "../nats/recorder.js";
+import { publishSweepCancel } from "./control.js";
+import { launchSweep } from "./launch.js";
+import { startRecorder } from "./recorder.js";
 
 export interface NatsRunRequest {
   database: SweepDatabase;
