@@ -2,9 +2,9 @@ import { Objm } from "@nats-io/obj";
 import type { TrialEvent } from "@sweep/core";
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, describe, expect, it } from "vitest";
+import { inProcessSyntheticTrainer } from "../../../worker/src/consumer/consumer.test-support.js";
 import { newSweepId } from "../db/store-fixtures.test-support.js";
 import { type SweepProcess, SYNTHETIC_TASK, startSweep } from "./cli-processes.test-support.js";
-import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
 import { launchSweep } from "./launch.js";
 import { NATS_URL, recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
 

@@ -1,0 +1,130 @@
+import { randomBytes } from "node:crypto";
+import { MessageChannel } from "node:worker_threads";
+import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import type { NatsConnection } from "@nats-io/transport-node";
+import { datasetSchema, modelSchema, type TrialEvent, type TrialSpec, trainingSchema } from "@sweep/core";
+import {
+  encodeTrialMessage,
+  ensurePipeline,
+  type PipelineNames,
+  type PipelineSettings,
+  parseTrialEvent,
+} from "@sweep/protocol";
+import { afterAll, beforeAll } from "vitest";
+import { natsForTest } from "../../../protocol/src/nats.test-support.js";
+import syntheticTrain from "../fixtures/synthetic-task.js";
+import type { TrainProgress } from "../protocol.js";
+import type { TrialTrainer } from "./trial-trainer.js";
+
+export { NATS_URL, natsForTest } from "../../../protocol/src/nats.test-support.js";
+
+/**
+ * Runs the synthetic trainer fixture on the calling thread: the consumer under test
+ * sees the thread protocol without a thread pool. The outcome is returned after the
+ * port closes (every progress message delivered), as the pool does.
+ */
+export function inProcessSyntheticTrainer(threads: number): TrialTrainer {
+  return {
+    threads,
+    async train(trial, { cancelFlag, onProgress, checkpoint }) {
+      const { port1, port2 } = new MessageChannel();
+      const drained = new Promise((resolve) => port1.once("close", resolve));
+      port1.on("message", (progress: TrainProgress) => onProgress(progress));
+      try {
+        return await syntheticTrain({ trial, backend: "cpu", cancelFlag, checkpoint, port: port2 });
+      } finally {
+        await drained;
+      }
+    },
+    async close() {},
+  };
+}
+
+export const newSweepId = () => `s${randomBytes(4).toString("hex")}`;
+
+/** `count` trials trained by the synthetic fixture with `knobs` (see synthetic-task.ts). */
+export function syntheticTrials(sweepId: string, count: number, epochs: number, knobs = "epoch_ms=5"): TrialSpec[] {
+  return Array.from({ length: count }, (_, ordinal) => ({
+    id: `${sweepId}-t${String(ordinal).padStart(3, "0")}`,
+    sweepId,
+    ordinal,
+    name: `variant-${ordinal + 1}`,
+    key: `key-${sweepId}-${ordinal}`,
+    params: {},
+    model: modelSchema.parse({}),
+    layers: [{ kind: "flatten" }, { kind: "dense", units: 10, activation: "softmax" }],
+    training: trainingSchema.parse({ epochs }),
+    dataset: datasetSchema.parse({ source: `synthetic:${knobs}` }),
+  }));
+}
+
+/** For one test file: a private pipeline (NATS prefix) made with `settings`, deleted after the file. */
+export function consumerPipeline(settings: Partial<PipelineSettings>) {
+  const pipeline = {} as { nats: Awaited<ReturnType<typeof natsForTest>>; names: PipelineNames };
+  beforeAll(async () => {
+    pipeline.nats = await natsForTest();
+    pipeline.names = await ensurePipeline(pipeline.nats.nc, { ...settings, prefix: pipeline.nats.prefix });
+  });
+  afterAll(async () => {
+    await pipeline.nats?.dispose();
+  });
+  return pipeline;
+}
+
+/** Publishes one trial message per trial, as `sweep launch` does. */
+export async function publishTrials(nc: NatsConnection, names: PipelineNames, trials: readonly TrialSpec[]) {
+  const js = jetstream(nc);
+  for (const trial of trials) {
+    const { body, msgID } = encodeTrialMessage(trial);
+    await js.publish(names.trialSubject(trial.sweepId), body, { msgID });
+  }
+}
+
+/** Every event of the sweep stored in SWEEP_EVENTS so far, in stream order. */
+export async function eventsOf(nc: NatsConnection, names: PipelineNames, sweepId: string): Promise<TrialEvent[]> {
+  const subject = names.eventSubject(sweepId, "*");
+  const jsm = await jetstreamManager(nc);
+  const { state } = await jsm.streams.info(names.eventsStream, { subjects_filter: subject });
+  const total = Object.values(state.subjects ?? {}).reduce((sum, n) => sum + n, 0);
+  if (total === 0) return [];
+  const consumer = await jetstream(nc).consumers.get(names.eventsStream, {
+    filter_subjects: subject,
+    deliver_policy: DeliverPolicy.All,
+  });
+  const events: TrialEvent[] = [];
+  for await (const msg of await consumer.fetch({ max_messages: total, expires: 5000 })) {
+    const event = parseTrialEvent(msg.string());
+    if (event) events.push(event);
+  }
+  return events;
+}
+
+/** Polls until the workers consumer holds no message (every delivery settled). */
+export async function waitForQueueSettled(nc: NatsConnection, names: PipelineNames, timeoutMs = 20_000) {
+  const jsm = await jetstreamManager(nc);
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const queue = await jsm.consumers.info(names.trialsStream, names.workersConsumer);
+    if (queue.num_pending + queue.num_ack_pending === 0 && queue.delivered.stream_seq > 0) return;
+    if (Date.now() > deadline) throw new Error(`trial messages still held: ${JSON.stringify(queue)}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+/** Polls until `done(events)` holds for the sweep's events; returns them. */
+export async function waitForEvents(
+  nc: NatsConnection,
+  names: PipelineNames,
+  sweepId: string,
+  done: (events: TrialEvent[]) => boolean,
+  timeoutMs = 20_000,
+): Promise<TrialEvent[]> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const events = await eventsOf(nc, names, sweepId);
+    if (done(events)) return events;
+    if (Date.now() > deadline)
+      throw new Error(`events so far: ${events.map((e) => `${e.trialId}:${e.type}`).join(" ")}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
