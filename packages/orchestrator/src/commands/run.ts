@@ -1,13 +1,22 @@
 import { hostname } from "node:os";
 import { PRINTABLE_LENGTH, printable, redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
 import { resolveNatsUrl } from "@sweep/protocol";
-import { expectedBackend, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
+import { type BackendChoice, expectedBackend, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
-import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "../db/index.js";
+import {
+  type DatabaseTarget,
+  describeTarget,
+  type NewSweep,
+  openDatabase,
+  refuseChangedConfig,
+  resolveDatabaseTarget,
+  type SweepDatabase,
+  trialRanking,
+} from "../db/index.js";
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { progressLine, rankingTable } from "../embedded/progress-lines.js";
 import { runLocally } from "../embedded/run-local.js";
@@ -99,32 +108,11 @@ export function register(program: Command): void {
         const { startLiveDashboard } = await import("../dashboard/live-dashboard.js");
         live = startLiveDashboard(database, sweep.id);
       }
-      const run = overNats
-        ? runOverNats({
-            database,
-            nats: resolveNatsUrl(options.nats),
-            prefix: natsPrefixOf(options),
-            sweep,
-            trials,
-            threads,
-            intraOpThreads,
-            backend,
-            taskFile,
-            onEvent: printEvent,
-            log: (line) => process.stderr.write(`sweep run: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
-          })
-        : runWithPool({ threads, intraOpThreads, backend, taskFile }, (trainer) =>
-            runLocally({
-              database,
-              trainer,
-              sweep,
-              trials,
-              worker: `${hostname()}-${process.pid}`,
-              backend: expectedBackend(backend),
-              checkpointDir: checkpointDirOf(target),
-              onEvent: printEvent,
-            }),
-          );
+      const run = startRun(
+        options,
+        { database, sweep, trials, threads, intraOpThreads, backend, taskFile, target },
+        printEvent,
+      );
       const removeHandlers = onShutdownSignals(() => {
         interrupted = true;
         run.cancel();
@@ -146,6 +134,49 @@ export function register(program: Command): void {
     if (failed > 0)
       throw new TrialsFailedError(`${failed} trial${failed === 1 ? "" : "s"} failed (exit ${TRIALS_FAILED})`);
   });
+}
+
+interface RunPlan {
+  database: SweepDatabase;
+  sweep: NewSweep;
+  trials: TrialSpec[];
+  threads: number;
+  intraOpThreads?: number;
+  backend: BackendChoice;
+  taskFile?: string;
+  target: DatabaseTarget;
+}
+
+/** Over NATS when a server is named (`--nats`, NATS_URL), else on a training pool in this process. */
+function startRun(options: RunOptions, plan: RunPlan, onEvent: (event: TrialEvent) => void) {
+  const { database, sweep, trials, threads, intraOpThreads, backend, taskFile } = plan;
+  if (natsNamed(options)) {
+    return runOverNats({
+      database,
+      nats: resolveNatsUrl(options.nats),
+      prefix: natsPrefixOf(options),
+      sweep,
+      trials,
+      threads,
+      intraOpThreads,
+      backend,
+      taskFile,
+      onEvent,
+      log: (line) => process.stderr.write(`sweep run: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
+    });
+  }
+  return runWithPool({ threads, intraOpThreads, backend, taskFile }, (trainer) =>
+    runLocally({
+      database,
+      trainer,
+      sweep,
+      trials,
+      worker: `${hostname()}-${process.pid}`,
+      backend: expectedBackend(backend),
+      checkpointDir: checkpointDirOf(plan.target),
+      onEvent,
+    }),
+  );
 }
 
 /** A local run on a training pool that is closed when the run finishes. */

@@ -14,6 +14,24 @@ import {
 import type { TrialTrainer } from "./trial-trainer.js";
 import { startWorker } from "./worker.js";
 
+const epoch = (trial: TrialSpec, n: number) => {
+  const metrics = { epoch: n, loss: 1 / n, accuracy: 0.9, val_loss: 1 / n, val_accuracy: 0.9 };
+  return eventFactory(trial, 1)({ type: "epoch", metrics: { ...metrics, duration_ms: 1, images_per_s: 1 } });
+};
+
+/** A trainer that notes which trials it was asked to train. */
+function countingTrainer(trained: string[]): TrialTrainer {
+  const inner = inProcessSyntheticTrainer(2);
+  return {
+    threads: inner.threads,
+    train: (trial, options) => {
+      trained.push(trial.id);
+      return inner.train(trial, options);
+    },
+    close: () => inner.close(),
+  };
+}
+
 /**
  * A worker finishes a trial, its outcome reaches SWEEP_EVENTS, and its ack of the trial
  * message dies with the server or the connection: JetStream delivers the message again.
@@ -32,11 +50,6 @@ describe("a redelivered trial message whose trial already finished (lost ack)", 
       });
     }
   }
-
-  const epoch = (trial: TrialSpec, n: number) => {
-    const metrics = { epoch: n, loss: 1 / n, accuracy: 0.9, val_loss: 1 / n, val_accuracy: 0.9 };
-    return eventFactory(trial, 1)({ type: "epoch", metrics: { ...metrics, duration_ms: 1, images_per_s: 1 } });
-  };
 
   it("is acked without training it again when its outcome is its last event (else it trains again)", async () => {
     const { nats, names } = pipeline;
@@ -67,19 +80,10 @@ describe("a redelivered trial message whose trial already finished (lost ack)", 
     }
 
     const trained: string[] = [];
-    const inner = inProcessSyntheticTrainer(2);
-    const counting: TrialTrainer = {
-      threads: inner.threads,
-      train: (trial, options) => {
-        trained.push(trial.id);
-        return inner.train(trial, options);
-      },
-      close: () => inner.close(),
-    };
     const lines: string[] = [];
     const worker = await startWorker({
       nc: nats.nc,
-      trainer: counting,
+      trainer: countingTrainer(trained),
       backend: "cpu",
       prefix: nats.prefix,
       fetchExpiresMs: 1000,

@@ -24,6 +24,10 @@ function timeline(events: TrialEvent[]): Record<string, string[]> {
   return byTrial;
 }
 
+/** Whether `count` trials reached their final outcome (a retryable failure is not one). */
+const finishedOnce = (count: number) => (events: TrialEvent[]) =>
+  events.filter((event) => OUTCOMES.has(event.type) && !(event.type === "failed" && event.retryable)).length === count;
+
 describe("startWorker: the consumer against a real JetStream", () => {
   const pipeline = consumerPipeline({ ackWaitMs: 2000, maxDeliver: 3 });
   const workers: SweepWorker[] = [];
@@ -47,10 +51,6 @@ describe("startWorker: the consumer against a real JetStream", () => {
   afterAll(async () => {
     for (const worker of workers) await worker.stop();
   });
-
-  const finishedOnce = (count: number) => (events: TrialEvent[]) =>
-    events.filter((event) => OUTCOMES.has(event.type) && !(event.type === "failed" && event.retryable)).length ===
-    count;
 
   it("trains every trial once: started, each epoch, completed, all of attempt 1, every message acked", async () => {
     const { nats, names } = pipeline;
