@@ -1,8 +1,9 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
 import { connectNats, ensurePipeline } from "@sweep/protocol";
 import { type BackendChoice, startWorkerProcess } from "@sweep/worker";
-import { markSweepCancelled, type NewSweep, recordEvents, recordHeartbeat, type SweepDatabase } from "../db/index.js";
+import { markSweepCancelled, type NewSweep, type SweepDatabase } from "../db/index.js";
 import { publishSweepCancel } from "./control.js";
+import { databaseRecording } from "./database-recording.js";
 import { launchSweep } from "./launch.js";
 import { startRecorder } from "./recorder.js";
 
@@ -44,10 +45,7 @@ export function runOverNats(request: NatsRunRequest): NatsRun {
     const recorder = await startRecorder({
       nc,
       names,
-      recordEvents: async (events) => void (await recordEvents(database, events)),
-      recordHeartbeats: async (heartbeats) => {
-        for (const heartbeat of heartbeats) await recordHeartbeat(database, heartbeat);
-      },
+      ...databaseRecording(database),
       onRecorded: (events) => {
         for (const event of events) if (event.sweepId === sweep.id) request.onEvent?.(event);
       },
