@@ -1,4 +1,6 @@
+import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
@@ -127,4 +129,37 @@ export async function waitForEvents(
       throw new Error(`events so far: ${events.map((e) => `${e.trialId}:${e.type}`).join(" ")}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
+}
+
+/** The built worker package and synthetic trainer a worker child process runs. */
+const WORKER_DIST = new URL("../../dist/index.js", import.meta.url).href;
+export const SYNTHETIC_TASK = fileURLToPath(new URL("../../dist/fixtures/synthetic-task.js", import.meta.url));
+
+/** A `sweep worker`-like child process: the built `startWorkerProcess` with one thread on the synthetic trainer. */
+export interface WorkerChild {
+  child: ChildProcess;
+  /** Resolves once the worker pulls; rejects if the child exits first. */
+  started: Promise<void>;
+  exited: Promise<number | null>;
+  output(): string;
+}
+
+export function startWorkerChild(natsUrl: string, prefix: string): WorkerChild {
+  const script = `
+    const { startWorkerProcess } = await import(${JSON.stringify(WORKER_DIST)});
+    await startWorkerProcess({
+      nats: ${JSON.stringify(natsUrl)}, prefix: ${JSON.stringify(prefix)}, threads: 1, backend: "cpu",
+      taskFile: ${JSON.stringify(SYNTHETIC_TASK)}, log: (line) => process.stderr.write(line + "\\n"),
+    });`;
+  const child = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  const exited = new Promise<number | null>((resolve) => child.once("exit", resolve));
+  const started = new Promise<void>((resolve, reject) => {
+    child.stderr?.on("data", (chunk: Buffer) => {
+      output += chunk.toString();
+      if (output.includes(" pulling from ")) resolve();
+    });
+    void exited.then((code) => reject(new Error(`worker child exited (${code}):\n${output}`)));
+  });
+  return { child, started, exited, output: () => output };
 }
