@@ -1,7 +1,6 @@
 import { hostname } from "node:os";
 import { PRINTABLE_LENGTH, printable, redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
 import { resolveNatsUrl } from "@sweep/protocol";
-import { type BackendChoice, expectedBackend, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
@@ -19,9 +18,7 @@ import {
 } from "../db/index.js";
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { progressLine, rankingTable } from "../embedded/progress-lines.js";
-import { runLocally } from "../embedded/run-local.js";
 import { planSweep } from "../nats/launch.js";
-import { runOverNats } from "../nats/run-over-nats.js";
 import { withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, natsNamed, natsPrefixOf, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
@@ -99,6 +96,8 @@ export function register(program: Command): void {
     try {
       if (!options.new) await refuseChangedConfig(database, sweep, configPath);
       const overNats = natsNamed(options);
+      // Loaded here: training loads tfjs, which the other commands do without.
+      const { expectedBackend, startRun } = await import("./run-mode.js");
       process.stderr.write(
         `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, backend ${expectedBackend(backend)}, ${overNats ? `over NATS at ${redactUrls(resolveNatsUrl(options.nats))}` : "in-process"}, results in ${describeTarget(target)}\n`,
       );
@@ -134,57 +133,4 @@ export function register(program: Command): void {
     if (failed > 0)
       throw new TrialsFailedError(`${failed} trial${failed === 1 ? "" : "s"} failed (exit ${TRIALS_FAILED})`);
   });
-}
-
-interface RunPlan {
-  database: SweepDatabase;
-  sweep: NewSweep;
-  trials: TrialSpec[];
-  threads: number;
-  intraOpThreads?: number;
-  backend: BackendChoice;
-  taskFile?: string;
-  target: DatabaseTarget;
-}
-
-/** Over NATS when a server is named (`--nats`, NATS_URL), else on a training pool in this process. */
-function startRun(options: RunOptions, plan: RunPlan, onEvent: (event: TrialEvent) => void) {
-  const { database, sweep, trials, threads, intraOpThreads, backend, taskFile } = plan;
-  if (natsNamed(options)) {
-    return runOverNats({
-      database,
-      nats: resolveNatsUrl(options.nats),
-      prefix: natsPrefixOf(options),
-      sweep,
-      trials,
-      threads,
-      intraOpThreads,
-      backend,
-      taskFile,
-      onEvent,
-      log: (line) => process.stderr.write(`sweep run: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
-    });
-  }
-  return runWithPool({ threads, intraOpThreads, backend, taskFile }, (trainer) =>
-    runLocally({
-      database,
-      trainer,
-      sweep,
-      trials,
-      worker: `${hostname()}-${process.pid}`,
-      backend: expectedBackend(backend),
-      checkpointDir: checkpointDirOf(plan.target),
-      onEvent,
-    }),
-  );
-}
-
-/** A local run on a training pool that is closed when the run finishes. */
-function runWithPool<Run extends { finished: Promise<unknown>; cancel(): void }>(
-  options: TrainingPoolOptions,
-  start: (trainer: TrainingPool) => Run,
-): { finished: Promise<void>; cancel(): void } {
-  const pool = new TrainingPool(options);
-  const run = start(pool);
-  return { finished: run.finished.finally(() => pool.close()).then(() => undefined), cancel: () => run.cancel() };
 }

@@ -1,6 +1,5 @@
 import { PRINTABLE_LENGTH, printable, redactUrls } from "@sweep/core";
 import { resolveNatsUrl } from "@sweep/protocol";
-import { expectedBackend, startWorkerProcess } from "@sweep/worker";
 import type { Command } from "commander";
 import { type NatsOptions, natsPrefixOf, natsReplicasOf, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
@@ -36,6 +35,8 @@ export function register(program: Command): void {
     const threads = parseThreads(options.threads);
     const backend = parseBackend(options.backend);
     const taskFile = parseTaskFile(options.task);
+    // Loaded here: the worker loads tfjs, which no other command needs.
+    const { expectedBackend, startWorkerProcess } = await import("@sweep/worker");
     const running = await startWorkerProcess({
       nats: resolveNatsUrl(options.nats),
       prefix: natsPrefixOf(options),
