@@ -1,26 +1,15 @@
-import { hostname } from "node:os";
-import { PRINTABLE_LENGTH, printable, redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
+import { redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
 import { resolveNatsUrl } from "@sweep/protocol";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
-import {
-  type DatabaseTarget,
-  describeTarget,
-  type NewSweep,
-  openDatabase,
-  refuseChangedConfig,
-  resolveDatabaseTarget,
-  type SweepDatabase,
-  trialRanking,
-} from "../db/index.js";
-import { checkpointDirOf } from "../embedded/checkpoint-files.js";
+import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "../db/index.js";
 import { progressLine, rankingTable } from "../embedded/progress-lines.js";
 import { planSweep } from "../nats/launch.js";
 import { withDatabaseOption } from "./database-option.js";
-import { type NatsOptions, natsNamed, natsPrefixOf, withNatsOptions } from "./nats-option.js";
+import { type NatsOptions, natsNamed, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
 import {
   BACKEND_HELP,
