@@ -1,8 +1,8 @@
 import type { TrialEvent } from "@sweep/core";
 import { afterAll, describe, expect, it } from "vitest";
-import { inProcessSyntheticTrainer } from "../../../worker/src/consumer/consumer.test-support.js";
 import { createSweep, listWorkers, trialRanking } from "../db/index.js";
 import { newSweepId, pgliteFactory } from "../db/store-fixtures.test-support.js";
+import { inProcessSyntheticTrainer } from "../nats/in-process-trainer.test-support.js";
 import { syntheticTrials } from "../nats/pipeline.test-support.js";
 import { runEmbedded } from "./run-embedded.js";
 

@@ -1,8 +1,8 @@
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inProcessSyntheticTrainer } from "../../../worker/src/consumer/consumer.test-support.js";
 import { recordHeartbeat } from "../db/index.js";
 import { newSweepId } from "../db/store-fixtures.test-support.js";
+import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
 import { launchSweep } from "./launch.js";
 import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
 

@@ -3,9 +3,10 @@ import { randomBytes } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import type { NatsConnection } from "@nats-io/transport-node";
+import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { datasetSchema, modelSchema, type TrialEvent, type TrialSpec, trainingSchema } from "@sweep/core";
 import {
+  deletePipeline,
   encodeTrialMessage,
   ensurePipeline,
   type PipelineNames,
@@ -13,12 +14,26 @@ import {
   parseTrialEvent,
 } from "@sweep/protocol";
 import { afterAll, beforeAll } from "vitest";
-import { natsForTest } from "../../../protocol/src/nats.test-support.js";
 import syntheticTrain from "../fixtures/synthetic-task.js";
 import type { TrainProgress } from "../protocol.js";
 import type { TrialTrainer } from "./trial-trainer.js";
 
-export { NATS_URL, natsForTest } from "../../../protocol/src/nats.test-support.js";
+/** The test server: TEST_NATS_URL, which npm test's global setup sets, else 127.0.0.1:4222. */
+export const NATS_URL = process.env.TEST_NATS_URL || "nats://127.0.0.1:4222";
+
+/** A connection and a unique prefix; `dispose` deletes the prefix's streams and buckets. */
+export async function natsForTest(): Promise<{ nc: NatsConnection; prefix: string; dispose(): Promise<void> }> {
+  const nc = await connect({ servers: NATS_URL });
+  const prefix = `t${randomBytes(4).toString("hex")}`;
+  return {
+    nc,
+    prefix,
+    async dispose() {
+      await deletePipeline(nc, prefix);
+      await nc.close();
+    },
+  };
+}
 
 /**
  * Runs the synthetic trainer fixture on the calling thread: the consumer under test
