@@ -1,9 +1,9 @@
 import { jetstream } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
+import { ensurePipeline } from "@sweep/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Recorder, startRecorder } from "../../packages/orchestrator/src/nats/recorder.js";
-import { ensurePipeline } from "../../packages/orchestrator/src/nats/streams.js";
 import { createSweep, type RecordOutcome, recordEvents, sql } from "../../packages/store/src/index.js";
 import { events, newSweepId, trialSpecs } from "../../packages/store/test/fixtures.js";
 import { type NatsServer, sleep, startNatsServer } from "./support/servers.js";

@@ -1,33 +1,10 @@
-import type { EpochMetrics, TrialSpec } from "./trial.js";
+import type { EpochMetrics } from "./trial.js";
 
 /**
- * NATS names. Streams and consumers may be prefixed (tests isolate themselves with
- * a prefix); subjects below are relative to that prefix's stream.
+ * The version of trial messages and events (`TrialEvent`); their NATS encoding and names
+ * are in `@sweep/protocol`.
  */
-export const NATS_NAMES = {
-  trialsStream: "SWEEP_TRIALS",
-  eventsStream: "SWEEP_EVENTS",
-  workersConsumer: "workers",
-  recorderConsumer: "recorder",
-  heartbeatBucket: "sweep_workers",
-  controlBucket: "sweep_control",
-  checkpointBucket: "sweep_checkpoints",
-  trialSubject: (sweepId: string) => `sweep.trial.${sweepId}`,
-  eventSubject: (sweepId: string, trialId: string) => `sweep.event.${sweepId}.${trialId}`,
-} as const;
-
 export const MESSAGE_VERSION = 1;
-
-/** Published once per trial on `sweep.trial.<sweepId>`; message id = trial id. */
-export interface TrialMessage {
-  v: typeof MESSAGE_VERSION;
-  trial: TrialSpec;
-  /**
-   * Published again by `sweep retry`/`sweep resume`: the trial may have a checkpoint
-   * from an earlier message, so a worker looks for one on the first delivery too.
-   */
-  requeued?: boolean;
-}
 
 /** Common to every event: enough to record it idempotently. */
 interface EventBase {

@@ -1,6 +1,6 @@
 import { existsSync } from "node:fs";
 import { checkTrialFitsData, type DatasetShape, isUsageError, type TrialSpec, UsageError } from "@sweep/core";
-import { BUILTIN_MNIST, readDatasetShape } from "@sweep/worker";
+import { BUILTIN_MNIST, readDatasetShape } from "@sweep/worker/lite";
 
 /** The shape of each data set the trials use, by `dataset.source`. */
 export type DatasetShapes = ReadonlyMap<string, DatasetShape>;

@@ -1,8 +1,8 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import type { PipelineSettings } from "@sweep/protocol";
 import { afterAll, beforeAll } from "vitest";
-import type { PipelineSettings } from "../../../packages/orchestrator/src/nats/streams.js";
 import { type NatsServer, startNatsServer } from "./servers.js";
 import { FaultPipeline, freshPostgresDatabase } from "./sweep.js";
 

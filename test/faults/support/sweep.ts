@@ -4,14 +4,13 @@ import path from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
-import { type PipelineNames, pipelineNames } from "@sweep/worker";
+import { ensurePipeline, type PipelineNames, type PipelineSettings, pipelineNames } from "@sweep/protocol";
 import {
   runSweep,
   type SweepProcess,
   startSweep,
   sweepYaml,
 } from "../../../packages/orchestrator/src/nats/cli-processes.test-support.js";
-import { ensurePipeline, type PipelineSettings } from "../../../packages/orchestrator/src/nats/streams.js";
 import { openDatabase, type SweepDatabase, sql } from "../../../packages/store/src/index.js";
 import { sleep } from "./servers.js";
 

@@ -6,11 +6,10 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { parseSweepConfig } from "@sweep/core";
+import { connectNats, deletePipeline, ensurePipeline, type PipelineNames, resolveNatsUrl } from "@sweep/protocol";
 import { countSweepEpochs, openDatabase, openTrials, trialsPerWorker } from "@sweep/store";
-import { connectNats, type PipelineNames, resolveNatsUrl } from "@sweep/worker";
 import postgres from "postgres";
 import { launchSweep, planSweep } from "../nats/launch.js";
-import { deletePipeline, ensurePipeline } from "../nats/streams.js";
 
 /**
  * `npm run bench:pipeline [-- --trials 1000 --epochs 20 --workers 2 --threads 2 --warmup 1000]`:

@@ -1,8 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { UsageError } from "@sweep/core";
-import { connectNats, type PipelineNames, resolveNatsUrl } from "@sweep/worker";
+import { connectNats, ensurePipeline, type PipelineNames, resolveNatsUrl } from "@sweep/protocol";
 import type { Command } from "commander";
-import { ensurePipeline } from "../nats/streams.js";
 
 export interface NatsOptions {
   nats?: string;

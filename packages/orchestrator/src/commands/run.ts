@@ -1,19 +1,15 @@
-import { hostname } from "node:os";
-import { PRINTABLE_LENGTH, printable, redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
+import { redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
+import { resolveNatsUrl } from "@sweep/protocol";
 import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "@sweep/store";
-import { expectedBackend, resolveNatsUrl, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
-import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { progressLine, rankingTable } from "../embedded/progress-lines.js";
-import { runLocally } from "../embedded/run-local.js";
-import { runOverNats } from "../embedded/run-over-nats.js";
 import { planSweep } from "../nats/launch.js";
 import { withDatabaseOption } from "./database-option.js";
-import { type NatsOptions, natsNamed, natsPrefixOf, withNatsOptions } from "./nats-option.js";
+import { type NatsOptions, natsNamed, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
 import {
   BACKEND_HELP,
@@ -89,6 +85,8 @@ export function register(program: Command): void {
     try {
       if (!options.new) await refuseChangedConfig(database, sweep, configPath);
       const overNats = natsNamed(options);
+      // Loaded here: training loads tfjs, which the other commands do without.
+      const { expectedBackend, startRun } = await import("./run-mode.js");
       process.stderr.write(
         `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, backend ${expectedBackend(backend)}, ${overNats ? `over NATS at ${redactUrls(resolveNatsUrl(options.nats))}` : "in-process"}, results in ${describeTarget(target)}\n`,
       );
@@ -98,31 +96,11 @@ export function register(program: Command): void {
         const { startLiveDashboard } = await import("../dashboard/live-dashboard.js");
         live = startLiveDashboard(database, sweep.id);
       }
-      const run = overNats
-        ? runOverNats({
-            database,
-            nats: resolveNatsUrl(options.nats),
-            prefix: natsPrefixOf(options),
-            sweep,
-            trials,
-            threads,
-            intraOpThreads,
-            backend,
-            taskFile,
-            onEvent: printEvent,
-            log: (line) => process.stderr.write(`sweep run: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
-          })
-        : runWithPool({ threads, intraOpThreads, backend, taskFile }, (trainer) =>
-            runLocally({
-              database,
-              trainer,
-              sweep,
-              trials,
-              worker: `${hostname()}-${process.pid}`,
-              checkpointDir: checkpointDirOf(target),
-              onEvent: printEvent,
-            }),
-          );
+      const run = startRun(
+        options,
+        { database, sweep, trials, threads, intraOpThreads, backend, taskFile, target },
+        printEvent,
+      );
       const removeHandlers = onShutdownSignals(() => {
         interrupted = true;
         run.cancel();
@@ -144,14 +122,4 @@ export function register(program: Command): void {
     if (failed > 0)
       throw new TrialsFailedError(`${failed} trial${failed === 1 ? "" : "s"} failed (exit ${TRIALS_FAILED})`);
   });
-}
-
-/** A local run on a training pool that is closed when the run finishes. */
-function runWithPool<Run extends { finished: Promise<unknown>; cancel(): void }>(
-  options: TrainingPoolOptions,
-  start: (trainer: TrainingPool) => Run,
-): { finished: Promise<void>; cancel(): void } {
-  const pool = new TrainingPool(options);
-  const run = start(pool);
-  return { finished: run.finished.finally(() => pool.close()).then(() => undefined), cancel: () => run.cancel() };
 }

@@ -1,6 +1,7 @@
 import { PRINTABLE_LENGTH, printable, redactUrls, UsageError } from "@sweep/core";
-import { describeTarget, openDatabase, recordEvents, recordHeartbeat, resolveDatabaseTarget } from "@sweep/store";
+import { describeTarget, openDatabase, resolveDatabaseTarget } from "@sweep/store";
 import type { Command } from "commander";
+import { databaseRecording } from "../nats/database-recording.js";
 import { startRecorder } from "../nats/recorder.js";
 import { withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNats, withNatsOptions } from "./nats-option.js";
@@ -35,10 +36,7 @@ export function register(program: Command): void {
           nc,
           names,
           batchSize,
-          recordEvents: async (events) => void (await recordEvents(database, events)),
-          recordHeartbeats: async (heartbeats) => {
-            for (const heartbeat of heartbeats) await recordHeartbeat(database, heartbeat);
-          },
+          ...databaseRecording(database),
           log: (line) => process.stderr.write(`sweep serve: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
         });
         process.stdout.write(`recording ${names.eventsStream} into ${describeTarget(target)} (Ctrl-C to stop)\n`);

@@ -1,7 +1,7 @@
 import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { describeValue, UsageError } from "@sweep/core";
-import { BACKEND_CHOICES, type BackendChoice, parseBackendChoice } from "@sweep/worker";
+import { BACKEND_CHOICES, type BackendChoice, parseBackendChoice } from "@sweep/worker/lite";
 
 /** `--threads`: trials trained at once; default one per core. */
 export function parseThreads(value: string | undefined): number {

@@ -1,7 +1,7 @@
 import { PRINTABLE_LENGTH, printable, redactUrls } from "@sweep/core";
-import { expectedBackend, resolveNatsUrl, startWorkerProcess } from "@sweep/worker";
+import { resolveNatsUrl } from "@sweep/protocol";
 import type { Command } from "commander";
-import { type NatsOptions, natsPrefixOf, withNats, withNatsOptions } from "./nats-option.js";
+import { type NatsOptions, natsPrefixOf, natsReplicasOf, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
 import {
   BACKEND_HELP,
@@ -35,11 +35,12 @@ export function register(program: Command): void {
     const threads = parseThreads(options.threads);
     const backend = parseBackend(options.backend);
     const taskFile = parseTaskFile(options.task);
-    // Streams and consumers are created if missing, so a worker may start first.
-    await withNats(options, "sweep-worker-setup", async () => {});
+    // Loaded here: the worker loads tfjs, which no other command needs.
+    const { expectedBackend, startWorkerProcess } = await import("@sweep/worker");
     const running = await startWorkerProcess({
       nats: resolveNatsUrl(options.nats),
       prefix: natsPrefixOf(options),
+      replicas: natsReplicasOf(),
       threads,
       intraOpThreads: parseIntraOpThreads(options.intraOpThreads),
       backend,

@@ -1,7 +1,7 @@
 import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
+import type { TrialCheckpoints } from "@sweep/protocol";
 import { type DatabaseTarget, EMBEDDED_DIR_NAME } from "@sweep/store";
-import type { TrialCheckpoints } from "@sweep/worker";
 
 /**
  * `sweep run`'s checkpoints: `checkpoints/` beside the embedded store (or in `./.sweep`

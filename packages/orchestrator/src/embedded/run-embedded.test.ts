@@ -1,5 +1,5 @@
 import type { TrialEvent } from "@sweep/core";
-import { createSweep, trialRanking } from "@sweep/store";
+import { createSweep, listWorkers, trialRanking } from "@sweep/store";
 import { afterAll, describe, expect, it } from "vitest";
 import { newSweepId } from "../../../store/test/fixtures.js";
 import { pgliteFactory } from "../../../store/test/helpers.js";
@@ -54,5 +54,31 @@ describe("runEmbedded (in-process dispatch into PGlite)", () => {
     await run.finished;
     const rows = await trialRanking(database, sweepId);
     expect(rows.map((row) => row.status).sort()).toEqual(["cancelled", "cancelled", "queued"]);
+  });
+
+  it("writes the run's heartbeats into the workers table, as the recorder does a worker's", async () => {
+    const database = await databases.open();
+    const sweepId = newSweepId();
+    const trials = syntheticTrials(sweepId, 2, 6, "epoch_ms=40");
+    await createSweep(database, { id: sweepId, name: "heartbeats", config: {}, configHash: sweepId }, trials);
+    const whileRunning: Array<{ status: string; trials: string[] }> = [];
+    const run = runEmbedded({
+      database,
+      trainer: inProcessSyntheticTrainer(2),
+      trials: trials.map((trial) => ({ trial, attempt: 1 })),
+      worker: "local-run",
+      backend: "auto",
+      heartbeatMs: 50,
+      onEvent: (event) => {
+        if (event.type !== "epoch" || event.metrics.epoch !== 4) return;
+        void listWorkers(database).then((rows) => whileRunning.push(...rows));
+      },
+    });
+    await run.finished;
+    expect(whileRunning.some((row) => row.status === "running" && row.trials.length > 0)).toBe(true);
+    const [row, ...others] = await listWorkers(database);
+    expect(others).toEqual([]);
+    // The backend the trials reported (the synthetic trainer's), not the one expected.
+    expect(row).toMatchObject({ id: "local-run", status: "stopped", threads: 2, backend: "synthetic", trials: [] });
   });
 });

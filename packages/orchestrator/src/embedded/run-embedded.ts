@@ -1,14 +1,24 @@
-import type { TrialEvent, TrialSpec } from "@sweep/core";
-import { recordEvent, type SweepDatabase } from "@sweep/store";
-import { eventFactory, runTrialAttempt, type TrialCheckpoints, type TrialTrainer } from "@sweep/worker";
+import { HEARTBEAT_INTERVAL_MS, type TrialEvent, type TrialSpec } from "@sweep/core";
+import { eventFactory, type TrialCheckpoints } from "@sweep/protocol";
+import { recordEvent, recordHeartbeat, type SweepDatabase } from "@sweep/store";
+import {
+  runTrialAttempt,
+  settleAttempt,
+  startHeartbeat,
+  TrialSlots,
+  type TrialTrainer,
+  workerHeartbeat,
+} from "@sweep/worker";
 
 export interface EmbeddedRunOptions {
   database: SweepDatabase;
   trainer: TrialTrainer;
   /** Trials to train, in order; each with the attempt its events carry (above any recorded one). */
   trials: ReadonlyArray<{ trial: TrialSpec; attempt: number }>;
-  /** Recorded as the trials' worker. */
+  /** Recorded as the trials' worker, and the id of its heartbeats in the `workers` table. */
   worker: string;
+  /** The heartbeats' backend until a trial reports the one it trains on. */
+  backend?: string;
   /**
    * Where each trial's checkpoint is kept: a trial with one resumes after it; one is
    * saved after each recorded epoch and removed when the trial completes, is pruned
@@ -17,6 +27,8 @@ export interface EmbeddedRunOptions {
   checkpoints?: TrialCheckpoints;
   /** Called after each event is recorded (progress output, the dashboard). */
   onEvent?(event: TrialEvent, trial: TrialSpec): void;
+  heartbeatMs?: number;
+  log?: (line: string) => void;
 }
 
 export interface EmbeddedRun {
@@ -29,53 +41,72 @@ export interface EmbeddedRun {
 /**
  * `sweep run` without services: trials go straight to the training threads (no NATS),
  * at most one per thread, and every event goes through the same `recordEvent` the
- * recorder uses, in the order it happened. A checkpoint is saved only after its
- * epoch is recorded, so a resumed trial never skips an unrecorded epoch.
+ * recorder uses, in the order it happened; each attempt is settled by the worker's
+ * `settleAttempt` (a local run never retries: one delivery). A checkpoint is saved only
+ * after its epoch is recorded, so a resumed trial never skips an unrecorded epoch.
+ * The run's heartbeats go to the `workers` table, as the recorder copies a worker's.
  */
 export function runEmbedded(options: EmbeddedRunOptions): EmbeddedRun {
   const { database, trainer, checkpoints } = options;
   const queue = [...options.trials];
-  const cancelFlags = new Set<Int32Array>();
+  const slots = new TrialSlots(Math.max(1, trainer.threads));
+  let backend = options.backend ?? "";
   let cancelled = false;
+  // Database writes one at a time, in order: events, their checkpoints, heartbeats.
   let recorded: Promise<unknown> = Promise.resolve();
+  // A heartbeat that fails is logged (see startHeartbeat); an event that fails fails the run.
+  const heartbeatInOrder = (write: () => Promise<void>): Promise<void> => {
+    const written = recorded.then(write);
+    recorded = recorded.then(() => written.catch(() => {}));
+    return written;
+  };
   const record = (event: TrialEvent, trial: TrialSpec, checkpoint?: Uint8Array) => {
+    if (event.type === "started") backend = event.backend;
     recorded = recorded.then(async () => {
       await recordEvent(database, event);
       if (checkpoint && event.type === "epoch") await checkpoints?.save(trial.id, event.metrics.epoch, checkpoint);
       options.onEvent?.(event, trial);
     });
   };
-  const forgetCheckpoint = (trial: TrialSpec) => {
-    recorded = recorded.then(() => checkpoints?.remove(trial.id));
-  };
+  const heartbeatOf = (status: "running" | "stopped") =>
+    workerHeartbeat({ id: options.worker, slots, backend: () => backend }, status);
+  const heartbeat = startHeartbeat(
+    (beat) => heartbeatInOrder(() => recordHeartbeat(database, beat)),
+    () => heartbeatOf("running"),
+    options.heartbeatMs ?? HEARTBEAT_INTERVAL_MS,
+    options.log ?? (() => {}),
+  );
 
   async function trainNext(): Promise<void> {
     for (let next = queue.shift(); next && !cancelled; next = queue.shift()) {
       const { trial, attempt } = next;
-      const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
-      cancelFlags.add(cancelFlag);
+      const entry = slots.start(trial);
       const checkpoint = await checkpoints?.load(trial.id);
       const result = await runTrialAttempt(
         trainer,
-        { trial, attempt, worker: options.worker, cancelFlag, checkpoint },
-        (event, bytes) => record(event, trial, bytes),
+        { trial, attempt, worker: options.worker, cancelFlag: entry.cancelFlag, checkpoint },
+        (event, bytes) => {
+          if (event.type === "epoch") entry.imagesPerS = event.metrics.images_per_s;
+          record(event, trial, bytes);
+        },
       );
-      cancelFlags.delete(cancelFlag);
-      const event = eventFactory(trial, attempt);
-      if (result.kind === "threw") record(event({ type: "failed", error: result.error, retryable: false }), trial);
-      else if (result.outcome.status === "cancelled")
-        record(event({ type: "cancelled", epoch: result.outcome.epoch }), trial);
-      if (result.kind === "threw" || result.outcome.status !== "cancelled") forgetCheckpoint(trial);
+      slots.end(trial.id);
+      const settlement = settleAttempt({ result, attempt, maxDeliver: 1, stopReason: entry.stopReason });
+      if (settlement.event) record(eventFactory(trial, attempt)(settlement.event), trial);
+      if (settlement.checkpoint === "remove") recorded = recorded.then(() => checkpoints?.remove(trial.id));
     }
   }
 
-  const lanes = Array.from({ length: Math.max(1, trainer.threads) }, () => trainNext());
-  const finished = Promise.all(lanes).then(() => recorded.then(() => undefined));
+  const lanes = Array.from({ length: slots.threads }, () => trainNext());
+  const finished = Promise.all(lanes)
+    .then(() => recorded)
+    .finally(() => heartbeat.stop(heartbeatOf("stopped")))
+    .then(() => undefined);
   return {
     finished,
     cancel() {
       cancelled = true;
-      for (const flag of cancelFlags) Atomics.store(flag, 0, 1);
+      slots.stopTrials("sweep-cancelled");
     },
   };
 }

@@ -17,6 +17,8 @@ export interface LocalRunRequest {
   sweep: NewSweep;
   trials: readonly TrialSpec[];
   worker: string;
+  /** The heartbeats' backend until a trial reports the one it trains on. */
+  backend?: string;
   /** Directory of the trials' checkpoint files (see `checkpointDirOf`); none: no checkpoints. */
   checkpointDir?: string;
   onEvent?(event: TrialEvent, trial: TrialSpec): void;
@@ -57,6 +59,7 @@ export function runLocally(request: LocalRunRequest): LocalRun {
       trainer: request.trainer,
       trials: todo,
       worker: request.worker,
+      backend: request.backend,
       checkpoints,
       onEvent: request.onEvent,
     });

@@ -1,7 +1,7 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
-import type { PipelineNames } from "@sweep/worker";
+import type { PipelineNames } from "@sweep/protocol";
 
 /**
  * Tells every worker to stop the sweep's running trials (they record them cancelled),

@@ -1,7 +1,7 @@
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { TrialSpec } from "@sweep/core";
+import { eventFactory } from "@sweep/protocol";
 import { sql } from "@sweep/store";
-import { eventFactory } from "@sweep/worker";
 import { describe, expect, it } from "vitest";
 import { newSweepId } from "../../../store/test/fixtures.js";
 import { launchSweep } from "./launch.js";

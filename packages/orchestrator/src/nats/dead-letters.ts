@@ -1,6 +1,6 @@
 import type { JetStreamManager, JsMsg } from "@nats-io/jetstream";
 import { MESSAGE_VERSION, type TrialEvent } from "@sweep/core";
-import { type InvalidTrialMessage, type PipelineNames, parseTrialMessage } from "@sweep/worker";
+import { type PipelineNames, trialOfMessage } from "@sweep/protocol";
 
 /** The parts of JetStream's `io.nats.jetstream.advisory.v1.max_deliver` advisory we use. */
 interface MaxDeliveriesAdvisory {
@@ -30,12 +30,7 @@ export async function readDeadLetter(
   const advisory = msg.json<MaxDeliveriesAdvisory>();
   const stored = await jsm.streams.getMessage(names.trialsStream, { seq: advisory.stream_seq });
   if (stored === null) return undefined;
-  let trial: { id: string; sweepId: string } | undefined;
-  try {
-    trial = parseTrialMessage(stored.string()).trial;
-  } catch (error) {
-    trial = (error as InvalidTrialMessage).trial;
-  }
+  const trial = trialOfMessage(stored.string());
   if (!trial) return undefined;
   const event: TrialEvent = {
     v: MESSAGE_VERSION,

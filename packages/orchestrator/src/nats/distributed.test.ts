@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
+import { ensurePipeline } from "@sweep/protocol";
 import { openDatabase, type SweepDatabase, sql } from "@sweep/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -13,7 +14,6 @@ import {
   sweepYaml,
 } from "./cli-processes.test-support.js";
 import { NATS_URL, natsForTest, waitForSweepFinished } from "./pipeline.test-support.js";
-import { ensurePipeline } from "./streams.js";
 
 const EPOCHS = 4;
 

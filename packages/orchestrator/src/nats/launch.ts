@@ -1,7 +1,7 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { configHash, expandTrials, type SweepConfig, sweepIdFor, type TrialSpec } from "@sweep/core";
+import type { PipelineNames } from "@sweep/protocol";
 import { createSweep, type NewSweep, type SweepDatabase, type SweepRow } from "@sweep/store";
-import type { PipelineNames } from "@sweep/worker";
 import { publishTrials } from "./publisher.js";
 
 export type LaunchResult =

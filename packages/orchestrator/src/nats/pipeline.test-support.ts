@@ -1,13 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { datasetSchema, type TrialSpec } from "@sweep/core";
+import { deletePipeline, ensurePipeline, type PipelineNames, type PipelineSettings } from "@sweep/protocol";
 import { recordEvents, type SweepDatabase, trialRanking } from "@sweep/store";
-import type { PipelineNames } from "@sweep/worker";
 import { afterAll, beforeAll } from "vitest";
 import { trialSpecs } from "../../../store/test/fixtures.js";
 import { postgresFactory } from "../../../store/test/helpers.js";
 import { type Recorder, type RecorderOptions, startRecorder } from "./recorder.js";
-import { deletePipeline, ensurePipeline, type PipelineSettings } from "./streams.js";
 
 /** The test NATS server (JetStream enabled). */
 /** The test server: TEST_NATS_URL, which npm test's global setup sets, else 127.0.0.1:4222. */

@@ -1,5 +1,4 @@
-import { jetstream } from "@nats-io/jetstream";
-import { createSweep, recordHeartbeat, sql } from "@sweep/store";
+import { recordHeartbeat } from "@sweep/store";
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newSweepId } from "../../../store/test/fixtures.js";
@@ -60,26 +59,6 @@ describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
     expect(again).toMatchObject({ created: false });
   });
 
-  it("records a deterministic failure after one delivery and finishes the rest", async () => {
-    const { nats, names, database } = pipeline;
-    const sweepId = newSweepId();
-    const trials = syntheticTrials(sweepId, 3, 3);
-    trials[1] = { ...trials[1], dataset: { ...trials[1].dataset, source: "synthetic:fail=deterministic" } };
-    await launchSweep(database, nats.nc, names, { id: sweepId, name: "fail", config: {}, configHash: sweepId }, trials);
-
-    const rows = await waitForSweepFinished(database, sweepId);
-    expect(rows.map((row) => [row.ordinal, row.status]).sort()).toEqual([
-      [0, "completed"],
-      [1, "failed"],
-      [2, "completed"],
-    ]);
-    const [failed] = await database.query<{ error: string; attempt: number }>(
-      sql`SELECT error, attempt FROM trials WHERE id = ${trials[1].id}`,
-    );
-    expect(failed).toMatchObject({ attempt: 1 });
-    expect(failed?.error).toContain("synthetic deterministic failure");
-  });
-
   it("gives up on a transient failure after max_deliver deliveries, with the last error", async () => {
     const { nats, names, database } = pipeline;
     const sweepId = newSweepId();
@@ -98,19 +77,5 @@ describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
     );
     expect(failed).toMatchObject({ status: "failed", attempt: 3 });
     expect(failed?.error).toContain("synthetic transient failure");
-  });
-
-  it("terminates a message of an unknown version and records the trial failed, without training it", async () => {
-    const { nats, names, database } = pipeline;
-    const sweepId = newSweepId();
-    const [trial] = syntheticTrials(sweepId, 1, 3);
-    if (!trial) throw new Error("no trial");
-    await createSweep(database, { id: sweepId, name: "future", config: {}, configHash: sweepId }, [trial]);
-    await jetstream(nats.nc).publish(names.trialSubject(sweepId), JSON.stringify({ v: 2, trial }), { msgID: trial.id });
-
-    const [row] = await waitForSweepFinished(database, sweepId);
-    expect(row).toMatchObject({ status: "failed", last_epoch: null });
-    const [failed] = await database.query<{ error: string }>(sql`SELECT error FROM trials WHERE id = ${trial.id}`);
-    expect(failed?.error).toBe("trial message version must be 1, received 2");
   });
 });

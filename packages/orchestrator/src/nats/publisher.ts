@@ -1,7 +1,7 @@
 import { jetstream } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { MESSAGE_VERSION, type TrialMessage, type TrialSpec } from "@sweep/core";
-import type { PipelineNames } from "@sweep/worker";
+import type { TrialSpec } from "@sweep/core";
+import { encodeTrialMessage, type PipelineNames } from "@sweep/protocol";
 
 export interface PublishedTrials {
   /** Messages JetStream stored. */
@@ -30,11 +30,8 @@ export async function publishTrials(
   for (let start = 0; start < trials.length; start += PUBLISH_WINDOW) {
     const acks = await Promise.all(
       trials.slice(start, start + PUBLISH_WINDOW).map((trial) => {
-        const message: TrialMessage = msgIdSuffix
-          ? { v: MESSAGE_VERSION, trial, requeued: true }
-          : { v: MESSAGE_VERSION, trial };
-        const msgID = msgIdSuffix ? `${trial.id}-${msgIdSuffix}` : trial.id;
-        return js.publish(names.trialSubject(trial.sweepId), JSON.stringify(message), { msgID });
+        const { body, msgID } = encodeTrialMessage(trial, msgIdSuffix);
+        return js.publish(names.trialSubject(trial.sweepId), body, { msgID });
       }),
     );
     for (const ack of acks) {

@@ -1,6 +1,6 @@
 import { jetstreamManager, type MsgRequest } from "@nats-io/jetstream";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { type InvalidTrialMessage, type PipelineNames, parseTrialMessage } from "@sweep/worker";
+import { type PipelineNames, trialOfMessage } from "@sweep/protocol";
 
 /**
  * Ids of the sweep's trials whose message is still in SWEEP_TRIALS (waiting for a
@@ -20,16 +20,8 @@ export async function trialsStillQueued(
     const query = { seq, next_by_subj: names.trialSubject(sweepId) } as unknown as MsgRequest;
     const stored = await jsm.streams.getMessage(names.trialsStream, query);
     if (stored === null) return ids;
-    const trialId = trialIdOf(stored.string());
+    const trialId = trialOfMessage(stored.string())?.id;
     if (trialId) ids.add(trialId);
     seq = stored.seq + 1;
-  }
-}
-
-function trialIdOf(body: string): string | undefined {
-  try {
-    return parseTrialMessage(body).trial.id;
-  } catch (error) {
-    return (error as InvalidTrialMessage).trial?.id;
   }
 }

@@ -1,8 +1,8 @@
-import { type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { Kvm } from "@nats-io/kv";
+import { type JetStreamManager, type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { MESSAGE_VERSION, type TrialEvent, type WorkerHeartbeat } from "@sweep/core";
-import { openNatsCheckpoints, type PipelineNames } from "@sweep/worker";
+import { HEARTBEAT_INTERVAL_MS, type TrialEvent, type WorkerHeartbeat } from "@sweep/core";
+import { openNatsCheckpoints, type PipelineNames, parseTrialEvent } from "@sweep/protocol";
 import { type DeadLetter, readDeadLetter } from "./dead-letters.js";
 
 export interface RecorderOptions {
@@ -48,30 +48,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   let stopping = false;
 
   async function commit(batch: JsMsg[]): Promise<void> {
-    const events: TrialEvent[] = [];
-    const deadLetters: DeadLetter[] = [];
-    const comeBack = new Set<JsMsg>();
-    for (const msg of batch) {
-      if (msg.subject === names.deadLetterAdvisories) {
-        const deadLetter = await readDeadLetter(jsm, names, msg).catch((error) => {
-          log(`reading a dead letter failed, it comes back in 1 s: ${(error as Error).message}`);
-          msg.nak(1000);
-          comeBack.add(msg);
-          return undefined;
-        });
-        if (deadLetter) {
-          events.push(deadLetter.event);
-          deadLetters.push(deadLetter);
-        }
-        continue;
-      }
-      const event = parseEvent(msg);
-      if (event) events.push(event);
-      else {
-        log(`dropping an unreadable event on ${msg.subject}`);
-        msg.term(); // no reason: nats-server before 2.10 would ignore a term with one
-      }
-    }
+    const { events, deadLetters, comeBack } = await readBatch(batch, jsm, names, log);
     for (let failures = 0; ; failures++) {
       try {
         await options.recordEvents(events);
@@ -116,17 +93,10 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   })();
 
   const heartbeats = await new Kvm(options.nc).open(names.heartbeatBucket);
-  const copyHeartbeats = async () => {
-    const latest: WorkerHeartbeat[] = [];
-    for await (const key of await heartbeats.keys()) {
-      const entry = await heartbeats.get(key);
-      if (entry?.operation === "PUT") latest.push(entry.json<WorkerHeartbeat>());
-    }
-    if (latest.length > 0) await options.recordHeartbeats(latest);
-  };
+  const copyHeartbeats = () => copyLatestHeartbeats(heartbeats, options.recordHeartbeats);
   const heartbeatTimer = setInterval(
     () => copyHeartbeats().catch((error) => log(`copying heartbeats failed: ${(error as Error).message}`)),
-    options.heartbeatCopyMs ?? 2000,
+    options.heartbeatCopyMs ?? HEARTBEAT_INTERVAL_MS,
   );
 
   const closed = drained.finally(() => clearInterval(heartbeatTimer));
@@ -141,11 +111,48 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   };
 }
 
-function parseEvent(msg: JsMsg): TrialEvent | undefined {
-  try {
-    const event = msg.json<TrialEvent>();
-    return event.v === MESSAGE_VERSION && typeof event.trialId === "string" ? event : undefined;
-  } catch {
-    return undefined;
+/**
+ * A batch's events: trial events as published, and each max-deliveries advisory read
+ * as the failed event it records. An unreadable event is terminated; an advisory
+ * whose trial message cannot be read now comes back (`comeBack`, not acked).
+ */
+async function readBatch(batch: JsMsg[], jsm: JetStreamManager, names: PipelineNames, log: (line: string) => void) {
+  const events: TrialEvent[] = [];
+  const deadLetters: DeadLetter[] = [];
+  const comeBack = new Set<JsMsg>();
+  for (const msg of batch) {
+    if (msg.subject === names.deadLetterAdvisories) {
+      const deadLetter = await readDeadLetter(jsm, names, msg).catch((error) => {
+        log(`reading a dead letter failed, it comes back in 1 s: ${(error as Error).message}`);
+        msg.nak(1000);
+        comeBack.add(msg);
+        return undefined;
+      });
+      if (deadLetter) {
+        events.push(deadLetter.event);
+        deadLetters.push(deadLetter);
+      }
+      continue;
+    }
+    const event = parseTrialEvent(msg.string());
+    if (event) events.push(event);
+    else {
+      log(`dropping an unreadable event on ${msg.subject}`);
+      msg.term(); // no reason: nats-server before 2.10 would ignore a term with one
+    }
   }
+  return { events, deadLetters, comeBack };
+}
+
+/** Records the latest heartbeat of every worker still in the heartbeat bucket. */
+async function copyLatestHeartbeats(
+  heartbeats: KV,
+  recordHeartbeats: (heartbeats: WorkerHeartbeat[]) => Promise<void>,
+): Promise<void> {
+  const latest: WorkerHeartbeat[] = [];
+  for await (const key of await heartbeats.keys()) {
+    const entry = await heartbeats.get(key);
+    if (entry?.operation === "PUT") latest.push(entry.json<WorkerHeartbeat>());
+  }
+  if (latest.length > 0) await recordHeartbeats(latest);
 }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { Objm } from "@nats-io/obj";
 import { parseSweepConfig } from "@sweep/core";
+import { ensurePipeline } from "@sweep/protocol";
 import { createSweep, openDatabase, recordEvents, type SweepDatabase, sql } from "@sweep/store";
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -13,7 +14,6 @@ import { planSweep } from "./launch.js";
 import { NATS_URL, natsForTest, waitForSweepFinished } from "./pipeline.test-support.js";
 import { publishTrials } from "./publisher.js";
 import { type Recorder, startRecorder } from "./recorder.js";
-import { ensurePipeline } from "./streams.js";
 
 /** Three variants on the synthetic trainer. */
 const SOURCES = Array(3).fill("synthetic:epoch_ms=20");

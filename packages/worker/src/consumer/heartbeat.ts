@@ -1,9 +1,37 @@
-import type { KV } from "@nats-io/kv";
+import { hostname } from "node:os";
 import type { WorkerHeartbeat } from "@sweep/core";
+import { messageOf } from "./message-of.js";
+import type { TrialSlots } from "./trial-slots.js";
 
-/** Writes this worker's `WorkerHeartbeat` to the heartbeat KV bucket every `intervalMs`. */
+/** What a heartbeat reports of a worker. */
+export interface HeartbeatSource {
+  id: string;
+  slots: TrialSlots;
+  /** The expected backend until a trial starts; then the one tfjs actually runs. */
+  backend(): string;
+}
+
+/** The worker's `WorkerHeartbeat` now. */
+export function workerHeartbeat(source: HeartbeatSource, status: WorkerHeartbeat["status"]): WorkerHeartbeat {
+  return {
+    id: source.id,
+    host: hostname(),
+    pid: process.pid,
+    threads: source.slots.threads,
+    backend: source.backend(),
+    trials: source.slots.trialIds,
+    images_per_s: source.slots.imagesPerS,
+    at: new Date().toISOString(),
+    status,
+  };
+}
+
+/**
+ * Writes the worker's heartbeat every `intervalMs` with `write` (to the heartbeat KV
+ * bucket for `sweep worker`, to the `workers` table for a local `sweep run`).
+ */
 export function startHeartbeat(
-  kv: KV,
+  write: (heartbeat: WorkerHeartbeat) => Promise<unknown>,
   current: () => WorkerHeartbeat,
   intervalMs: number,
   log: (line: string) => void,
@@ -11,10 +39,10 @@ export function startHeartbeat(
   let lastError = "";
   const beat = async (heartbeat: WorkerHeartbeat) => {
     try {
-      await kv.put(heartbeat.id, JSON.stringify(heartbeat));
+      await write(heartbeat);
       lastError = "";
     } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
+      const message = messageOf(error);
       if (message !== lastError) log(`heartbeat not written: ${message}`);
       lastError = message;
     }

@@ -1,4 +1,5 @@
-import { MESSAGE_VERSION, type TrialEvent, type TrialSpec } from "@sweep/core";
+import type { TrialEvent, TrialSpec } from "@sweep/core";
+import { eventFactory } from "@sweep/protocol";
 import { isDeterministicTrialError, type TrainOutcome } from "../protocol.js";
 import type { TrialTrainer } from "./trial-trainer.js";
 
@@ -17,21 +18,6 @@ export interface TrialAttempt {
   /** Resume after this checkpoint (see `TrialCheckpoints`). */
   checkpoint?: Uint8Array;
 }
-
-/** Builds events for one attempt: the fields that make recording idempotent filled in. */
-export function eventFactory(trial: Pick<TrialSpec, "id" | "sweepId">, attempt: number) {
-  return <E extends DistributiveOmit<TrialEvent, "v" | "sweepId" | "trialId" | "attempt" | "at">>(event: E) =>
-    ({
-      v: MESSAGE_VERSION,
-      sweepId: trial.sweepId,
-      trialId: trial.id,
-      attempt,
-      at: new Date().toISOString(),
-      ...event,
-    }) as TrialEvent;
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 /**
  * Trains one attempt, emitting `started` and one `epoch` event per finished epoch as

@@ -1,13 +1,15 @@
+import { connectNats, ensurePipeline } from "@sweep/protocol";
 import { expectedBackend } from "../backends/index.js";
 import { TrainingPool } from "../pool.js";
 import type { BackendChoice } from "../protocol.js";
-import { connectNats } from "./connect.js";
 import { type SweepWorker, startWorker } from "./worker.js";
 
 export interface WorkerProcessOptions {
   /** NATS URL(s), comma-separated. */
   nats: string;
   prefix?: string;
+  /** Copies of each stream and bucket if the worker creates them (see `PipelineSettings`). */
+  replicas?: number;
   threads: number;
   /** Threads each trial may use on backend tensorflow (default 1). */
   intraOpThreads?: number;
@@ -25,7 +27,8 @@ export interface WorkerProcess {
 
 /**
  * What `sweep worker` runs: a training pool, a NATS connection and the consumer
- * feeding one to the other. The CLI owns signals and exit codes.
+ * feeding one to the other. The pipeline's streams are created if missing, so a worker
+ * may start before anything else. The CLI owns signals and exit codes.
  */
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
   const pool = new TrainingPool({
@@ -36,16 +39,20 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   });
   try {
     const nc = await connectNats(options.nats, `sweep-worker-${process.pid}`);
-    const worker = await startWorker({
-      nc,
-      trainer: pool,
-      backend: expectedBackend(options.backend),
-      prefix: options.prefix,
-      log: options.log,
-    }).catch(async (error) => {
+    let worker: SweepWorker;
+    try {
+      await ensurePipeline(nc, { prefix: options.prefix, replicas: options.replicas });
+      worker = await startWorker({
+        nc,
+        trainer: pool,
+        backend: expectedBackend(options.backend),
+        prefix: options.prefix,
+        log: options.log,
+      });
+    } catch (error) {
       await nc.close();
       throw error;
-    });
+    }
     return {
       worker,
       async stop() {

@@ -1,9 +1,23 @@
-import { NATS_NAMES } from "@sweep/core";
+/**
+ * The pipeline's names without a prefix. Subjects are relative to the prefix
+ * (see `pipelineNames`).
+ */
+export const NATS_NAMES = {
+  trialsStream: "SWEEP_TRIALS",
+  eventsStream: "SWEEP_EVENTS",
+  workersConsumer: "workers",
+  recorderConsumer: "recorder",
+  heartbeatBucket: "sweep_workers",
+  controlBucket: "sweep_control",
+  checkpointBucket: "sweep_checkpoints",
+  trialSubject: (sweepId: string) => `sweep.trial.${sweepId}`,
+  eventSubject: (sweepId: string, trialId: string) => `sweep.event.${sweepId}.${trialId}`,
+} as const;
 
 /**
- * Core's NATS names under an optional prefix, so tests and side-by-side installs
+ * `NATS_NAMES` under an optional prefix, so tests and side-by-side installs
  * isolate themselves: prefix `t123` gives stream `T123_SWEEP_TRIALS`, subjects
- * `t123.sweep.trial.<sweepId>`, buckets `t123_sweep_workers`. No prefix = core's names.
+ * `t123.sweep.trial.<sweepId>`, buckets `t123_sweep_workers`. No prefix = `NATS_NAMES`.
  */
 export interface PipelineNames {
   prefix: string;

@@ -2,9 +2,9 @@ import { Objm } from "@nats-io/obj";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openNatsCheckpoints } from "./checkpoints.js";
-import { pipelineNames } from "./nats-names.js";
+import { pipelineNames } from "./names.js";
 
-const NATS_URL = process.env.TEST_NATS_URL || process.env.NATS_URL || "nats://127.0.0.1:4222";
+import { NATS_URL } from "./nats.test-support.js";
 
 describe("checkpoints in the object store", () => {
   const names = pipelineNames(`ckpt${process.pid}`);

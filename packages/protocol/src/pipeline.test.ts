@@ -1,8 +1,8 @@
 import { jetstreamManager } from "@nats-io/jetstream";
-import { openNatsCheckpoints } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { natsForTest } from "./pipeline.test-support.js";
-import { DEFAULT_PIPELINE_SETTINGS, ensurePipeline } from "./streams.js";
+import { openNatsCheckpoints } from "./checkpoints.js";
+import { natsForTest } from "./nats.test-support.js";
+import { DEFAULT_PIPELINE_SETTINGS, ensurePipeline } from "./pipeline.js";
 
 describe("ensurePipeline", () => {
   let nats: Awaited<ReturnType<typeof natsForTest>>;

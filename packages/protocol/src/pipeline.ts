@@ -2,7 +2,7 @@ import { AckPolicy, DiscardPolicy, jetstreamManager, RetentionPolicy, StorageTyp
 import { Kvm } from "@nats-io/kv";
 import { Objm } from "@nats-io/obj";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { type PipelineNames, pipelineNames } from "@sweep/worker";
+import { type PipelineNames, pipelineNames } from "./names.js";
 
 /** How trial messages are redelivered; tests shrink `ackWaitMs` instead of sleeping. */
 export interface PipelineSettings {
@@ -66,7 +66,7 @@ export async function ensurePipeline(
     recorderAckWaitMs,
     replicas,
     checkpointTtlMs,
-  } = { ...DEFAULT_PIPELINE_SETTINGS, ...settings };
+  } = { ...DEFAULT_PIPELINE_SETTINGS, ...definedOnly(settings) };
   const names = pipelineNames(prefix);
   const jsm = await jetstreamManager(nc);
   await addStreamIfMissing(jsm, {
@@ -107,6 +107,10 @@ export async function ensurePipeline(
   await addObjectStoreIfMissing(jsm, nc, names.checkpointBucket, { replicas, ttl: nanos(checkpointTtlMs) });
   return names;
 }
+
+/** The settings given a value: an option left undefined keeps its default. */
+const definedOnly = <T extends object>(settings: T): Partial<T> =>
+  Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Partial<T>;
 
 type Manager = Awaited<ReturnType<typeof jetstreamManager>>;
 type StreamConfig = Parameters<Manager["streams"]["add"]>[0];

@@ -1,12 +1,36 @@
-import { jetstream, jetstreamManager } from "@nats-io/jetstream";
+import { jetstream } from "@nats-io/jetstream";
 import type { TrialEvent, TrialSpec } from "@sweep/core";
-import { sql } from "@sweep/store";
-import { eventFactory, startWorker, type TrialTrainer } from "@sweep/worker";
+import { encodeTrialEvent, eventFactory, eventMessageId } from "@sweep/protocol";
 import { describe, expect, it } from "vitest";
-import { newSweepId } from "../../../store/test/fixtures.js";
-import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
-import { launchSweep } from "./launch.js";
-import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
+import {
+  consumerPipeline,
+  eventsOf,
+  inProcessSyntheticTrainer,
+  newSweepId,
+  publishTrials,
+  syntheticTrials,
+  waitForQueueSettled,
+} from "./consumer.test-support.js";
+import type { TrialTrainer } from "./trial-trainer.js";
+import { startWorker } from "./worker.js";
+
+const epoch = (trial: TrialSpec, n: number) => {
+  const metrics = { epoch: n, loss: 1 / n, accuracy: 0.9, val_loss: 1 / n, val_accuracy: 0.9 };
+  return eventFactory(trial, 1)({ type: "epoch", metrics: { ...metrics, duration_ms: 1, images_per_s: 1 } });
+};
+
+/** A trainer that notes which trials it was asked to train. */
+function countingTrainer(trained: string[]): TrialTrainer {
+  const inner = inProcessSyntheticTrainer(2);
+  return {
+    threads: inner.threads,
+    train: (trial, options) => {
+      trained.push(trial.id);
+      return inner.train(trial, options);
+    },
+    close: () => inner.close(),
+  };
+}
 
 /**
  * A worker finishes a trial, its outcome reaches SWEEP_EVENTS, and its ack of the trial
@@ -15,33 +39,24 @@ import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipel
  * does, and never acks), then starts a real one.
  */
 describe("a redelivered trial message whose trial already finished (lost ack)", () => {
-  const pipeline = recordedPipeline({ ackWaitMs: 1000, maxDeliver: 5 });
+  const pipeline = consumerPipeline({ ackWaitMs: 1000, maxDeliver: 5 });
 
   /** Publishes events the way the worker does: on the trial's subject, deduplicated by message id. */
   async function publish(trial: TrialSpec, events: TrialEvent[]) {
     const { nats, names } = pipeline;
     for (const event of events) {
-      const epoch = event.type === "epoch" ? event.metrics.epoch : "";
-      await jetstream(nats.nc).publish(names.eventSubject(trial.sweepId, trial.id), JSON.stringify(event), {
-        msgID: `${event.trialId}.${event.attempt}.${event.type}${epoch}`,
+      await jetstream(nats.nc).publish(names.eventSubject(trial.sweepId, trial.id), encodeTrialEvent(event), {
+        msgID: eventMessageId(event),
       });
     }
   }
 
-  const epoch = (trial: TrialSpec, n: number) => {
-    const metrics = { epoch: n, loss: 1 / n, accuracy: 0.9, val_loss: 1 / n, val_accuracy: 0.9 };
-    return eventFactory(trial, 1)({ type: "epoch", metrics: { ...metrics, duration_ms: 1, images_per_s: 1 } });
-  };
-
   it("is acked without training it again when its outcome is its last event (else it trains again)", async () => {
-    const { nats, names, database } = pipeline;
+    const { nats, names } = pipeline;
     const sweepId = newSweepId();
     const [outcomeLast, resentAfter] = syntheticTrials(sweepId, 2, 2);
     if (!outcomeLast || !resentAfter) throw new Error("no trials");
-    await launchSweep(database, nats.nc, names, { id: sweepId, name: "lost acks", config: {}, configHash: sweepId }, [
-      outcomeLast,
-      resentAfter,
-    ]);
+    await publishTrials(nats.nc, names, [outcomeLast, resentAfter]);
 
     // The worker that trained both trials and lost its acks.
     const consumer = await jetstream(nats.nc).consumers.get(names.trialsStream, names.workersConsumer);
@@ -57,42 +72,25 @@ describe("a redelivered trial message whose trial already finished (lost ack)", 
       const events = [event({ type: "started", worker: "lost", backend: "cpu", paramCount: 1, resumeFromEpoch: 0 })];
       // The second trial's epoch 2 event was lost on the way and sent again after the
       // outcome (the connection failed during the outcome's publish): its last event is
-      // progress, so its trial trains again, the recorder ignoring the result.
+      // progress, so its trial trains again (the recorder ignores the result).
       events.push(epoch(trial, 1), ...(trial === outcomeLast ? [epoch(trial, 2)] : []));
       events.push(event({ type: "completed", test_loss: 0.5, test_accuracy: 0.9, duration_ms: 5 }));
       if (trial === resentAfter) events.push(epoch(trial, 2));
       await publish(trial, events);
     }
-    await waitForSweepFinished(database, sweepId);
 
     const trained: string[] = [];
-    const inner = inProcessSyntheticTrainer(2);
-    const counting: TrialTrainer = {
-      threads: inner.threads,
-      train: (trial, options) => {
-        trained.push(trial.id);
-        return inner.train(trial, options);
-      },
-      close: () => inner.close(),
-    };
     const lines: string[] = [];
     const worker = await startWorker({
       nc: nats.nc,
-      trainer: counting,
+      trainer: countingTrainer(trained),
       backend: "cpu",
       prefix: nats.prefix,
       fetchExpiresMs: 1000,
       log: (line) => lines.push(line),
     });
     try {
-      const jsm = await jetstreamManager(nats.nc);
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const queue = await jsm.consumers.info(names.trialsStream, names.workersConsumer);
-        if (queue.num_pending + queue.num_ack_pending === 0 && queue.delivered.stream_seq > 0) break;
-        if (Date.now() > deadline) throw new Error(`trial messages still held: ${JSON.stringify(lines)}`);
-        await new Promise((resolve) => setTimeout(resolve, 100));
-      }
+      await waitForQueueSettled(nats.nc, names, 15_000);
     } finally {
       await worker.stop();
     }
@@ -101,16 +99,13 @@ describe("a redelivered trial message whose trial already finished (lost ack)", 
     expect(lines.filter((line) => line.includes("already completed by attempt 1"))).toEqual([
       `trial ${outcomeLast.id} was already completed by attempt 1: acking its redelivered message without training it`,
     ]);
-    const rows = await database.query<{ status: string; attempt: number }>(
-      sql`SELECT status, attempt FROM trials WHERE sweep_id = ${sweepId}`,
-    );
-    expect(rows).toEqual([
-      { status: "completed", attempt: 1 },
-      { status: "completed", attempt: 1 },
-    ]);
-    const [epochs] = await database.query<{ n: number }>(
-      sql`SELECT count(*)::int AS n FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = ${sweepId}`,
-    );
-    expect(epochs?.n).toBe(4);
+    // Only the trial whose last event was progress trained again, as attempt 2.
+    const attempts = (trial: TrialSpec) => [
+      ...new Set(events.filter((event) => event.trialId === trial.id).map((event) => event.attempt)),
+    ];
+    const events = await eventsOf(nats.nc, names, sweepId);
+    expect(attempts(outcomeLast)).toEqual([1]);
+    expect(attempts(resentAfter)).toEqual([1, 2]);
+    expect(events.at(-1)).toMatchObject({ trialId: resentAfter.id, attempt: 2, type: "completed" });
   });
 });

@@ -1,17 +1,11 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
-import {
-  markSweepCancelled,
-  type NewSweep,
-  openTrials,
-  recordEvents,
-  recordHeartbeat,
-  type SweepDatabase,
-} from "@sweep/store";
-import { type BackendChoice, connectNats, startWorkerProcess } from "@sweep/worker";
-import { publishSweepCancel } from "../nats/control.js";
-import { launchSweep } from "../nats/launch.js";
-import { startRecorder } from "../nats/recorder.js";
-import { ensurePipeline } from "../nats/streams.js";
+import { connectNats, ensurePipeline } from "@sweep/protocol";
+import { markSweepCancelled, type NewSweep, openTrials, type SweepDatabase } from "@sweep/store";
+import { type BackendChoice, startWorkerProcess } from "@sweep/worker";
+import { publishSweepCancel } from "./control.js";
+import { databaseRecording } from "./database-recording.js";
+import { launchSweep } from "./launch.js";
+import { startRecorder } from "./recorder.js";
 
 export interface NatsRunRequest {
   database: SweepDatabase;
@@ -51,10 +45,7 @@ export function runOverNats(request: NatsRunRequest): NatsRun {
     const recorder = await startRecorder({
       nc,
       names,
-      recordEvents: async (events) => void (await recordEvents(database, events)),
-      recordHeartbeats: async (heartbeats) => {
-        for (const heartbeat of heartbeats) await recordHeartbeat(database, heartbeat);
-      },
+      ...databaseRecording(database),
       onRecorded: (events) => {
         for (const event of events) if (event.sweepId === sweep.id) request.onEvent?.(event);
       },

@@ -1,4 +1,27 @@
-import { MESSAGE_VERSION, type TrialMessage } from "@sweep/core";
+import { MESSAGE_VERSION, type TrialSpec } from "@sweep/core";
+
+/** Published once per trial on `sweep.trial.<sweepId>`; message id = trial id. */
+export interface TrialMessage {
+  v: typeof MESSAGE_VERSION;
+  trial: TrialSpec;
+  /**
+   * Published again by `sweep retry`/`sweep resume`: the trial may have a checkpoint
+   * from an earlier message, so a worker looks for one on the first delivery too.
+   */
+  requeued?: boolean;
+}
+
+/**
+ * The body and message id of a trial's message: id = trial id, or `<trialId>-<suffix>`
+ * for a retry or resume, which must not be deduplicated against the first launch and
+ * is marked `requeued`.
+ */
+export function encodeTrialMessage(trial: TrialSpec, requeueSuffix?: string): { body: string; msgID: string } {
+  const message: TrialMessage = requeueSuffix
+    ? { v: MESSAGE_VERSION, trial, requeued: true }
+    : { v: MESSAGE_VERSION, trial };
+  return { body: JSON.stringify(message), msgID: requeueSuffix ? `${trial.id}-${requeueSuffix}` : trial.id };
+}
 
 /** Why a trial message cannot be trained; such a message is terminated, never redelivered. */
 export class InvalidTrialMessage extends Error {
@@ -36,4 +59,13 @@ export function parseTrialMessage(body: string): TrialMessage {
     throw new InvalidTrialMessage("trial message lacks trial.id, sweepId, training.epochs or dataset.source", known);
   }
   return message as TrialMessage;
+}
+
+/** The trial a message names, even an invalid one (its failure is recorded against it); undefined if none. */
+export function trialOfMessage(body: string): { id: string; sweepId: string } | undefined {
+  try {
+    return parseTrialMessage(body).trial;
+  } catch (error) {
+    return (error as InvalidTrialMessage).trial;
+  }
 }

@@ -1,0 +1,65 @@
+import { hostname } from "node:os";
+import { PRINTABLE_LENGTH, printable, redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
+import { resolveNatsUrl } from "@sweep/protocol";
+import type { DatabaseTarget, NewSweep, SweepDatabase } from "@sweep/store";
+import { type BackendChoice, expectedBackend, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
+import { checkpointDirOf } from "../embedded/checkpoint-files.js";
+import { runLocally } from "../embedded/run-local.js";
+import { runOverNats } from "../nats/run-over-nats.js";
+import { type NatsOptions, natsNamed, natsPrefixOf } from "./nats-option.js";
+
+export { expectedBackend };
+
+/** What `sweep run` trains, and where its results go. */
+export interface RunPlan {
+  database: SweepDatabase;
+  sweep: NewSweep;
+  trials: TrialSpec[];
+  threads: number;
+  intraOpThreads?: number;
+  backend: BackendChoice;
+  taskFile?: string;
+  target: DatabaseTarget;
+}
+
+/** Over NATS when a server is named (`--nats`, NATS_URL), else on a training pool in this process. */
+export function startRun(options: NatsOptions, plan: RunPlan, onEvent: (event: TrialEvent) => void) {
+  const { database, sweep, trials, threads, intraOpThreads, backend, taskFile } = plan;
+  if (natsNamed(options)) {
+    return runOverNats({
+      database,
+      nats: resolveNatsUrl(options.nats),
+      prefix: natsPrefixOf(options),
+      sweep,
+      trials,
+      threads,
+      intraOpThreads,
+      backend,
+      taskFile,
+      onEvent,
+      log: (line) => process.stderr.write(`sweep run: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
+    });
+  }
+  return runWithPool({ threads, intraOpThreads, backend, taskFile }, (trainer) =>
+    runLocally({
+      database,
+      trainer,
+      sweep,
+      trials,
+      worker: `${hostname()}-${process.pid}`,
+      backend: expectedBackend(backend),
+      checkpointDir: checkpointDirOf(plan.target),
+      onEvent,
+    }),
+  );
+}
+
+/** A local run on a training pool that is closed when the run finishes. */
+function runWithPool<Run extends { finished: Promise<unknown>; cancel(): void }>(
+  options: TrainingPoolOptions,
+  start: (trainer: TrainingPool) => Run,
+): { finished: Promise<void>; cancel(): void } {
+  const pool = new TrainingPool(options);
+  const run = start(pool);
+  return { finished: run.finished.finally(() => pool.close()).then(() => undefined), cancel: () => run.cancel() };
+}
