@@ -1,4 +1,4 @@
-import { recordHeartbeat } from "@sweep/store";
+import { recordHeartbeat, sql } from "@sweep/store";
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { newSweepId } from "../../../store/test/fixtures.js";
