@@ -10,7 +10,6 @@ export { detectOverfit, type OverfitAnalysis, type OverfitOptions, shouldPrune }
 export { parseSweepConfig, validateSweepConfig } from "./parse-sweep-config.js";
 export { PRINTABLE_LENGTH, printable } from "./printable.js";
 export { seededRandom } from "./random.js";
-export { type Ranked, rankTrials } from "./rank-trials.js";
 export { redactUrls } from "./redact-urls.js";
 export * from "./sweep-config.js";
 export { configHash, sweepIdFor } from "./sweep-id.js";

@@ -1,6 +1,5 @@
 export { Dashboard, type DashboardProps } from "./components/Dashboard.js";
 export { describeParams } from "./format.js";
-export { progressLine } from "./progress-line.js";
 export { type DashboardHandle, type RenderDashboardOptions, renderDashboard } from "./render-dashboard.js";
 export { type RenderFrameOptions, renderDashboardFrame } from "./render-frame.js";
 export type {

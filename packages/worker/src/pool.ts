@@ -38,8 +38,6 @@ export interface TrainOptions {
   onProgress(progress: TrainProgress): void;
   /** Store 1 at index 0 to stop the trial between batches; it then resolves `cancelled`. */
   cancelFlag?: Int32Array;
-  /** Aborting it does the same as storing 1 in `cancelFlag`. */
-  signal?: AbortSignal;
 }
 
 /**
@@ -101,9 +99,6 @@ export class TrainingPool implements TrialTrainer {
   async train(trial: TrialSpec, options: TrainOptions): Promise<TrainOutcome> {
     const dataset = this.#shareDatasets ? await loadDataset(trial.dataset.source) : undefined;
     const cancelFlag = options.cancelFlag ?? new Int32Array(new SharedArrayBuffer(4));
-    const cancel = () => Atomics.store(cancelFlag, 0, 1);
-    if (options.signal?.aborted) cancel();
-    options.signal?.addEventListener("abort", cancel, { once: true });
     const { port1: progress, port2: threadPort } = new MessageChannel();
     const progressDone = new Promise<void>((resolve) => progress.once("close", () => resolve()));
     progress.on("message", (message: TrainProgress) => options.onProgress(message));
@@ -122,7 +117,6 @@ export class TrainingPool implements TrialTrainer {
       }
       throw reviveError(error);
     } finally {
-      options.signal?.removeEventListener("abort", cancel);
       progress.close();
     }
   }
