@@ -10,6 +10,5 @@ export type {
   TrialView,
   WorkerView,
 } from "./snapshot.js";
-export { WORKER_STALE_AFTER_MS } from "./snapshot.js";
 export type { SnapshotLoader } from "./use-snapshot.js";
 export { SORT_METRICS, type SortMetric, STATUS_FILTERS, type StatusFilter, type ViewState } from "./view-state.js";

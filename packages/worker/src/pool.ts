@@ -1,6 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import type { TrialSpec } from "@sweep/core";
+import { errorMessage } from "@sweep/core";
 import { Piscina } from "piscina";
 import { prepareNativeEnvironment } from "./backends/native-environment.js";
 import type { TrialTrainer } from "./consumer/trial-trainer.js";
@@ -130,7 +131,7 @@ export class TrainingPool implements TrialTrainer {
 function reviveError(error: unknown): Error {
   const thrown = error as Partial<ThrownByTask> | null;
   if (thrown?.thrownByTask !== true) {
-    return new TrainingThreadError(`training thread died: ${(error as Error)?.message ?? String(error)}`, {
+    return new TrainingThreadError(`training thread died: ${errorMessage(error)}`, {
       cause: error,
     });
   }

@@ -4,6 +4,7 @@ import path from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
+import { isTerminal } from "@sweep/core";
 import { ensurePipeline, type PipelineNames, type PipelineSettings, pipelineNames } from "@sweep/protocol";
 import {
   runSweep,
@@ -153,7 +154,7 @@ export class FaultPipeline {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const rows = await this.trials(sweepId);
-      if (rows.length > 0 && rows.every((row) => TERMINAL.includes(row.status))) return rows;
+      if (rows.length > 0 && rows.every((row) => isTerminal(row.status))) return rows;
       if (Date.now() > deadline) return rows;
       await sleep(200);
     }
@@ -211,7 +212,7 @@ export class FaultPipeline {
         else if (!recorded.has(key)) epochsNotRecorded++;
       }
     }
-    const terminal = trials.filter((trial) => TERMINAL.includes(trial.status));
+    const terminal = trials.filter((trial) => isTerminal(trial.status));
     return {
       trials: trials.length,
       completed: trials.filter((trial) => trial.status === "completed").length,
@@ -259,8 +260,6 @@ export class FaultPipeline {
     await this.database.close();
   }
 }
-
-const TERMINAL = ["completed", "failed", "pruned", "cancelled"];
 
 export interface TrialFigures {
   id: string;
