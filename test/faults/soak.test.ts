@@ -1,7 +1,7 @@
 import os from "node:os";
 import { isTerminal } from "@sweep/core";
+import { sql } from "@sweep/store";
 import { describe, expect, it } from "vitest";
-import { sql } from "../../packages/store/src/index.js";
 import { useFaultEnvironment } from "./support/environment.js";
 import { sleep } from "./support/servers.js";
 import { describeFigures, reportFigures, type SweepProcess, SYNTHETIC_TASK } from "./support/sweep.js";

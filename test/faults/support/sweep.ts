@@ -5,14 +5,9 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
 import { isTerminal } from "@sweep/core";
+import { runSweep, type SweepProcess, startSweep, sweepYaml } from "@sweep/orchestrator/testing";
 import { ensurePipeline, type PipelineNames, type PipelineSettings, pipelineNames } from "@sweep/protocol";
-import {
-  runSweep,
-  type SweepProcess,
-  startSweep,
-  sweepYaml,
-} from "../../../packages/orchestrator/src/nats/cli-processes.test-support.js";
-import { openDatabase, type SweepDatabase, sql } from "../../../packages/store/src/index.js";
+import { openDatabase, type SweepDatabase, sql } from "@sweep/store";
 import { sleep } from "./servers.js";
 
 export {
@@ -22,7 +17,7 @@ export {
   SYNTHETIC_TASK,
   startSweep,
   sweepYaml,
-} from "../../../packages/orchestrator/src/nats/cli-processes.test-support.js";
+} from "@sweep/orchestrator/testing";
 export { openDatabase, type SweepDatabase };
 
 /** Waits until no trial message is unacked by the workers consumer; returns its info. */

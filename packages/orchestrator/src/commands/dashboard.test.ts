@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase, resolveDatabaseTarget, sql } from "@sweep/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedSweep } from "../bench/seed-sweep.js";
-import { syntheticTrials } from "../bench/synthetic-sweep.js";
-import { privateTerminal } from "./tmux.test-support.js";
+import { seedSweep } from "../../bench/seed-sweep.js";
+import { syntheticTrials } from "../../bench/synthetic-sweep.js";
+import { SWEEP_BIN } from "../../test/helpers.js";
+import { privateTerminal } from "../../test/tmux.js";
 
-const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
 const { tmux, until, screen, close: closeTerminal } = privateTerminal(`sweep-dashboard-test-${process.pid}`);
 const SWEEP = { sweepId: "dash-pty-1", sweepName: "pty-variants" };
 

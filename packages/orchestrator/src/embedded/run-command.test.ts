@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSweep, SYNTHETIC_TASK, startSweep } from "../nats/cli-processes.test-support.js";
+import { runSweep, SYNTHETIC_TASK, startSweep } from "../../test/cli-processes.js";
 
 describe("sweep run without services (PGlite under .sweep, in-process dispatch)", () => {
   let dir: string;

@@ -12,8 +12,8 @@ import {
   SYNTHETIC_TASK,
   startSweep,
   sweepYaml,
-} from "./cli-processes.test-support.js";
-import { NATS_URL, natsForTest, waitForSweepFinished } from "./pipeline.test-support.js";
+} from "../../test/cli-processes.js";
+import { NATS_URL, natsForTest, waitForSweepFinished } from "../../test/pipeline.js";
 
 const EPOCHS = 4;
 

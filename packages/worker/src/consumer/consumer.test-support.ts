@@ -1,7 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
-import { MessageChannel } from "node:worker_threads";
 import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { datasetSchema, modelSchema, type TrialEvent, type TrialSpec, trainingSchema } from "@sweep/core";
@@ -14,9 +12,9 @@ import {
   parseTrialEvent,
 } from "@sweep/protocol";
 import { afterAll, beforeAll } from "vitest";
-import syntheticTrain from "../fixtures/synthetic-task.js";
-import type { TrainProgress } from "../protocol.js";
-import type { TrialTrainer } from "./trial-trainer.js";
+import { SYNTHETIC_TASK } from "../fixtures/index.js";
+
+export { inProcessSyntheticTrainer } from "../fixtures/index.js";
 
 /** The test server: TEST_NATS_URL, which npm test's global setup sets, else 127.0.0.1:4222. */
 export const NATS_URL = process.env.TEST_NATS_URL || "nats://127.0.0.1:4222";
@@ -32,28 +30,6 @@ export async function natsForTest(): Promise<{ nc: NatsConnection; prefix: strin
       await deletePipeline(nc, prefix);
       await nc.close();
     },
-  };
-}
-
-/**
- * Runs the synthetic trainer fixture on the calling thread: the consumer under test
- * sees the thread protocol without a thread pool. The outcome is returned after the
- * port closes (every progress message delivered), as the pool does.
- */
-export function inProcessSyntheticTrainer(threads: number): TrialTrainer {
-  return {
-    threads,
-    async train(trial, { cancelFlag, onProgress, checkpoint }) {
-      const { port1, port2 } = new MessageChannel();
-      const drained = new Promise((resolve) => port1.once("close", resolve));
-      port1.on("message", (progress: TrainProgress) => onProgress(progress));
-      try {
-        return await syntheticTrain({ trial, backend: "cpu", cancelFlag, checkpoint, port: port2 });
-      } finally {
-        await drained;
-      }
-    },
-    async close() {},
   };
 }
 
@@ -148,7 +124,6 @@ export async function waitForEvents(
 
 /** The built worker package and synthetic trainer a worker child process runs. */
 const WORKER_DIST = new URL("../../dist/index.js", import.meta.url).href;
-export const SYNTHETIC_TASK = fileURLToPath(new URL("../../dist/fixtures/synthetic-task.js", import.meta.url));
 
 /** A `sweep worker`-like child process: the built `startWorkerProcess` with one thread on the synthetic trainer. */
 export interface WorkerChild {

@@ -3,14 +3,13 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { datasetSchema, type TrialSpec } from "@sweep/core";
 import { deletePipeline, ensurePipeline, type PipelineNames, type PipelineSettings } from "@sweep/protocol";
 import { recordEvents, type SweepDatabase, trialRanking } from "@sweep/store";
+import { postgresFactory, trialSpecs } from "@sweep/store/testing";
 import { afterAll, beforeAll } from "vitest";
-import { trialSpecs } from "../../../store/test/fixtures.js";
-import { postgresFactory } from "../../../store/test/helpers.js";
-import { type Recorder, type RecorderOptions, startRecorder } from "./recorder.js";
+import { type Recorder, type RecorderOptions, startRecorder } from "../src/nats/recorder.js";
+import { NATS_URL } from "./helpers.js";
 
 /** The test NATS server (JetStream enabled). */
-/** The test server: TEST_NATS_URL, which npm test's global setup sets, else 127.0.0.1:4222. */
-export const NATS_URL = process.env.TEST_NATS_URL || "nats://127.0.0.1:4222";
+export { NATS_URL } from "./helpers.js";
 
 /** A connection and a unique prefix; `dispose` deletes the prefix's streams and buckets. */
 export async function natsForTest(): Promise<{ nc: NatsConnection; prefix: string; dispose(): Promise<void> }> {

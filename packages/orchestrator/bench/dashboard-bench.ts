@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { renderDashboardFrame } from "@sweep/dashboard-tui";
 import { openDatabase, resolveDatabaseTarget } from "@sweep/store";
 import postgres from "postgres";
-import { snapshotLoader } from "../dashboard/load-snapshot.js";
+import { snapshotLoader } from "../dist/dashboard/load-snapshot.js";
 import { seedSweep } from "./seed-sweep.js";
 import { syntheticTrials } from "./synthetic-sweep.js";
 
