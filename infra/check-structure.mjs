@@ -62,7 +62,7 @@ function* sourceFiles(root, dir) {
 }
 
 const isTest = (file) =>
-  /\.test\.tsx?$|\.test-support\.ts$/.test(file) || file.startsWith("test/") || /^packages\/[^/]+\/test\//.test(file);
+  /\.test\.tsx?$/.test(file) || file.startsWith("test/") || /^packages\/[^/]+\/test\//.test(file);
 
 /** Comments blanked, strings kept: import specifiers are strings. */
 const blankComments = (text) => text.replace(/\/\*[\s\S]*?\*\/|(^|[^:"'`\\])\/\/.*$/gm, (_m, lead = "") => lead);

@@ -1,9 +1,8 @@
 import { randomBytes } from "node:crypto";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { datasetSchema, type TrialSpec } from "@sweep/core";
 import { deletePipeline, ensurePipeline, type PipelineNames, type PipelineSettings } from "@sweep/protocol";
 import { recordEvents, type SweepDatabase, trialRanking } from "@sweep/store";
-import { postgresFactory, trialSpecs } from "@sweep/store/testing";
+import { postgresFactory } from "@sweep/store/testing";
 import { afterAll, beforeAll } from "vitest";
 import { type Recorder, type RecorderOptions, startRecorder } from "../src/nats/recorder.js";
 import { NATS_URL } from "./helpers.js";
@@ -25,14 +24,7 @@ export async function natsForTest(): Promise<{ nc: NatsConnection; prefix: strin
   };
 }
 
-/** `count` trials trained by the synthetic fixture with `knobs` (see synthetic-task.ts). */
-export function syntheticTrials(sweepId: string, count: number, epochs: number, knobs = "epoch_ms=5"): TrialSpec[] {
-  return trialSpecs(sweepId, count).map((trial) => ({
-    ...trial,
-    training: { ...trial.training, epochs },
-    dataset: datasetSchema.parse({ source: `synthetic:${knobs}` }),
-  }));
-}
+export { syntheticTrials } from "@sweep/worker/fixtures";
 
 /**
  * For one test file: a private pipeline (NATS prefix) made with `settings`, a fresh

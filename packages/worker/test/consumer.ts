@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { datasetSchema, modelSchema, type TrialEvent, type TrialSpec, trainingSchema } from "@sweep/core";
+import type { TrialEvent, TrialSpec } from "@sweep/core";
 import {
   deletePipeline,
   encodeTrialMessage,
@@ -12,12 +12,12 @@ import {
   parseTrialEvent,
 } from "@sweep/protocol";
 import { afterAll, beforeAll } from "vitest";
-import { SYNTHETIC_TASK } from "../fixtures/index.js";
+import { SYNTHETIC_TASK } from "../src/fixtures/index.js";
+import { NATS_URL } from "./helpers.js";
 
-export { inProcessSyntheticTrainer } from "../fixtures/index.js";
+export { inProcessSyntheticTrainer, syntheticTrials } from "../src/fixtures/index.js";
 
-/** The test server: TEST_NATS_URL, which npm test's global setup sets, else 127.0.0.1:4222. */
-export const NATS_URL = process.env.TEST_NATS_URL || "nats://127.0.0.1:4222";
+export { NATS_URL } from "./helpers.js";
 
 /** A connection and a unique prefix; `dispose` deletes the prefix's streams and buckets. */
 export async function natsForTest(): Promise<{ nc: NatsConnection; prefix: string; dispose(): Promise<void> }> {
@@ -34,22 +34,6 @@ export async function natsForTest(): Promise<{ nc: NatsConnection; prefix: strin
 }
 
 export const newSweepId = () => `s${randomBytes(4).toString("hex")}`;
-
-/** `count` trials trained by the synthetic fixture with `knobs` (see synthetic-task.ts). */
-export function syntheticTrials(sweepId: string, count: number, epochs: number, knobs = "epoch_ms=5"): TrialSpec[] {
-  return Array.from({ length: count }, (_, ordinal) => ({
-    id: `${sweepId}-t${String(ordinal).padStart(3, "0")}`,
-    sweepId,
-    ordinal,
-    name: `variant-${ordinal + 1}`,
-    key: `key-${sweepId}-${ordinal}`,
-    params: {},
-    model: modelSchema.parse({}),
-    layers: [{ kind: "flatten" }, { kind: "dense", units: 10, activation: "softmax" }],
-    training: trainingSchema.parse({ epochs }),
-    dataset: datasetSchema.parse({ source: `synthetic:${knobs}` }),
-  }));
-}
 
 /** For one test file: a private pipeline (NATS prefix) made with `settings`, deleted after the file. */
 export function consumerPipeline(settings: Partial<PipelineSettings>) {
@@ -123,7 +107,7 @@ export async function waitForEvents(
 }
 
 /** The built worker package and synthetic trainer a worker child process runs. */
-const WORKER_DIST = new URL("../../dist/index.js", import.meta.url).href;
+const WORKER_DIST = new URL("../dist/index.js", import.meta.url).href;
 
 /** A `sweep worker`-like child process: the built `startWorkerProcess` with one thread on the synthetic trainer. */
 export interface WorkerChild {
