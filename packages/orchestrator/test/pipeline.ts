@@ -1,28 +1,12 @@
-import { randomBytes } from "node:crypto";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { deletePipeline, ensurePipeline, type PipelineNames, type PipelineSettings } from "@sweep/protocol";
+import { ensurePipeline, type PipelineNames, type PipelineSettings } from "@sweep/protocol";
+import { natsForTest } from "@sweep/protocol/testing";
 import { recordEvents, type SweepDatabase, trialRanking } from "@sweep/store";
 import { postgresFactory } from "@sweep/store/testing";
 import { afterAll, beforeAll } from "vitest";
 import { type Recorder, type RecorderOptions, startRecorder } from "../src/nats/recorder.js";
-import { NATS_URL } from "./helpers.js";
 
 /** The test NATS server (JetStream enabled). */
-export { NATS_URL } from "./helpers.js";
-
-/** A connection and a unique prefix; `dispose` deletes the prefix's streams and buckets. */
-export async function natsForTest(): Promise<{ nc: NatsConnection; prefix: string; dispose(): Promise<void> }> {
-  const nc = await connect({ servers: NATS_URL });
-  const prefix = `t${randomBytes(4).toString("hex")}`;
-  return {
-    nc,
-    prefix,
-    async dispose() {
-      await deletePipeline(nc, prefix);
-      await nc.close();
-    },
-  };
-}
+export { NATS_URL, natsForTest } from "@sweep/protocol/testing";
 
 export { syntheticTrials } from "@sweep/worker/fixtures";
 

@@ -1,37 +1,21 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
+import type { NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent, TrialSpec } from "@sweep/core";
 import {
-  deletePipeline,
   encodeTrialMessage,
   ensurePipeline,
   type PipelineNames,
   type PipelineSettings,
   parseTrialEvent,
 } from "@sweep/protocol";
+import { natsForTest } from "@sweep/protocol/testing";
 import { afterAll, beforeAll } from "vitest";
 import { SYNTHETIC_TASK } from "../src/fixtures/index.js";
-import { NATS_URL } from "./helpers.js";
 
+export { NATS_URL, natsForTest } from "@sweep/protocol/testing";
 export { inProcessSyntheticTrainer, syntheticTrials } from "../src/fixtures/index.js";
-
-export { NATS_URL } from "./helpers.js";
-
-/** A connection and a unique prefix; `dispose` deletes the prefix's streams and buckets. */
-export async function natsForTest(): Promise<{ nc: NatsConnection; prefix: string; dispose(): Promise<void> }> {
-  const nc = await connect({ servers: NATS_URL });
-  const prefix = `t${randomBytes(4).toString("hex")}`;
-  return {
-    nc,
-    prefix,
-    async dispose() {
-      await deletePipeline(nc, prefix);
-      await nc.close();
-    },
-  };
-}
 
 export const newSweepId = () => `s${randomBytes(4).toString("hex")}`;
 
