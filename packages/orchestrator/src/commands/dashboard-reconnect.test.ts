@@ -7,7 +7,7 @@ import { ADMIN_URL } from "@sweep/store/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../../bench/seed-sweep.js";
-import { syntheticTrials } from "../../bench/synthetic-sweep.js";
+import { syntheticTrialRows } from "../../bench/synthetic-sweep.js";
 import { SWEEP_BIN } from "../../test/helpers.js";
 import { privateTerminal } from "../../test/tmux.js";
 
@@ -71,7 +71,7 @@ describe("sweep dashboard when the database goes away", () => {
       await seedSweep(db, {
         sweepId: "reconnect-1",
         sweepName: "reconnect-variants",
-        trials: syntheticTrials({ trials: 4, epochs: 5, seed: 2 }),
+        trials: syntheticTrialRows({ trials: 4, epochs: 5, seed: 2 }),
       });
     } finally {
       await db.close();
