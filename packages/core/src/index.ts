@@ -4,6 +4,7 @@ export * from "./errors.js";
 export { type CollapsedPoint, expandSweep, expandTrials } from "./expand-trials.js";
 export { compileLayers, toPair } from "./layers.js";
 export * from "./messages.js";
+export { formatCount, kerasShape } from "./model-format.js";
 export * from "./model-spec.js";
 export { formatShape, type LayerSummary, type ModelSummary, summarizeModel } from "./model-summary.js";
 export {
