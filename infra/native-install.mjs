@@ -8,22 +8,14 @@
 // configured find-links and local (file://) indexes list. Nothing is fetched from
 // outside the npm registry. Each problem is one line and exit code 2; the project
 // keeps training on wasm.
-import { execFileSync, spawnSync } from "node:child_process";
-import {
-  existsSync,
-  mkdirSync,
-  readdirSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  statSync,
-  symlinkSync,
-  writeFileSync,
-} from "node:fs";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { arch, platform } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { stageLibtensorflow } from "./native/stage-libtensorflow.mjs";
+import { checkWheel, findWheel, InstallError, lastLine, wheelArch } from "./native/wheel.mjs";
 
 const HELP = `usage: npm run native:install [-- --wheel PATH]
   Builds @tensorflow/tfjs-node from a TensorFlow CPU wheel (tensorflow-cpu or tensorflow,
@@ -34,13 +26,6 @@ const HELP = `usage: npm run native:install [-- --wheel PATH]
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), "..");
 const packageDir = join(root, "node_modules/@tensorflow/tfjs-node");
-const wheelMembers = {
-  include: "tensorflow/include/",
-  libraries: ["tensorflow/libtensorflow_cc.so.2", "tensorflow/libtensorflow_framework.so.2"],
-};
-const wheelArch = { x64: "x86_64", arm64: "aarch64" }[arch()];
-
-class InstallError extends Error {}
 /** Set once the package's deps/ is replaced: from then on a failure may leave tfjs-node unusable. */
 let changing = false;
 
@@ -74,7 +59,9 @@ async function install(wheelArgument) {
   console.log(`native:install: Node headers from ${toolchain.nodedir}/include/node`);
 
   installPackageScripts(version);
-  stageLibtensorflow(wheel);
+  stageLibtensorflow(packageDir, wheel, () => {
+    changing = true;
+  });
   build(toolchain.nodedir);
   verify();
 }
@@ -99,100 +86,6 @@ function onPath(command) {
   return spawnSync("sh", ["-c", `command -v ${command}`], { stdio: "ignore" }).status === 0;
 }
 
-/** A wheel for this machine: name tag checked here, its contents checked when it is unpacked. */
-function checkWheel(path, source) {
-  if (!existsSync(path) || !statSync(path).isFile()) throw new InstallError(`${source}: no such file: ${path}`);
-  const tag = wheelTag(basename(path));
-  if (!tag)
-    throw new InstallError(`${source}: not a TensorFlow wheel (tensorflow-*.whl or tensorflow_cpu-*.whl): ${path}`);
-  if (!forThisMachine(tag)) {
-    throw new InstallError(`${source}: a wheel for ${tag.platform}, this machine needs linux ${wheelArch}: ${path}`);
-  }
-  return path;
-}
-
-function forThisMachine(tag) {
-  return tag.platform.includes("linux") && tag.platform.endsWith(wheelArch);
-}
-
-/** `tensorflow_cpu-2.21.0-cp311-cp311-manylinux_2_27_x86_64.whl` → its version and platform tag. */
-function wheelTag(name) {
-  const match = /^(tensorflow|tensorflow_cpu)-([0-9][^-]*)-(?:[^-]+-)?[^-]+-[^-]+-([^-]+)\.whl$/.exec(name);
-  return match && { version: match[2], platform: match[3] };
-}
-
-/** The newest wheel for this platform among those pip's configured find-links and file:// indexes list. */
-function findWheel() {
-  const { findLinks, indexes } = pipLocations();
-  const candidates = [];
-  for (const location of findLinks) candidates.push(...linksAt(location));
-  for (const index of indexes) {
-    for (const project of ["tensorflow-cpu", "tensorflow"])
-      candidates.push(...linksAt(`${index.replace(/\/$/, "")}/${project}/`));
-  }
-  const usable = candidates
-    .filter((path) => {
-      const tag = wheelTag(basename(path));
-      return tag !== null && forThisMachine(tag) && existsSync(path);
-    })
-    .sort((a, b) => compareVersions(wheelTag(basename(b)).version, wheelTag(basename(a)).version));
-  if (usable.length === 0) {
-    const looked = [...findLinks, ...indexes].join(", ") || "pip has no find-links or index configured";
-    throw new InstallError(
-      `no TensorFlow wheel for linux ${wheelArch} found (looked in: ${looked}); pass --wheel PATH or set SWEEP_TF_WHEEL`,
-    );
-  }
-  return usable[0];
-}
-
-/** pip's find-links and index URLs that are local (paths or file:// URLs); remote ones are never fetched. */
-function pipLocations() {
-  const result = spawnSync("python3", ["-m", "pip", "config", "list"], { encoding: "utf8" });
-  const findLinks = [];
-  const indexes = [];
-  for (const line of (result.stdout ?? "").split("\n")) {
-    const match = /^[^.]*\.(find-links|index-url|extra-index-url)='(.*)'$/.exec(line.trim());
-    if (!match) continue;
-    for (const value of match[2].split(/\s+/).filter(Boolean)) {
-      const local = localPath(value);
-      if (local) (match[1] === "find-links" ? findLinks : indexes).push(local);
-    }
-  }
-  return { findLinks: [...new Set(findLinks)], indexes: [...new Set(indexes)] };
-}
-
-function localPath(value) {
-  if (value.startsWith("file:")) return fileURLToPath(value);
-  return /^[a-z]+:/i.test(value) ? undefined : resolve(value);
-}
-
-/** Wheel files a find-links folder holds, or the links of an HTML page (a folder's index.html). */
-function linksAt(location) {
-  try {
-    if (statSync(location).isDirectory()) {
-      const page = join(location, "index.html");
-      if (!existsSync(page)) return readdirSync(location).map((name) => join(location, name));
-      location = page;
-    }
-    const base = pathToFileURL(location);
-    return [...readFileSync(location, "utf8").matchAll(/href="([^"#]+)/g)]
-      .map((match) => new URL(match[1], base))
-      .filter((url) => url.protocol === "file:")
-      .map((url) => fileURLToPath(url));
-  } catch {
-    return [];
-  }
-}
-
-function compareVersions(a, b) {
-  const pa = a.split(/[.+]/).map((part) => Number.parseInt(part, 10) || 0);
-  const pb = b.split(/[.+]/).map((part) => Number.parseInt(part, 10) || 0);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i++) {
-    if ((pa[i] ?? 0) !== (pb[i] ?? 0)) return (pa[i] ?? 0) - (pb[i] ?? 0);
-  }
-  return 0;
-}
-
 function lockedVersion() {
   const lock = JSON.parse(readFileSync(join(root, "package-lock.json"), "utf8"));
   const entry = lock.packages?.["node_modules/@tensorflow/tfjs-node"];
@@ -211,67 +104,6 @@ function installPackageScripts(version) {
   if (!existsSync(join(packageDir, "package.json"))) {
     throw new InstallError("npm install did not install @tensorflow/tfjs-node (is it still an optional dependency?)");
   }
-}
-
-/**
- * Unpacks the wheel's libraries and C API headers into the package's deps/, under the
- * names its build (deps/lib/libtensorflow.so, linked with rpath $ORIGIN/../../deps/lib)
- * and its install script (libtensorflow.so.<version it ships with>) look for.
- */
-function stageLibtensorflow(wheel) {
-  const deps = join(packageDir, "deps");
-  const staging = `${deps}.staging`;
-  rmSync(staging, { recursive: true, force: true });
-  mkdirSync(join(staging, "lib"), { recursive: true });
-  console.log("native:install: unpacking libtensorflow and its C API headers (about 800 MB)");
-  const unpack = `
-import sys, zipfile, os, shutil
-wheel, deps, include, *libraries = sys.argv[1:]
-with zipfile.ZipFile(wheel) as z:
-    names = set(z.namelist())
-    missing = [n for n in libraries if n not in names]
-    if missing or not any(n.startswith(include + "tensorflow/c/") for n in names):
-        sys.exit("missing " + ", ".join(missing or [include + "tensorflow/c/"]))
-    for name in names:
-        if name.startswith(include) and not name.endswith("/"):
-            target = os.path.join(deps, "include", name[len(include):])
-        elif name in libraries:
-            target = os.path.join(deps, "lib", os.path.basename(name))
-        else:
-            continue
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with z.open(name) as source, open(target, "wb") as out:
-            shutil.copyfileobj(source, out, 1 << 20)
-`;
-  const result = spawnSync("python3", ["-c", unpack, wheel, staging, wheelMembers.include, ...wheelMembers.libraries], {
-    encoding: "utf8",
-  });
-  if (result.status !== 0) {
-    rmSync(staging, { recursive: true, force: true });
-    throw new InstallError(`${wheel}: not a usable TensorFlow wheel: ${lastLine(result.stderr) || "unzip failed"}`);
-  }
-  changing = true;
-  rmSync(deps, { recursive: true, force: true });
-  renameSync(staging, deps);
-  const { LIBTENSORFLOW_VERSION: shippedVersion } = JSON.parse(
-    execFileSync(process.execPath, ["-p", "JSON.stringify(require('./scripts/deps-constants.js'))"], {
-      cwd: packageDir,
-      encoding: "utf8",
-    }),
-  );
-  for (const [soname, stem] of [
-    ["libtensorflow_cc.so.2", "libtensorflow"],
-    ["libtensorflow_framework.so.2", "libtensorflow_framework"],
-  ]) {
-    symlinkSync(soname, join(deps, "lib", `${stem}.so`));
-    symlinkSync(soname, join(deps, "lib", `${stem}.so.${shippedVersion}`));
-  }
-  // With a "tf-lib" entry the package's install script builds the addon from source
-  // instead of fetching a prebuilt one; the URL is never used, the library is staged.
-  writeFileSync(
-    join(packageDir, "scripts/custom-binary.json"),
-    `${JSON.stringify({ "tf-lib": pathToFileURL(wheel).href })}\n`,
-  );
 }
 
 /** The package's own install script, compiling against the staged library and Node's own headers. */
@@ -318,8 +150,4 @@ function run(command, args, options) {
       `${command} ${args.join(" ")} failed (exit ${result.status}): ${lastLine(result.stderr)} (full output: ${log})`,
     );
   }
-}
-
-function lastLine(text) {
-  return (text ?? "").trim().split("\n").filter(Boolean).at(-1) ?? "";
 }

@@ -1,6 +1,7 @@
 import os from "node:os";
+import { isTerminal } from "@sweep/core";
+import { sql } from "@sweep/store";
 import { describe, expect, it } from "vitest";
-import { sql } from "../../packages/store/src/index.js";
 import { useFaultEnvironment } from "./support/environment.js";
 import { sleep } from "./support/servers.js";
 import { describeFigures, reportFigures, type SweepProcess, SYNTHETIC_TASK } from "./support/sweep.js";
@@ -25,9 +26,7 @@ describe("fault 15: soak, workers killed -9 at random and restarted", () => {
     const redeliveryMs: number[] = [];
     const followers: Promise<void>[] = [];
     let kills = 0;
-    const terminal = ["completed", "failed", "pruned", "cancelled"];
-    const unfinished = async () =>
-      (await pipeline.trials(sweepId)).filter((trial) => !terminal.includes(trial.status)).length;
+    const unfinished = async () => (await pipeline.trials(sweepId)).filter((trial) => !isTerminal(trial.status)).length;
     for (let round = 0; round < 60 && (await unfinished()) > 0; round++) {
       await sleep(1500 + Math.random() * 1500);
       if ((await unfinished()) === 0) break;
@@ -50,7 +49,7 @@ describe("fault 15: soak, workers killed -9 at random and restarted", () => {
               );
               if (row && row.attempt > trial.attempt) return void redeliveryMs.push(Date.now() - killedAt);
               // Finished before the kill (the row lagged): not a redelivery.
-              if (row && terminal.includes(row.status) && row.attempt === trial.attempt) return;
+              if (row && isTerminal(row.status) && row.attempt === trial.attempt) return;
               await sleep(100);
             }
           })(),

@@ -1,11 +1,11 @@
 import { jetstream } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
+import { type Recorder, startRecorder } from "@sweep/orchestrator/testing";
 import { ensurePipeline } from "@sweep/protocol";
+import { createSweep, type RecordOutcome, recordEvents, sql } from "@sweep/store";
+import { events, newSweepId, trialSpecs } from "@sweep/store/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type Recorder, startRecorder } from "../../packages/orchestrator/src/nats/recorder.js";
-import { createSweep, type RecordOutcome, recordEvents, sql } from "../../packages/store/src/index.js";
-import { events, newSweepId, trialSpecs } from "../../packages/store/test/fixtures.js";
 import { type NatsServer, sleep, startNatsServer } from "./support/servers.js";
 import { freshPostgresDatabase, openDatabase, reportFigures, type SweepDatabase } from "./support/sweep.js";
 

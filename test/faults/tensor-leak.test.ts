@@ -1,9 +1,7 @@
 import type { TrialSpec } from "@sweep/core";
+import type { BackendChoice } from "@sweep/worker";
+import { TrainingPool, tensorflowInstalled, trialOf } from "@sweep/worker";
 import { afterAll, describe, expect, it } from "vitest";
-import { tensorflowInstalled } from "../../packages/worker/src/backends/index.js";
-import { TrainingPool } from "../../packages/worker/src/pool.js";
-import type { BackendChoice } from "../../packages/worker/src/protocol.js";
-import { trialOf } from "../../packages/worker/src/reference-models.js";
 import { reportFigures } from "./support/sweep.js";
 
 const TRIALS = 50;

@@ -1,9 +1,7 @@
-import { fileURLToPath } from "node:url";
+import { CRASHING_TASK } from "@sweep/worker/fixtures";
 import { describe, expect, it } from "vitest";
 import { useFaultEnvironment } from "./support/environment.js";
 import { reportFigures } from "./support/sweep.js";
-
-const CRASHING_TASK = fileURLToPath(new URL("../../packages/worker/dist/fixtures/crashing-task.js", import.meta.url));
 
 describe("fault 11: a training thread crashes", () => {
   const env = useFaultEnvironment();

@@ -2,12 +2,10 @@ import { writeFile } from "node:fs/promises";
 import path from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { datasetSchema, type TrialSpec } from "@sweep/core";
+import { loadConfigFile, planSweep, publishTrials } from "@sweep/orchestrator/testing";
+import { createSweep } from "@sweep/store";
+import { newSweepId, trialSpecs } from "@sweep/store/testing";
 import { describe, expect, it } from "vitest";
-import { loadConfigFile } from "../../packages/orchestrator/src/config-file.js";
-import { planSweep } from "../../packages/orchestrator/src/nats/launch.js";
-import { publishTrials } from "../../packages/orchestrator/src/nats/publisher.js";
-import { createSweep } from "../../packages/store/src/index.js";
-import { newSweepId, trialSpecs } from "../../packages/store/test/fixtures.js";
 import { useFaultEnvironment } from "./support/environment.js";
 import { sleep } from "./support/servers.js";
 import {

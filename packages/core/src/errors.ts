@@ -30,3 +30,12 @@ export function describeValue(value: unknown): string {
   const text = typeof value === "string" ? JSON.stringify(value) : (JSON.stringify(value) ?? String(value));
   return printable(text, PRINTABLE_LENGTH.value);
 }
+
+/**
+ * The message of anything thrown: an error's `message` (also of an error cloned across
+ * a thread boundary, which is no longer an `instanceof Error`), else its `String()`.
+ */
+export function errorMessage(error: unknown): string {
+  const message = typeof error === "object" && error !== null ? (error as { message?: unknown }).message : undefined;
+  return typeof message === "string" ? message : String(error);
+}

@@ -4,13 +4,19 @@ export * from "./errors.js";
 export { type CollapsedPoint, expandSweep, expandTrials } from "./expand-trials.js";
 export { compileLayers, toPair } from "./layers.js";
 export * from "./messages.js";
+export { formatCount, kerasShape } from "./model-format.js";
 export * from "./model-spec.js";
 export { formatShape, type LayerSummary, type ModelSummary, summarizeModel } from "./model-summary.js";
-export { detectOverfit, type OverfitAnalysis, type OverfitOptions, shouldPrune } from "./overfit.js";
+export {
+  DEFAULT_OVERFIT_RULE,
+  detectOverfit,
+  type OverfitAnalysis,
+  type OverfitOptions,
+  shouldPrune,
+} from "./overfit.js";
 export { parseSweepConfig, validateSweepConfig } from "./parse-sweep-config.js";
 export { PRINTABLE_LENGTH, printable } from "./printable.js";
-export { seededRandom } from "./random.js";
-export { type Ranked, rankTrials } from "./rank-trials.js";
+export { SeededRandom, seededRandom } from "./random.js";
 export { redactUrls } from "./redact-urls.js";
 export * from "./sweep-config.js";
 export { configHash, sweepIdFor } from "./sweep-id.js";

@@ -1,6 +1,12 @@
 import type { EarlyTerminate } from "./training-spec.js";
 import type { EpochMetrics } from "./trial.js";
 
+/**
+ * The overfit rule when a trial names none: val_loss above its best for 2 epochs in
+ * a row (the default `patience` of `early_terminate` too), by any margin.
+ */
+export const DEFAULT_OVERFIT_RULE = { patience: 2, minDelta: 0 } as const;
+
 export interface OverfitOptions {
   /** Epochs in a row val_loss must stay above its best (default 2). */
   patience?: number;
@@ -40,8 +46,8 @@ type Point = Pick<EpochMetrics, "epoch" | "loss" | "val_loss">;
  * after an overfit epoch when val_loss recovers later.
  */
 export function detectOverfit(epochs: readonly Point[], options: OverfitOptions = {}): OverfitAnalysis {
-  const patience = Math.max(1, options.patience ?? 2);
-  const minDelta = options.minDelta ?? 0;
+  const patience = Math.max(1, options.patience ?? DEFAULT_OVERFIT_RULE.patience);
+  const minDelta = options.minDelta ?? DEFAULT_OVERFIT_RULE.minDelta;
   let best: Point | undefined;
   let overfitEpoch: number | null = null;
   for (let i = 0; i < epochs.length; i++) {

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { DEFAULT_OVERFIT_RULE } from "./overfit.js";
 
 export const OPTIMIZERS = ["adadelta", "sgd", "adam", "rmsprop"] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -54,7 +55,7 @@ export const earlyTerminateSchema = z
   .object({
     type: z.literal("overfit"),
     /** Epochs val_loss must stay above its best (by `min_delta`) before the trial is pruned. */
-    patience: z.number().int().positive().default(2),
+    patience: z.number().int().positive().default(DEFAULT_OVERFIT_RULE.patience),
     min_delta: z.number().min(0).default(0),
   })
   .strict();

@@ -7,8 +7,9 @@ import { canonicalJson } from "./canonical-json.js";
  * (a kernel other than 3 as `64k5`, a stride other than 1 as `s2`, same padding
  * as `same`); pools read their size (`avg4` for average pooling, `none` for null);
  * dense stacks read their units; fractions keep 4 significant digits (`learning_rate=0.01235`).
+ * The one form of params everywhere: trial names, `sweep plan`, the dashboard, plot subtitles.
  */
-export function describeTrialParams(params: Record<string, unknown>): string {
+export function describeTrialParams(params: Record<string, unknown>, separator = " "): string {
   return Object.entries(params)
     .map(([path, value]) => {
       const key = path
@@ -18,7 +19,7 @@ export function describeTrialParams(params: Record<string, unknown>): string {
         .replace(/^pool\.size$/, "pool");
       return `${key}=${describeParamValue(key, value)}`;
     })
-    .join(" ");
+    .join(separator);
 }
 
 function describeParamValue(key: string, value: unknown): string {

@@ -6,6 +6,11 @@ export const TRIAL_STATUSES = ["queued", "running", "completed", "failed", "prun
 export type TrialStatus = (typeof TRIAL_STATUSES)[number];
 export const TERMINAL_TRIAL_STATUSES: readonly TrialStatus[] = ["completed", "failed", "pruned", "cancelled"];
 
+/** Whether a trial in `status` has finished (completed, failed, pruned or cancelled): it never changes again. */
+export function isTerminal(status: string): boolean {
+  return (TERMINAL_TRIAL_STATUSES as readonly string[]).includes(status);
+}
+
 /**
  * One point of a sweep, fully resolved: everything a worker needs to train it
  * without reading the config again. Ids match /^[a-z0-9-]+$/ so they can stand in

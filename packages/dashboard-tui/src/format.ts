@@ -1,4 +1,4 @@
-import { PRINTABLE_LENGTH, printable } from "@sweep/core";
+import { describeTrialParams, PRINTABLE_LENGTH, printable } from "@sweep/core";
 
 const SPARK_LEVELS = "▁▂▃▄▅▆▇█";
 
@@ -37,12 +37,10 @@ export function sparkline(values: readonly number[]): string {
   return values.map((v) => SPARK_LEVELS[span === 0 ? 0 : Math.round(((v - min) / span) * top)]).join("");
 }
 
-/** `pool.size=4 dense=[]`: a trial's differences from the base spec ("base" when none). */
+/** `pool=4 dense=[]`: a trial's differences from the base spec, as core's `describeTrialParams` ("base" when none). */
 export function describeParams(params: Record<string, unknown>, separator = " "): string {
-  const entries = Object.entries(params);
-  if (entries.length === 0) return "base";
-  const text = entries.map(([path, value]) => `${path.replace(/^model\./, "")}=${JSON.stringify(value)}`);
-  return printable(text.join(separator), PRINTABLE_LENGTH.cell);
+  const text = describeTrialParams(params, separator);
+  return text === "" ? "base" : printable(text, PRINTABLE_LENGTH.cell);
 }
 
 /** A table cell of exactly `width` characters: the text cut (with `…`) to leave one space after it. */

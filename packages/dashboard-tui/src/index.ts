@@ -1,6 +1,5 @@
 export { Dashboard, type DashboardProps } from "./components/Dashboard.js";
 export { describeParams } from "./format.js";
-export { progressLine } from "./progress-line.js";
 export { type DashboardHandle, type RenderDashboardOptions, renderDashboard } from "./render-dashboard.js";
 export { type RenderFrameOptions, renderDashboardFrame } from "./render-frame.js";
 export type {
@@ -11,6 +10,5 @@ export type {
   TrialView,
   WorkerView,
 } from "./snapshot.js";
-export { WORKER_STALE_AFTER_MS } from "./snapshot.js";
 export type { SnapshotLoader } from "./use-snapshot.js";
 export { SORT_METRICS, type SortMetric, STATUS_FILTERS, type StatusFilter, type ViewState } from "./view-state.js";

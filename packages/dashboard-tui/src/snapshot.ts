@@ -1,3 +1,5 @@
+import { STALE_WORKER_AFTER_MS } from "@sweep/core";
+
 /**
  * What the dashboard shows at one moment. The caller's loader builds it from the
  * database (the orchestrator reads Postgres); the dashboard only renders it, so this
@@ -81,9 +83,7 @@ export interface WorkerView {
   status: string;
 }
 
-/** Workers heartbeat every 2 s; one silent for longer than three beats is stale. */
-export const WORKER_STALE_AFTER_MS = 3 * 2_000;
-
+/** Whether a worker missed three heartbeats (core's `STALE_WORKER_AFTER_MS`). */
 export function isStale(worker: WorkerView, now: number): boolean {
-  return now - worker.lastSeen > WORKER_STALE_AFTER_MS;
+  return now - worker.lastSeen > STALE_WORKER_AFTER_MS;
 }

@@ -1,6 +1,5 @@
+import { isTerminal } from "@sweep/core";
 import type { DashboardSnapshot } from "./snapshot.js";
-
-const TERMINAL = new Set(["completed", "failed", "pruned", "cancelled"]);
 
 export interface SweepProgress {
   trialsDone: number;
@@ -25,7 +24,7 @@ export function sweepProgress(snapshot: DashboardSnapshot): SweepProgress {
   let running = 0;
   const durations: number[] = [];
   for (const trial of trials) {
-    const terminal = TERMINAL.has(trial.status);
+    const terminal = isTerminal(trial.status);
     if (terminal) trialsDone++;
     if (trial.status === "running") running++;
     epochsTotal += trial.epochsPlanned;

@@ -1,3 +1,4 @@
+import { errorMessage } from "@sweep/core";
 import { useEffect, useState } from "react";
 import type { DashboardSnapshot } from "./snapshot.js";
 
@@ -26,7 +27,7 @@ export function useSnapshot(loadSnapshot: SnapshotLoader, intervalMs: number): S
         const snapshot = await loadSnapshot();
         if (!stopped) setState({ snapshot, error: null });
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        const message = errorMessage(error);
         if (!stopped) setState((previous) => ({ snapshot: previous.snapshot, error: message || "unknown error" }));
       }
       if (!stopped) timer = setTimeout(tick, intervalMs);

@@ -1,4 +1,4 @@
-import { isUsageError, PRINTABLE_LENGTH, printable, redactUrls } from "@sweep/core";
+import { errorMessage, isUsageError, PRINTABLE_LENGTH, printable, redactUrls } from "@sweep/core";
 import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.js";
 
@@ -45,7 +45,7 @@ export function reportError(error: unknown): number {
     // Commander already printed its message; help and version exit 0.
     return error.exitCode === 0 ? 0 : 2;
   }
-  const message = error instanceof Error ? error.message : String(error);
+  const message = errorMessage(error);
   process.stderr.write(`sweep: ${printable(redactUrls(message), PRINTABLE_LENGTH.line)}\n`);
   if (process.env.SWEEP_DEBUG && error instanceof Error && error.stack) {
     process.stderr.write(`${redactUrls(error.stack)}\n`);

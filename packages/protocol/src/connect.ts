@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { connect, credsAuthenticator, type NatsConnection } from "@nats-io/transport-node";
+import { errorMessage } from "@sweep/core";
 
 /** The NATS server a process talks to: `--nats`, else `NATS_URL`, else the local default. */
 export const DEFAULT_NATS_URL = "nats://127.0.0.1:4222";
@@ -28,7 +29,7 @@ export async function connectNats(
   try {
     return await connect({ servers: servers.split(","), name, maxReconnectAttempts: -1, ...auth });
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = errorMessage(error);
     throw new Error(`cannot connect to NATS at ${servers}: ${reason}`);
   }
 }

@@ -1,10 +1,9 @@
 import { Objm } from "@nats-io/obj";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { NATS_URL } from "../test/helpers.js";
 import { openNatsCheckpoints } from "./checkpoints.js";
 import { pipelineNames } from "./names.js";
-
-import { NATS_URL } from "./nats.test-support.js";
 
 describe("checkpoints in the object store", () => {
   const names = pipelineNames(`ckpt${process.pid}`);

@@ -1,7 +1,7 @@
 import { jetstreamManager } from "@nats-io/jetstream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { natsForTest } from "../test/helpers.js";
 import { openNatsCheckpoints } from "./checkpoints.js";
-import { natsForTest } from "./nats.test-support.js";
 import { DEFAULT_PIPELINE_SETTINGS, ensurePipeline } from "./pipeline.js";
 
 describe("ensurePipeline", () => {

@@ -29,7 +29,7 @@ export { MIGRATIONS_FOLDER, type ShippedMigration, shippedMigrations } from "./m
 export { openDatabase } from "./open.js";
 export { openPglite } from "./open-pglite.js";
 export { type OpenTrial, openTrials } from "./open-trials.js";
-export { DEFAULT_OVERFIT_RULE, lockTrials, recordEvent, recordEvents, writeTrials } from "./record-events.js";
+export { lockTrials, recordEvent, recordEvents, writeTrials } from "./record-events.js";
 export { queueTrialsAgain, requeueTrials, restartEpochAttempts } from "./requeue.js";
 export type { EpochRow, SweepRow, TrialRow, WorkerRow } from "./schema.js";
 export { SqlStatement, sql } from "./sql.js";

@@ -1,16 +1,10 @@
-import { detectOverfit, type TrialEvent } from "@sweep/core";
+import { DEFAULT_OVERFIT_RULE, detectOverfit, type TrialEvent } from "@sweep/core";
 import { applyEvent, type PendingEpoch, type RecordOutcome, type TrialState } from "./apply-event.js";
 import type { Queryable, SweepDatabase } from "./database.js";
 import { deleteEpochsAfterResume, epochLosses, upsertEpochs } from "./epochs.js";
 import type { TrialRow } from "./schema.js";
 import { sql } from "./sql.js";
 import { refreshSweepStatus } from "./sweep-status.js";
-
-/**
- * The overfit rule for trials without `early_terminate`: val_loss above its best for
- * 2 epochs in a row (core's `early_terminate` default patience) while loss falls.
- */
-export const DEFAULT_OVERFIT_RULE = { patience: 2, minDelta: 0 } as const;
 
 /** Records one event in its own transaction. See `recordEvents`. */
 export async function recordEvent(database: SweepDatabase, event: TrialEvent): Promise<RecordOutcome> {

@@ -15,7 +15,7 @@ import {
   sql,
   trialRanking,
 } from "../src/index.js";
-import { events, newSweepId, trialSpecs } from "./fixtures.js";
+import { events, newSweepId, trialSpecs } from "./fixtures/sweeps.js";
 import type { DatabaseFactory } from "./helpers.js";
 
 /** The storage contract, run against every implementation (embedded PGlite and server Postgres). */

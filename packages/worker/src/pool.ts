@@ -1,6 +1,7 @@
 import { pathToFileURL } from "node:url";
 import { MessageChannel } from "node:worker_threads";
 import type { TrialSpec } from "@sweep/core";
+import { errorMessage } from "@sweep/core";
 import { Piscina } from "piscina";
 import { prepareNativeEnvironment } from "./backends/native-environment.js";
 import type { TrialTrainer } from "./consumer/trial-trainer.js";
@@ -38,8 +39,6 @@ export interface TrainOptions {
   onProgress(progress: TrainProgress): void;
   /** Store 1 at index 0 to stop the trial between batches; it then resolves `cancelled`. */
   cancelFlag?: Int32Array;
-  /** Aborting it does the same as storing 1 in `cancelFlag`. */
-  signal?: AbortSignal;
 }
 
 /**
@@ -101,9 +100,6 @@ export class TrainingPool implements TrialTrainer {
   async train(trial: TrialSpec, options: TrainOptions): Promise<TrainOutcome> {
     const dataset = this.#shareDatasets ? await loadDataset(trial.dataset.source) : undefined;
     const cancelFlag = options.cancelFlag ?? new Int32Array(new SharedArrayBuffer(4));
-    const cancel = () => Atomics.store(cancelFlag, 0, 1);
-    if (options.signal?.aborted) cancel();
-    options.signal?.addEventListener("abort", cancel, { once: true });
     const { port1: progress, port2: threadPort } = new MessageChannel();
     const progressDone = new Promise<void>((resolve) => progress.once("close", () => resolve()));
     progress.on("message", (message: TrainProgress) => options.onProgress(message));
@@ -122,7 +118,6 @@ export class TrainingPool implements TrialTrainer {
       }
       throw reviveError(error);
     } finally {
-      options.signal?.removeEventListener("abort", cancel);
       progress.close();
     }
   }
@@ -136,7 +131,7 @@ export class TrainingPool implements TrialTrainer {
 function reviveError(error: unknown): Error {
   const thrown = error as Partial<ThrownByTask> | null;
   if (thrown?.thrownByTask !== true) {
-    return new TrainingThreadError(`training thread died: ${(error as Error)?.message ?? String(error)}`, {
+    return new TrainingThreadError(`training thread died: ${errorMessage(error)}`, {
       cause: error,
     });
   }

@@ -4,14 +4,10 @@ import path from "node:path";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
+import { isTerminal } from "@sweep/core";
+import { runSweep, type SweepProcess, startSweep, sweepYaml } from "@sweep/orchestrator/testing";
 import { ensurePipeline, type PipelineNames, type PipelineSettings, pipelineNames } from "@sweep/protocol";
-import {
-  runSweep,
-  type SweepProcess,
-  startSweep,
-  sweepYaml,
-} from "../../../packages/orchestrator/src/nats/cli-processes.test-support.js";
-import { openDatabase, type SweepDatabase, sql } from "../../../packages/store/src/index.js";
+import { openDatabase, type SweepDatabase, sql } from "@sweep/store";
 import { sleep } from "./servers.js";
 
 export {
@@ -21,7 +17,7 @@ export {
   SYNTHETIC_TASK,
   startSweep,
   sweepYaml,
-} from "../../../packages/orchestrator/src/nats/cli-processes.test-support.js";
+} from "@sweep/orchestrator/testing";
 export { openDatabase, type SweepDatabase };
 
 /** Waits until no trial message is unacked by the workers consumer; returns its info. */
@@ -153,7 +149,7 @@ export class FaultPipeline {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const rows = await this.trials(sweepId);
-      if (rows.length > 0 && rows.every((row) => TERMINAL.includes(row.status))) return rows;
+      if (rows.length > 0 && rows.every((row) => isTerminal(row.status))) return rows;
       if (Date.now() > deadline) return rows;
       await sleep(200);
     }
@@ -211,7 +207,7 @@ export class FaultPipeline {
         else if (!recorded.has(key)) epochsNotRecorded++;
       }
     }
-    const terminal = trials.filter((trial) => TERMINAL.includes(trial.status));
+    const terminal = trials.filter((trial) => isTerminal(trial.status));
     return {
       trials: trials.length,
       completed: trials.filter((trial) => trial.status === "completed").length,
@@ -259,8 +255,6 @@ export class FaultPipeline {
     await this.database.close();
   }
 }
-
-const TERMINAL = ["completed", "failed", "pruned", "cancelled"];
 
 export interface TrialFigures {
   id: string;

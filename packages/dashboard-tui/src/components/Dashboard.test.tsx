@@ -122,7 +122,7 @@ describe("Dashboard", () => {
     expect(frame).toContain("elapsed 1m05s");
     expect(frame).toMatch(/old-box .* STALE/);
     expect(frame).not.toMatch(/gpu-box .* STALE/);
-    expect(frame).toMatch(/model5 +pool\.size/);
+    expect(frame).toMatch(/model5 +pool=4 /);
     expect(frame).toContain("0.0224 @6");
     expect(frame).toContain("q quit");
   });
@@ -143,7 +143,7 @@ describe("Dashboard", () => {
     await press(KEY.up, (f) => selectedRow(f) === "model3");
     await press(KEY.down, (f) => selectedRow(f) === "model4");
     const detail = await press(KEY.enter, (f) => f.includes("output shape"));
-    expect(detail).toContain("pool=null");
+    expect(detail).toContain("pool=none");
     expect(detail).toContain("overfit (from epoch 3)");
     expect(detail).toContain("best (epoch 2)");
     expect(detail).toContain("(None, 26, 26, 32)");

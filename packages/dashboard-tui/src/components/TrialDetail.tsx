@@ -1,3 +1,4 @@
+import { formatCount } from "@sweep/core";
 import { Box, Text } from "ink";
 import { BEST_MARK, curveChart, LOSS_MARK, OVERFIT_MARK, VAL_LOSS_MARK } from "../curve-chart.js";
 import { describeParams, fit } from "../format.js";
@@ -45,13 +46,13 @@ export function TrialDetail({ trial, columns, chartHeight }: TrialDetailProps) {
             <Text key={row.layer} wrap="truncate-end">
               {fit(row.layer, 26)}
               {fit(row.outputShape, 20)}
-              {row.params.toLocaleString("en-US")}
+              {formatCount(row.params)}
             </Text>
           ))}
           {trial.model.length === 0 ? (
             <Text dimColor>no layer table recorded</Text>
           ) : (
-            <Text wrap="truncate-end">total params {totalParams.toLocaleString("en-US")}</Text>
+            <Text wrap="truncate-end">total params {formatCount(totalParams)}</Text>
           )}
         </Box>
       </Box>

@@ -3,15 +3,14 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase, resolveDatabaseTarget } from "@sweep/store";
+import { ADMIN_URL } from "@sweep/store/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_URL } from "../../../store/test/helpers.js";
-import { seedSweep } from "../bench/seed-sweep.js";
-import { syntheticTrials } from "../bench/synthetic-sweep.js";
-import { privateTerminal } from "./tmux.test-support.js";
+import { seedSweep } from "../../bench/seed-sweep.js";
+import { syntheticTrialRows } from "../../bench/synthetic-sweep.js";
+import { SWEEP_BIN } from "../../test/helpers.js";
+import { privateTerminal } from "../../test/tmux.js";
 
-const SERVER = process.env.SWEEP_TEST_PG ?? ADMIN_URL;
-const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
 const { tmux, until, screen, close: closeTerminal } = privateTerminal(`sweep-dashboard-reconnect-${process.pid}`);
 const DATABASE = `sweep_dashboard_reconnect_${process.pid}`;
 
@@ -62,17 +61,17 @@ describe("sweep dashboard when the database goes away", () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), "sweep-dashboard-reconnect-"));
-    admin = postgres(SERVER, { max: 1, onnotice: () => {} });
+    admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
     await admin.unsafe(`CREATE DATABASE ${DATABASE}`);
-    const server = new URL(SERVER);
-    const direct = new URL(SERVER);
+    const server = new URL(ADMIN_URL);
+    const direct = new URL(ADMIN_URL);
     direct.pathname = `/${DATABASE}`;
     const db = await openDatabase(resolveDatabaseTarget({ db: direct.toString() }));
     try {
       await seedSweep(db, {
         sweepId: "reconnect-1",
         sweepName: "reconnect-variants",
-        trials: syntheticTrials({ trials: 4, epochs: 5, seed: 2 }),
+        trials: syntheticTrialRows({ trials: 4, epochs: 5, seed: 2 }),
       });
     } finally {
       await db.close();

@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { openDatabase, resolveDatabaseTarget, sql } from "@sweep/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedSweep } from "../bench/seed-sweep.js";
-import { syntheticTrials } from "../bench/synthetic-sweep.js";
-import { privateTerminal } from "./tmux.test-support.js";
+import { seedSweep } from "../../bench/seed-sweep.js";
+import { syntheticTrialRows } from "../../bench/synthetic-sweep.js";
+import { SWEEP_BIN } from "../../test/helpers.js";
+import { privateTerminal } from "../../test/tmux.js";
 
-const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
 const { tmux, until, screen, close: closeTerminal } = privateTerminal(`sweep-dashboard-test-${process.pid}`);
 const SWEEP = { sweepId: "dash-pty-1", sweepName: "pty-variants" };
 
@@ -27,7 +27,7 @@ describe("sweep dashboard in a terminal", () => {
     try {
       await seedSweep(db, {
         ...SWEEP,
-        trials: syntheticTrials({ trials: 8, epochs: 6, running: 1, queued: 1, seed: 7 }),
+        trials: syntheticTrialRows({ trials: 8, epochs: 6, running: 1, queued: 1, seed: 7 }),
         workers: [
           // Stamped two minutes ahead so it stays fresh however slowly the CLI starts on a busy machine.
           { id: "w-fresh", host: "fresh-host", threads: 2, backend: "wasm", imagesPerS: 230, silentForMs: -120_000 },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { runSweep } from "../nats/cli-processes.test-support.js";
+import { runSweep } from "../../test/cli-processes.js";
 import { natsReplicasOf } from "./nats-option.js";
 
 describe("SWEEP_NATS_REPLICAS", () => {

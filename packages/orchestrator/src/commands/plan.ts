@@ -1,6 +1,7 @@
 import {
   type CollapsedPoint,
   describeTrialParams,
+  formatCount,
   PRINTABLE_LENGTH,
   printable,
   type SweepConfig,
@@ -9,7 +10,7 @@ import {
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import { checkTrialsAgainstData, type DatasetShapes } from "../dataset-check.js";
-import { expandAndSummarize, formatCount, formatMagnitude, type SummarizedTrial } from "../models/trial-summary.js";
+import { expandAndSummarize, formatMagnitude, type SummarizedTrial } from "../models/trial-summary.js";
 import { formatTable } from "../output/format-rows.js";
 
 /** `sweep plan <config> [--json]`: what a launch would run, without any service. */

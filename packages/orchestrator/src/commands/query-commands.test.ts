@@ -3,10 +3,10 @@ import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { ADMIN_URL, testDatabaseUrl } from "@sweep/store/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { ADMIN_URL, testDatabaseUrl } from "../../../store/test/helpers.js";
-import { seedCliSweep as seed, sweep } from "./cli.test-support.js";
+import { seedCliSweep as seed, sweep } from "../../test/cli.js";
 
 describe("query commands on the embedded store", () => {
   let dir: string;
@@ -40,7 +40,7 @@ describe("query commands on the embedded store", () => {
   it("prints the ranking as a table and as csv", async () => {
     const table = await sweep("results", "cli", "--db", db);
     expect(table.out).toMatch(/1\s+model-b\s+completed\s+0\.2000 @ 2\s+3\s+5\/6/);
-    expect(table.out).toMatch(/2\s+model-a\s+running\s+0\.4000 @ 2\s+2\/6/);
+    expect(table.out).toMatch(/2\s+model-a\s+running\s+0\.4000 @ 2\s+none\s+2\/6/);
     const csv = await sweep("results", "cli-sweep", "--format", "csv", "--db", db);
     const [header, first] = csv.out.split("\n");
     expect(header?.split(",").slice(0, 7)).toEqual([

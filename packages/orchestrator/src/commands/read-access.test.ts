@@ -2,10 +2,11 @@ import { createHash, randomBytes } from "node:crypto";
 import { cp, mkdir, mkdtemp, readdir, readFile, rm, stat } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
+import { describeServer } from "@sweep/store";
+import { ADMIN_URL, testDatabaseUrl } from "@sweep/store/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_URL } from "../../../store/test/helpers.js";
-import { ONE_LINE, seedCliSweep, sweep, sweepProcess } from "./cli.test-support.js";
+import { ONE_LINE, seedCliSweep, sweep, sweepProcess } from "../../test/cli.js";
 
 const scratch = await mkdtemp(path.join(os.tmpdir(), "sweep-read-access-"));
 const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
@@ -26,7 +27,7 @@ const READ_COMMANDS: string[][] = [
 async function createDatabase(): Promise<{ name: string; url: string }> {
   const name = `sweep_test_${randomBytes(6).toString("hex")}`;
   await admin.unsafe(`CREATE DATABASE ${name}`);
-  return { name, url: `postgres://postgres@127.0.0.1:5432/${name}` };
+  return { name, url: testDatabaseUrl(name) };
 }
 
 describe("a SELECT-only role", () => {
@@ -38,7 +39,7 @@ describe("a SELECT-only role", () => {
     await seedCliSweep({ url: database.url });
     // The documented way to let a person read: a login role in sweep_reader.
     await admin.unsafe(`CREATE ROLE ${role} LOGIN IN ROLE sweep_reader`);
-    roleUrl = `postgres://${role}@127.0.0.1:5432/${database.name}`;
+    roleUrl = Object.assign(new URL(database.url), { username: role, password: "" }).toString();
   });
   afterAll(async () => {
     await admin.unsafe(`DROP DATABASE IF EXISTS ${database.name} WITH (FORCE)`);
@@ -116,7 +117,7 @@ describe("reading commands on a database that needs migrating", () => {
         const run = await sweep(...command, "--db", database.url);
         expect(run).toMatchObject({ code: 2, out: "" });
         expect(run.err).toBe(
-          `sweep: Postgres at 127.0.0.1:5432/${database.name} as postgres ${state}; reading commands never change a database: run \`sweep db migrate\` first\n`,
+          `sweep: Postgres at ${describeServer(database.url)} ${state}; reading commands never change a database: run \`sweep db migrate\` first\n`,
         );
       }
       expect(await relations(database.url)).toBe(before);

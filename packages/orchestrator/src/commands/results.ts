@@ -1,47 +1,8 @@
-import { getSweep, type TrialRankingRow, trialRanking } from "@sweep/store";
+import { getSweep, trialRanking } from "@sweep/store";
 import type { Command } from "commander";
-import { type Column, formatRows, parseOutputFormat, readableNumber } from "../output/format-rows.js";
+import { parseOutputFormat } from "../output/format-rows.js";
+import { rankingTable } from "../output/ranking-table.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
-
-/** Every field of the ranking, for csv and json. */
-const DATA_COLUMNS: Column<TrialRankingRow>[] = (
-  [
-    "rank",
-    "trial_id",
-    "trial_name",
-    "status",
-    "best_val_loss",
-    "best_epoch",
-    "overfit_epoch",
-    "last_epoch",
-    "epochs_planned",
-    "last_val_loss",
-    "val_accuracy_at_best",
-    "test_loss",
-    "test_accuracy",
-    "param_count",
-    "backend",
-    "params",
-  ] as const
-).map((name) => ({ header: name, value: (row: TrialRankingRow) => row[name] }));
-
-/** The table people read: best val_loss with its epoch, the overfit epoch, progress in epochs. */
-const TABLE_COLUMNS: Column<TrialRankingRow>[] = [
-  { header: "rank", value: (r) => r.rank },
-  { header: "trial", value: (r) => r.trial_name },
-  { header: "status", value: (r) => r.status },
-  {
-    header: "best val_loss @ epoch",
-    value: (r) => (r.best_val_loss === null ? "" : `${readableNumber(r.best_val_loss)} @ ${r.best_epoch}`),
-  },
-  { header: "overfits from", value: (r) => r.overfit_epoch },
-  { header: "epochs", value: (r) => `${r.last_epoch ?? 0}/${r.epochs_planned}` },
-  { header: "val_acc @ best", value: (r) => r.val_accuracy_at_best },
-  { header: "test_loss", value: (r) => r.test_loss },
-  { header: "test_acc", value: (r) => r.test_accuracy },
-  { header: "params", value: (r) => r.param_count },
-  { header: "backend", value: (r) => r.backend },
-];
 
 /** `sweep results <sweep> [--format table|csv|json] [--db URL]`. */
 export function register(program: Command): void {
@@ -54,6 +15,6 @@ export function register(program: Command): void {
   ).action(async (sweepRef: string, options: { db?: string; format: string }) => {
     const format = parseOutputFormat(options.format);
     const rows = await withDatabase(options, async (db) => trialRanking(db, (await getSweep(db, sweepRef)).id));
-    process.stdout.write(formatRows(rows, format === "table" ? TABLE_COLUMNS : DATA_COLUMNS, format));
+    process.stdout.write(rankingTable(rows, format));
   });
 }

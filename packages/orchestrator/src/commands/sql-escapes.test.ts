@@ -5,10 +5,10 @@ import { mkdtemp, rm } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { type DatabaseTarget, openDatabase, sql } from "@sweep/store";
+import { ADMIN_URL, testDatabaseUrl } from "@sweep/store/testing";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ADMIN_URL } from "../../../store/test/helpers.js";
-import { ONE_LINE, printed, SWEEP_BIN, seedCliSweep, sweep, sweepProcess } from "./cli.test-support.js";
+import { ONE_LINE, printed, SWEEP_BIN, seedCliSweep, sweep, sweepProcess } from "../../test/cli.js";
 
 /**
  * The hostile-input suite of `sweep sql`: statements that try to write, run programs,
@@ -127,7 +127,7 @@ const embeddedDir = path.join(scratch, "store");
 escapeSuite("the embedded store", () => ({ db: embeddedDir, target: { embeddedDir } }));
 
 const name = `sweep_test_${randomBytes(6).toString("hex")}`;
-const serverUrl = `postgres://postgres:${PASSWORD}@127.0.0.1:5432/${name}`;
+const serverUrl = Object.assign(new URL(testDatabaseUrl(name)), { password: PASSWORD }).toString();
 const admin = postgres(ADMIN_URL, { max: 1, onnotice: () => {} });
 beforeAll(async () => {
   await admin.unsafe(`CREATE DATABASE ${name}`);

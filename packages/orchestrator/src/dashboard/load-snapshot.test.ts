@@ -4,8 +4,8 @@ import path from "node:path";
 import { detectOverfit } from "@sweep/core";
 import { openDatabase, resolveDatabaseTarget, type SweepDatabase, sql } from "@sweep/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { seedSweep } from "../bench/seed-sweep.js";
-import { syntheticTrials } from "../bench/synthetic-sweep.js";
+import { seedSweep } from "../../bench/seed-sweep.js";
+import { syntheticTrialRows } from "../../bench/synthetic-sweep.js";
 import { snapshotLoader } from "./load-snapshot.js";
 
 describe("snapshotLoader on PGlite", () => {
@@ -19,7 +19,7 @@ describe("snapshotLoader on PGlite", () => {
     await seedSweep(db, {
       sweepId,
       sweepName: "loader-variants",
-      trials: syntheticTrials({ trials: 24, epochs: 8, running: 3, queued: 2, seed: 3 }),
+      trials: syntheticTrialRows({ trials: 24, epochs: 8, running: 3, queued: 2, seed: 3 }),
     });
   });
 

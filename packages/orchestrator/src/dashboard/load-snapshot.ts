@@ -1,10 +1,8 @@
-import { PRINTABLE_LENGTH, printable, TERMINAL_TRIAL_STATUSES, type TrialStatus } from "@sweep/core";
+import { isTerminal, PRINTABLE_LENGTH, printable } from "@sweep/core";
 import type { DashboardSnapshot, ModelLayerRow, SnapshotLoader, TrialView } from "@sweep/dashboard-tui";
 import { type Queryable, type TrialRankingRow, trialRanking } from "@sweep/store";
 import { readModelTables } from "./model-tables.js";
 import { readCurves, readSweep, readWorkers, type TrialCurve } from "./sweep-rows.js";
-
-const isTerminal = (status: string) => TERMINAL_TRIAL_STATUSES.includes(status as TrialStatus);
 
 /**
  * What the dashboard already read and will not read again: the curves of finished

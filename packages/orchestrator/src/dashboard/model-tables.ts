@@ -1,4 +1,4 @@
-import { summarizeModel } from "@sweep/core";
+import { kerasShape, summarizeModel } from "@sweep/core";
 import type { ModelLayerRow } from "@sweep/dashboard-tui";
 import { type Queryable, trialModels } from "@sweep/store";
 
@@ -14,7 +14,7 @@ export async function readModelTables(
       row.id,
       summarizeModel(row.model.spec.input_shape, row.model.layers).layers.map((layer) => ({
         layer: `${layer.name} (${layer.type})`,
-        outputShape: `(None, ${layer.outputShape.join(", ")})`,
+        outputShape: kerasShape(layer.outputShape),
         params: layer.params,
       })),
     ]),

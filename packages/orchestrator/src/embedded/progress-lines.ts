@@ -1,6 +1,4 @@
 import { PRINTABLE_LENGTH, printable, type TrialEvent } from "@sweep/core";
-import type { TrialRankingRow } from "@sweep/store";
-import { type Column, formatTable, readableNumber } from "../output/format-rows.js";
 
 /** One plain line per recorded event worth reading: finished epochs and trial outcomes (see `printable`). */
 export function progressLine(event: TrialEvent, trialName: string, epochsPlanned: number): string | undefined {
@@ -30,21 +28,3 @@ function eventLine(event: TrialEvent, who: string, epochsPlanned: number): strin
 }
 
 const fixed = (value: number) => (Number.isFinite(value) ? value.toFixed(4) : String(value));
-
-const RANKING_COLUMNS: Column<TrialRankingRow>[] = [
-  { header: "rank", value: (r) => r.rank },
-  { header: "trial", value: (r) => r.trial_name },
-  { header: "status", value: (r) => r.status },
-  {
-    header: "best val_loss @ epoch",
-    value: (r) => (r.best_val_loss === null ? "" : `${readableNumber(r.best_val_loss)} @ ${r.best_epoch}`),
-  },
-  // "none" once epochs exist, so a blank never reads as "not computed".
-  { header: "overfit epoch", value: (r) => r.overfit_epoch ?? (r.best_epoch === null ? "" : "none") },
-  { header: "test accuracy", value: (r) => r.test_accuracy },
-];
-
-/** The table `sweep run` ends with: trials by best val_loss, where overfitting began, test accuracy. */
-export function rankingTable(rows: readonly TrialRankingRow[]): string {
-  return formatTable(rows, RANKING_COLUMNS);
-}

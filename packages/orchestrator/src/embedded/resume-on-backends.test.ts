@@ -3,10 +3,9 @@ import os from "node:os";
 import path from "node:path";
 import type { TrialSpec } from "@sweep/core";
 import { sql } from "@sweep/store";
+import { newSweepId, pgliteFactory } from "@sweep/store/testing";
 import { type BackendChoice, TrainingPool, tensorflowInstalled, trialOf } from "@sweep/worker";
 import { afterAll, describe, expect, it } from "vitest";
-import { newSweepId } from "../../../store/test/fixtures.js";
-import { pgliteFactory } from "../../../store/test/helpers.js";
 import { runLocally } from "./run-local.js";
 
 const nativeSkipped = !tensorflowInstalled() && process.env.SWEEP_EXPECT_NATIVE !== "1";

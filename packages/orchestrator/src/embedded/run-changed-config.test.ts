@@ -2,7 +2,7 @@ import { mkdtemp, readdir, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSweep, SYNTHETIC_TASK } from "../nats/cli-processes.test-support.js";
+import { runSweep, SYNTHETIC_TASK } from "../../test/cli-processes.js";
 
 const configText = (epochs: number) =>
   [

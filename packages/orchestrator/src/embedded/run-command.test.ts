@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSweep, SYNTHETIC_TASK, startSweep } from "../nats/cli-processes.test-support.js";
+import { runSweep, SYNTHETIC_TASK, startSweep } from "../../test/cli-processes.js";
 
 describe("sweep run without services (PGlite under .sweep, in-process dispatch)", () => {
   let dir: string;
@@ -32,7 +32,7 @@ describe("sweep run without services (PGlite under .sweep, in-process dispatch)"
     const run = await runSweep(["run", config, "--threads", "2", "--db", db], inDir());
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/\(pool=2\) epoch 1\/1: loss \d/);
-    expect(run.stdout).toMatch(/best val_loss @ epoch/);
+    expect(run.stdout).toMatch(/best val_loss @ epoch +overfits from +epochs/);
     expect(run.stdout).toMatch(/pool=4\s+completed/);
 
     const sql = await runSweep(

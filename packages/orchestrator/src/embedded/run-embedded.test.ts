@@ -1,10 +1,9 @@
 import type { TrialEvent } from "@sweep/core";
 import { createSweep, listWorkers, trialRanking } from "@sweep/store";
+import { newSweepId, pgliteFactory } from "@sweep/store/testing";
+import { inProcessSyntheticTrainer } from "@sweep/worker/fixtures";
 import { afterAll, describe, expect, it } from "vitest";
-import { newSweepId } from "../../../store/test/fixtures.js";
-import { pgliteFactory } from "../../../store/test/helpers.js";
-import { inProcessSyntheticTrainer } from "../nats/in-process-trainer.test-support.js";
-import { syntheticTrials } from "../nats/pipeline.test-support.js";
+import { syntheticTrials } from "../../test/pipeline.js";
 import { runEmbedded } from "./run-embedded.js";
 
 describe("runEmbedded (in-process dispatch into PGlite)", () => {

@@ -3,11 +3,10 @@ import os from "node:os";
 import path from "node:path";
 import type { TrialEvent } from "@sweep/core";
 import { sql } from "@sweep/store";
+import { newSweepId, pgliteFactory } from "@sweep/store/testing";
+import { inProcessSyntheticTrainer } from "@sweep/worker/fixtures";
 import { afterAll, describe, expect, it } from "vitest";
-import { newSweepId } from "../../../store/test/fixtures.js";
-import { pgliteFactory } from "../../../store/test/helpers.js";
-import { inProcessSyntheticTrainer } from "../nats/in-process-trainer.test-support.js";
-import { syntheticTrials } from "../nats/pipeline.test-support.js";
+import { syntheticTrials } from "../../test/pipeline.js";
 import { checkpointFiles } from "./checkpoint-files.js";
 import { runLocally } from "./run-local.js";
 

@@ -1,8 +1,9 @@
 import { createRequire } from "node:module";
 import path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
+import { formatCount, kerasShape } from "@sweep/core";
 import { instance } from "@viz-js/viz";
-import { kerasShape, type SummarizedTrial } from "./trial-summary.js";
+import type { SummarizedTrial } from "./trial-summary.js";
 
 /*
  * A trial's model drawn like Keras' `plot_model(show_shapes=True)`: one box per
@@ -35,12 +36,12 @@ export function modelDot({ trial, summary }: SummarizedTrial): string {
         `${layer.name}: ${layer.type}`,
         kerasShape(layer.inputShape),
         kerasShape(layer.outputShape),
-        layer.params > 0 ? `${layer.params.toLocaleString("en-US")} params` : undefined,
+        layer.params > 0 ? `${formatCount(layer.params)} params` : undefined,
       ),
     ),
   ];
   const edges = summary.layers.map((_, index) => `  ${index === 0 ? "input" : `layer${index - 1}`} -> layer${index};`);
-  const title = `${escapeHtml(trial.name)}<BR/><FONT POINT-SIZE="11">${summary.totalParams.toLocaleString("en-US")} params</FONT>`;
+  const title = `${escapeHtml(trial.name)}<BR/><FONT POINT-SIZE="11">${formatCount(summary.totalParams)} params</FONT>`;
   return [
     "digraph model {",
     `  graph [rankdir=TB, labelloc=t, fontname="${FONT}", fontsize=14, label=<${title}>, nodesep=0.3, ranksep=0.35, pad=0.25];`,

@@ -1,6 +1,5 @@
-import { PRINTABLE_LENGTH, printable } from "@sweep/core";
+import { formatCount, kerasShape, PRINTABLE_LENGTH, printable } from "@sweep/core";
 import type { SummarizedTrial } from "./trial-summary.js";
-import { formatCount, kerasShape } from "./trial-summary.js";
 
 /**
  * The Keras `model.summary()` table of one trial:

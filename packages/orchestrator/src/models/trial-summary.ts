@@ -25,16 +25,6 @@ export function expandAndSummarize(
   };
 }
 
-/** `(None, 26, 26, 32)`: a Keras shape with its batch axis. */
-export function kerasShape(shape: readonly number[]): string {
-  return `(None, ${shape.join(", ")})`;
-}
-
-/** `1199882` → `1,199,882`. */
-export function formatCount(value: number): string {
-  return value.toLocaleString("en-US");
-}
-
 /** `2.4e7` → `24.0M`: FLOPs and other large figures for a table cell. */
 export function formatMagnitude(value: number): string {
   const units: Array<[number, string]> = [

@@ -2,10 +2,10 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import type { TrialSpec } from "@sweep/core";
 import { eventFactory } from "@sweep/protocol";
 import { sql } from "@sweep/store";
+import { newSweepId } from "@sweep/store/testing";
 import { describe, expect, it } from "vitest";
-import { newSweepId } from "../../../store/test/fixtures.js";
+import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "../../test/pipeline.js";
 import { launchSweep } from "./launch.js";
-import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
 
 /**
  * A "worker" that takes a trial message and dies: the test pulls it from the workers

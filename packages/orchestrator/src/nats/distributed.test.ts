@@ -12,8 +12,8 @@ import {
   SYNTHETIC_TASK,
   startSweep,
   sweepYaml,
-} from "./cli-processes.test-support.js";
-import { NATS_URL, natsForTest, waitForSweepFinished } from "./pipeline.test-support.js";
+} from "../../test/cli-processes.js";
+import { NATS_URL, natsForTest, waitForSweepFinished } from "../../test/pipeline.js";
 
 const EPOCHS = 4;
 
@@ -133,7 +133,10 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
   it("sweep cancel stops running trials and drops queued ones; sweep retry trains them again", async () => {
     const config = path.join(dir, "cancel.yaml");
     const epochs = 30;
-    await writeFile(config, sweepYaml("cancel", Array(6).fill("synthetic:epoch_ms=100"), epochs));
+    // The trials wait for this file before their first epoch: the cancel surely finds
+    // them running or queued, however late it arrives on a busy machine; the retry doesn't wait.
+    const go = path.join(dir, "cancel-go");
+    await writeFile(config, sweepYaml("cancel", Array(6).fill(`synthetic:epoch_ms=20,hold=${go}`), epochs));
     const sweepId = (await runSweep(["launch", config], env)).stdout.trim();
     await waitForStatus(database, sweepId, "running");
 
@@ -142,6 +145,7 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     expect(cancel.stdout).toMatch(/queued trials cancelled, \d+ running trials told to stop/);
     const cancelled = await waitForSweepFinished(database, sweepId);
     expect(cancelled.map((row) => row.status)).toEqual(Array(6).fill("cancelled"));
+    await writeFile(go, "");
 
     const retry = await runSweep(["retry", sweepId], env);
     expect(retry.code, retry.stderr).toBe(0);

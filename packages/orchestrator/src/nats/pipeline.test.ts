@@ -1,10 +1,10 @@
 import { recordHeartbeat, sql } from "@sweep/store";
+import { newSweepId } from "@sweep/store/testing";
 import { type SweepWorker, startWorker } from "@sweep/worker";
+import { inProcessSyntheticTrainer } from "@sweep/worker/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { newSweepId } from "../../../store/test/fixtures.js";
-import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
+import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "../../test/pipeline.js";
 import { launchSweep } from "./launch.js";
-import { recordedPipeline, syntheticTrials, waitForSweepFinished } from "./pipeline.test-support.js";
 
 describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
   const pipeline = recordedPipeline(

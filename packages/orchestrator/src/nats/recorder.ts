@@ -1,7 +1,7 @@
 import { type JetStreamManager, type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
-import { HEARTBEAT_INTERVAL_MS, type TrialEvent, type WorkerHeartbeat } from "@sweep/core";
+import { errorMessage, HEARTBEAT_INTERVAL_MS, type TrialEvent, type WorkerHeartbeat } from "@sweep/core";
 import { openNatsCheckpoints, type PipelineNames, parseTrialEvent } from "@sweep/protocol";
 import { type DeadLetter, readDeadLetter } from "./dead-letters.js";
 
@@ -56,7 +56,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
       } catch (error) {
         if (stopping) return; // unacked: redelivered to the next recorder
         const wait = Math.min(10_000, 250 * 2 ** failures);
-        log(`recording ${events.length} events failed, retrying in ${wait} ms: ${(error as Error).message}`);
+        log(`recording ${events.length} events failed, retrying in ${wait} ms: ${errorMessage(error)}`);
         for (const msg of batch) msg.working();
         await sleep(wait);
       }
@@ -95,7 +95,7 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   const heartbeats = await new Kvm(options.nc).open(names.heartbeatBucket);
   const copyHeartbeats = () => copyLatestHeartbeats(heartbeats, options.recordHeartbeats);
   const heartbeatTimer = setInterval(
-    () => copyHeartbeats().catch((error) => log(`copying heartbeats failed: ${(error as Error).message}`)),
+    () => copyHeartbeats().catch((error) => log(`copying heartbeats failed: ${errorMessage(error)}`)),
     options.heartbeatCopyMs ?? HEARTBEAT_INTERVAL_MS,
   );
 
@@ -123,7 +123,7 @@ async function readBatch(batch: JsMsg[], jsm: JetStreamManager, names: PipelineN
   for (const msg of batch) {
     if (msg.subject === names.deadLetterAdvisories) {
       const deadLetter = await readDeadLetter(jsm, names, msg).catch((error) => {
-        log(`reading a dead letter failed, it comes back in 1 s: ${(error as Error).message}`);
+        log(`reading a dead letter failed, it comes back in 1 s: ${errorMessage(error)}`);
         msg.nak(1000);
         comeBack.add(msg);
         return undefined;

@@ -7,11 +7,11 @@ import { parseSweepConfig } from "@sweep/core";
 import { ensurePipeline } from "@sweep/protocol";
 import { createSweep, openDatabase, recordEvents, type SweepDatabase, sql } from "@sweep/store";
 import { type SweepWorker, startWorker } from "@sweep/worker";
+import { inProcessSyntheticTrainer } from "@sweep/worker/fixtures";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { freshPostgresDatabase, runSweep, sweepYaml } from "./cli-processes.test-support.js";
-import { inProcessSyntheticTrainer } from "./in-process-trainer.test-support.js";
+import { freshPostgresDatabase, runSweep, sweepYaml } from "../../test/cli-processes.js";
+import { NATS_URL, natsForTest, waitForSweepFinished } from "../../test/pipeline.js";
 import { planSweep } from "./launch.js";
-import { NATS_URL, natsForTest, waitForSweepFinished } from "./pipeline.test-support.js";
 import { publishTrials } from "./publisher.js";
 import { type Recorder, startRecorder } from "./recorder.js";
 

@@ -1,4 +1,4 @@
-import { UsageError } from "@sweep/core";
+import { errorMessage, UsageError } from "@sweep/core";
 
 /** The read-only role of migration 0002 (docs/sql.md). */
 export const READER_ROLE = "sweep_reader";
@@ -50,7 +50,7 @@ const INSUFFICIENT_PRIVILEGE = "42501";
 export function explainQueryError(error: unknown, timeoutMs: number, role: string | undefined): never {
   const code = (error as { code?: unknown }).code;
   if (typeof code !== "string" || !/^[0-9A-Z]{5}$/.test(code)) throw error;
-  const reason = (error instanceof Error ? error.message : String(error)).split("\n")[0];
+  const reason = errorMessage(error).split("\n")[0];
   const bound = `--timeout ${timeoutMs / 1000} s`;
   if (code === QUERY_CANCELED && /timeout/i.test(reason ?? "")) {
     throw queryError(`ran longer than ${bound} and was cancelled on the server`);

@@ -1,4 +1,4 @@
-import { describeValue, UsageError } from "@sweep/core";
+import { describeValue, errorMessage, UsageError } from "@sweep/core";
 import { parse } from "libpg-query";
 
 /**
@@ -111,5 +111,5 @@ function refusal(reason: string): UsageError {
 }
 
 function firstLine(error: unknown): string {
-  return (error instanceof Error ? error.message : String(error)).split("\n")[0] ?? "";
+  return errorMessage(error).split("\n")[0] ?? "";
 }

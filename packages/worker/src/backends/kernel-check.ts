@@ -1,3 +1,4 @@
+import { SeededRandom } from "@sweep/core";
 import * as tf from "@tensorflow/tfjs-core";
 
 /**
@@ -5,18 +6,9 @@ import * as tf from "@tensorflow/tfjs-core";
  * reports the largest absolute difference of the outputs.
  */
 
-/** Deterministic uniform values in [-scale, scale) (mulberry32). */
+/** Deterministic uniform values in [-scale, scale) (core's `SeededRandom`). */
 export function randomValues(size: number, seed: number, scale = 1): Float32Array {
-  let state = seed >>> 0;
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    values[i] = ((((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1) * scale;
-  }
-  return values;
+  return new SeededRandom(seed).uniform(size, -scale, scale);
 }
 
 /** Runs `compute` on a backend and returns its outputs' values (tensors disposed). */

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { expect, it } from "vitest";
-import { describeOnBackends } from "./backends.test-support.js";
+import { describeOnBackends } from "../../test/backends.js";
 
 /**
  * libtensorflow sizes its intra-op pool once per process, from the environment, so

@@ -1,5 +1,6 @@
 import type { TrialSpec } from "@sweep/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type TestBackend, testBackends, useBackend } from "../../test/backends.js";
 import { type Dataset, loadDataset } from "../data/dataset.js";
 import { referenceTrial } from "../reference-models.js";
 import { identityOrder, makeBatch, splitTrialData } from "../training/batches.js";
@@ -7,7 +8,6 @@ import { buildNetwork } from "../training/network.js";
 import { createOptimizer } from "../training/optimizers.js";
 import { TrialRandom } from "../training/random.js";
 import { trainBatch } from "../training/train-trial.js";
-import { type TestBackend, testBackends, useBackend } from "./backends.test-support.js";
 import { tensorflowInstalled } from "./index.js";
 
 /**

@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { describeOnBackends, useBackend } from "./backends.test-support.js";
+import { describeOnBackends, useBackend } from "../../test/backends.js";
 import { initBackend, tensorflowInstalled } from "./index.js";
 import { maxAbsDifference, randomValues, valuesOn } from "./kernel-check.js";
 

@@ -11,7 +11,7 @@ import {
   syntheticTrials,
   type WorkerChild,
   waitForEvents,
-} from "./consumer.test-support.js";
+} from "../../test/consumer.js";
 import { type SweepWorker, startWorker } from "./worker.js";
 
 const EPOCHS = 5;

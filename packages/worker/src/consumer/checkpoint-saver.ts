@@ -1,3 +1,4 @@
+import { errorMessage } from "@sweep/core";
 import type { Delivery, TrialCheckpoints } from "@sweep/protocol";
 
 /**
@@ -49,7 +50,7 @@ export function latestCheckpointSaver(
         await next.stored;
         await checkpoints.save(trialId, next.epoch, next.bytes, delivery);
       } catch (error) {
-        log(`checkpoint of ${trialId} after epoch ${next.epoch} not saved: ${(error as Error).message ?? error}`);
+        log(`checkpoint of ${trialId} after epoch ${next.epoch} not saved: ${errorMessage(error)}`);
       }
     }
     busy = false;

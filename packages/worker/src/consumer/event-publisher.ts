@@ -1,8 +1,8 @@
 import { type JetStreamClient, jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { headers, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent, TrialSpec } from "@sweep/core";
+import { errorMessage } from "@sweep/core";
 import { encodeTrialEvent, eventMessageId, type PipelineNames, parseTrialEvent } from "@sweep/protocol";
-import { messageOf } from "./message-of.js";
 
 /**
  * One attempt's events on SWEEP_EVENTS, each stored at least once and in order.
@@ -68,7 +68,7 @@ export async function eventPublisher(
         const event = last && parseTrialEvent(last.string());
         if (event?.type === "completed" || event?.type === "pruned") return `${event.type} by attempt ${event.attempt}`;
       } catch (error) {
-        log(`looking up ${trial.id}'s last event failed, training it: ${messageOf(error)}`);
+        log(`looking up ${trial.id}'s last event failed, training it: ${errorMessage(error)}`);
       }
       return undefined;
     },

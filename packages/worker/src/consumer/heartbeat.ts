@@ -1,6 +1,6 @@
 import { hostname } from "node:os";
 import type { WorkerHeartbeat } from "@sweep/core";
-import { messageOf } from "./message-of.js";
+import { errorMessage } from "@sweep/core";
 import type { TrialSlots } from "./trial-slots.js";
 
 /** What a heartbeat reports of a worker. */
@@ -42,7 +42,7 @@ export function startHeartbeat(
       await write(heartbeat);
       lastError = "";
     } catch (error) {
-      const message = messageOf(error);
+      const message = errorMessage(error);
       if (message !== lastError) log(`heartbeat not written: ${message}`);
       lastError = message;
     }

@@ -10,7 +10,7 @@ import {
   publishTrials,
   syntheticTrials,
   waitForQueueSettled,
-} from "./consumer.test-support.js";
+} from "../../test/consumer.js";
 import type { TrialTrainer } from "./trial-trainer.js";
 import { startWorker } from "./worker.js";
 

@@ -1,9 +1,9 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import type { TrialEvent, TrialSpec } from "@sweep/core";
+import { errorMessage } from "@sweep/core";
 import { eventFactory, type InvalidTrialMessage, parseTrialMessage, type TrialCheckpoints } from "@sweep/protocol";
 import { type CheckpointSaver, latestCheckpointSaver } from "./checkpoint-saver.js";
 import type { AttemptEvents, EventPublisher } from "./event-publisher.js";
-import { messageOf } from "./message-of.js";
 import { runTrialAttempt } from "./run-trial.js";
 import { type Settlement, settleAttempt } from "./settlement.js";
 import type { RunningTrial, TrialSlots } from "./trial-slots.js";
@@ -101,7 +101,7 @@ async function trainAndSettle(
   const mayHaveCheckpoint = attempt > 1 || requeued;
   const checkpoint = mayHaveCheckpoint
     ? await checkpoints.load(trial.id).catch((error) => {
-        log(`loading ${trial.id}'s checkpoint failed, training from the start: ${messageOf(error)}`);
+        log(`loading ${trial.id}'s checkpoint failed, training from the start: ${errorMessage(error)}`);
         return null;
       })
     : undefined;
@@ -126,7 +126,7 @@ async function trainAndSettle(
   if (settlement.checkpoint === "remove" && (checkpoint !== undefined || saver.savedAny)) {
     await checkpoints
       .remove(trial.id)
-      .catch((error) => log(`removing ${trial.id}'s checkpoint failed: ${messageOf(error)}`));
+      .catch((error) => log(`removing ${trial.id}'s checkpoint failed: ${errorMessage(error)}`));
   }
   if (settlement.finished) context.onFinished();
   return settlement;

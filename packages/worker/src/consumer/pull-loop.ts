@@ -1,5 +1,5 @@
 import type { Consumer, JsMsg } from "@nats-io/jetstream";
-import { messageOf } from "./message-of.js";
+import { errorMessage } from "@sweep/core";
 import type { TrialSlots } from "./trial-slots.js";
 
 /** How long to wait before asking again when fetching failed (NATS restarting or unreachable). */
@@ -32,14 +32,14 @@ export async function pullTrialMessages(options: PullLoopOptions): Promise<void>
       for await (const msg of messages) {
         slots.hold(
           options.handle(msg).catch((error) => {
-            log(`trial message ${msg.seq} handed back: ${messageOf(error)}`);
+            log(`trial message ${msg.seq} handed back: ${errorMessage(error)}`);
             msg.nak(HANDED_BACK_DELAY_MS);
           }),
         );
       }
     } catch (error) {
       // NATS restarting or unreachable for a while: keep the running trials, ask again.
-      log(`fetching trials failed, retrying in 1 s: ${messageOf(error)}`);
+      log(`fetching trials failed, retrying in 1 s: ${errorMessage(error)}`);
       await new Promise((resolve) => setTimeout(resolve, FETCH_RETRY_MS));
     }
   }

@@ -9,7 +9,7 @@ import {
   syntheticTrials,
   waitForEvents,
   waitForQueueSettled,
-} from "./consumer.test-support.js";
+} from "../../test/consumer.js";
 import { type SweepWorker, startWorker } from "./worker.js";
 
 const OUTCOMES = new Set<TrialEvent["type"]>(["completed", "pruned", "failed", "cancelled"]);

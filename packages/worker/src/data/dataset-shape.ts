@@ -1,6 +1,6 @@
 import { open } from "node:fs/promises";
 import { constants, gunzipSync } from "node:zlib";
-import { type DatasetShape, UsageError } from "@sweep/core";
+import { type DatasetShape, errorMessage, UsageError } from "@sweep/core";
 import { findIdxFile, resolveDatasetFolder } from "./dataset.js";
 
 const SOURCE = "dataset.source";
@@ -38,7 +38,7 @@ async function readImageDims(path: string): Promise<[number, number, number]> {
     try {
       head = gunzipSync(head, { finishFlush: constants.Z_SYNC_FLUSH });
     } catch (error) {
-      throw new UsageError(`dataset.source: ${path}: not a valid gzip file (${(error as Error).message})`, SOURCE);
+      throw new UsageError(`dataset.source: ${path}: not a valid gzip file (${errorMessage(error)})`, SOURCE);
     }
   }
   const view = new DataView(head.buffer, head.byteOffset, head.byteLength);

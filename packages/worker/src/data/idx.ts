@@ -1,5 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
+import { errorMessage } from "@sweep/core";
 
 /** An IDX file's unsigned-byte payload (images or labels) and its dimensions. */
 export interface IdxArray {
@@ -24,7 +25,7 @@ export async function readIdxFile(path: string, expectedRank: 1 | 3): Promise<Id
     try {
       raw = gunzipSync(raw);
     } catch (error) {
-      throw new Error(`${path}: not a valid gzip file (${(error as Error).message})`);
+      throw new Error(`${path}: not a valid gzip file (${errorMessage(error)})`);
     }
   }
   return parseIdx(raw, path, expectedRank);

@@ -1,42 +1,6 @@
 /**
- * The seeded random stream of one trial (mulberry32): weight initialisation, the
- * per-epoch shuffle and dropout masks all draw from it, in that order, so a seed
- * fixes a trial. Its whole state is one 32-bit number, saved in checkpoints.
+ * The seeded random stream of one trial: weight initialisation, the per-epoch
+ * shuffle and dropout masks all draw from it, in that order, so a seed fixes a
+ * trial. Its state is saved in checkpoints. Core's one seeded generator.
  */
-export class TrialRandom {
-  constructor(public state: number) {
-    this.state = state >>> 0;
-  }
-
-  /** Uniform in [0, 2^32). */
-  nextUint32(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (t ^ (t >>> 14)) >>> 0;
-  }
-
-  /** Uniform in [0, 1). */
-  next(): number {
-    return this.nextUint32() / 4294967296;
-  }
-
-  /** Uniform in [low, high). */
-  uniform(count: number, low: number, high: number): Float32Array {
-    const values = new Float32Array(count);
-    for (let i = 0; i < count; i++) values[i] = low + (high - low) * this.next();
-    return values;
-  }
-
-  /** Fisher–Yates shuffle in place. */
-  shuffle(indices: Uint32Array): Uint32Array {
-    for (let i = indices.length - 1; i > 0; i--) {
-      const j = Math.floor(this.next() * (i + 1));
-      const swap = indices[i];
-      indices[i] = indices[j];
-      indices[j] = swap;
-    }
-    return indices;
-  }
-}
+export { SeededRandom as TrialRandom } from "@sweep/core";

@@ -1,14 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
 import postgres from "postgres";
-import { ADMIN_URL, testDatabaseUrl } from "../../../store/test/helpers.js";
+import { ADMIN_URL, SWEEP_BIN, testDatabaseUrl } from "./helpers.js";
 
-/** The real CLI entry point and the synthetic trainer fixture, as built in dist/. */
-export const SWEEP_BIN = fileURLToPath(new URL("../../bin/sweep.js", import.meta.url));
-export const SYNTHETIC_TASK = fileURLToPath(
-  new URL("../../../worker/dist/fixtures/synthetic-task.js", import.meta.url),
-);
+export { SYNTHETIC_TASK } from "@sweep/worker/fixtures";
+
+export { SWEEP_BIN } from "./helpers.js";
 
 /** A `sweep` child process whose output is collected. */
 export interface SweepProcess {

@@ -1,8 +1,8 @@
 import { loadavg } from "node:os";
 import * as tf from "@tensorflow/tfjs-core";
-import { initBackend } from "../backends/index.js";
-import { prepareNativeEnvironment } from "../backends/native-environment.js";
-import { type BackendChoice, parseBackendChoice } from "../protocol.js";
+import { initBackend } from "../dist/backends/index.js";
+import { prepareNativeEnvironment } from "../dist/backends/native-environment.js";
+import { type BackendChoice, parseBackendChoice } from "../dist/protocol.js";
 
 /**
  * Times one training step (forward + backward with tf.variableGrads) of the reference

@@ -1,6 +1,6 @@
 import type { TrialRankingRow } from "@sweep/store";
 import { describe, expect, it } from "vitest";
-import { rankingTable } from "./progress-lines.js";
+import { rankingTable } from "./ranking-table.js";
 
 function row(name: string, update: Partial<TrialRankingRow>): TrialRankingRow {
   return {
@@ -30,13 +30,14 @@ function row(name: string, update: Partial<TrialRankingRow>): TrialRankingRow {
 describe("rankingTable", () => {
   it("shows the overfit epoch, 'none' when epochs show no overfitting, and nothing before the first epoch", () => {
     const table = rankingTable([
-      row("overfits", { rank: 1, status: "completed", best_val_loss: 0.05, best_epoch: 2, overfit_epoch: 3 }),
+      row("overfitting", { rank: 1, status: "completed", best_val_loss: 0.05, best_epoch: 2, overfit_epoch: 3 }),
       row("steady", { rank: 2, status: "completed", best_val_loss: 0.07, best_epoch: 4 }),
       row("waiting", {}),
     ]);
     const line = (name: string) => table.split("\n").find((l) => l.includes(name)) ?? "";
-    expect(line("overfits")).toMatch(/0\.0500 @ 2\s+3\s*$/);
-    expect(line("steady")).toMatch(/0\.0700 @ 4\s+none\b/);
+    expect(table.split("\n")[0]).toMatch(/^rank\s+trial\s+status\s+best val_loss @ epoch\s+overfits from\s+epochs\b/);
+    expect(line("overfitting")).toMatch(/0\.0500 @ 2\s+3\s+0\/4\b/);
+    expect(line("steady")).toMatch(/0\.0700 @ 4\s+none\s+0\/4\b/);
     expect(line("waiting")).not.toMatch(/none/);
   });
 });

@@ -5,9 +5,9 @@ import { parseArgs } from "node:util";
 import { renderDashboardFrame } from "@sweep/dashboard-tui";
 import { openDatabase, resolveDatabaseTarget } from "@sweep/store";
 import postgres from "postgres";
-import { snapshotLoader } from "../dashboard/load-snapshot.js";
+import { snapshotLoader } from "../dist/dashboard/load-snapshot.js";
 import { seedSweep } from "./seed-sweep.js";
-import { syntheticTrials } from "./synthetic-sweep.js";
+import { syntheticTrialRows } from "./synthetic-sweep.js";
 
 /**
  * `npm run bench:dashboard [-- --db URL] [--trials N] [--epochs N] [--frames N]`:
@@ -37,7 +37,7 @@ try {
   await seedSweep(db, {
     sweepId,
     sweepName: "bench-dashboard",
-    trials: syntheticTrials({ trials, epochs, running: 4, queued: 10 }),
+    trials: syntheticTrialRows({ trials, epochs, running: 4, queued: 10 }),
   });
   const seedMs = performance.now() - seedStart;
 

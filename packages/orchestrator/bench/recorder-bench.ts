@@ -13,7 +13,7 @@ import {
 } from "@sweep/core";
 import { createSweep, type DatabaseTarget, openDatabase, recordEvents } from "@sweep/store";
 import postgres from "postgres";
-import { syntheticTrials } from "./synthetic-sweep.js";
+import { syntheticTrialRows } from "./synthetic-sweep.js";
 
 /**
  * `npm run bench:recorder [-- --db postgres://…] [--trials N] [--epochs N] [--batches 1,100,500]`:
@@ -79,7 +79,7 @@ function trialSpecs(sweepId: string): TrialSpec[] {
 
 /** Groups of `concurrent` trials train side by side: their events interleave epoch by epoch. */
 function sweepEvents(specs: TrialSpec[]): TrialEvent[] {
-  const curves = syntheticTrials({ trials: specs.length, epochs: epochCount });
+  const curves = syntheticTrialRows({ trials: specs.length, epochs: epochCount });
   const events: TrialEvent[] = [];
   const at = new Date().toISOString();
   const base = (trial: TrialSpec): Omit<Extract<TrialEvent, { type: "epoch" }>, "type" | "metrics"> => ({

@@ -4,10 +4,10 @@ import { availableParallelism, loadavg } from "node:os";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { tensorflowInstalled } from "../backends/index.js";
-import { TrainingPool } from "../pool.js";
-import { type BackendChoice, parseBackendChoice } from "../protocol.js";
-import { REFERENCE_MODELS, referenceTrial } from "../reference-models.js";
+import { tensorflowInstalled } from "../dist/backends/index.js";
+import { TrainingPool } from "../dist/pool.js";
+import { type BackendChoice, parseBackendChoice } from "../dist/protocol.js";
+import { REFERENCE_MODELS, referenceTrial } from "../dist/reference-models.js";
 import type { ThroughputOutcome, ThroughputSettings } from "./throughput-task.js";
 
 /**

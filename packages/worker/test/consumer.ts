@@ -1,79 +1,23 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { fileURLToPath } from "node:url";
-import { MessageChannel } from "node:worker_threads";
 import { DeliverPolicy, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { datasetSchema, modelSchema, type TrialEvent, type TrialSpec, trainingSchema } from "@sweep/core";
+import type { NatsConnection } from "@nats-io/transport-node";
+import type { TrialEvent, TrialSpec } from "@sweep/core";
 import {
-  deletePipeline,
   encodeTrialMessage,
   ensurePipeline,
   type PipelineNames,
   type PipelineSettings,
   parseTrialEvent,
 } from "@sweep/protocol";
+import { natsForTest } from "@sweep/protocol/testing";
 import { afterAll, beforeAll } from "vitest";
-import syntheticTrain from "../fixtures/synthetic-task.js";
-import type { TrainProgress } from "../protocol.js";
-import type { TrialTrainer } from "./trial-trainer.js";
+import { SYNTHETIC_TASK } from "../src/fixtures/index.js";
 
-/** The test server: TEST_NATS_URL, which npm test's global setup sets, else 127.0.0.1:4222. */
-export const NATS_URL = process.env.TEST_NATS_URL || "nats://127.0.0.1:4222";
-
-/** A connection and a unique prefix; `dispose` deletes the prefix's streams and buckets. */
-export async function natsForTest(): Promise<{ nc: NatsConnection; prefix: string; dispose(): Promise<void> }> {
-  const nc = await connect({ servers: NATS_URL });
-  const prefix = `t${randomBytes(4).toString("hex")}`;
-  return {
-    nc,
-    prefix,
-    async dispose() {
-      await deletePipeline(nc, prefix);
-      await nc.close();
-    },
-  };
-}
-
-/**
- * Runs the synthetic trainer fixture on the calling thread: the consumer under test
- * sees the thread protocol without a thread pool. The outcome is returned after the
- * port closes (every progress message delivered), as the pool does.
- */
-export function inProcessSyntheticTrainer(threads: number): TrialTrainer {
-  return {
-    threads,
-    async train(trial, { cancelFlag, onProgress, checkpoint }) {
-      const { port1, port2 } = new MessageChannel();
-      const drained = new Promise((resolve) => port1.once("close", resolve));
-      port1.on("message", (progress: TrainProgress) => onProgress(progress));
-      try {
-        return await syntheticTrain({ trial, backend: "cpu", cancelFlag, checkpoint, port: port2 });
-      } finally {
-        await drained;
-      }
-    },
-    async close() {},
-  };
-}
+export { NATS_URL, natsForTest } from "@sweep/protocol/testing";
+export { inProcessSyntheticTrainer, syntheticTrials } from "../src/fixtures/index.js";
 
 export const newSweepId = () => `s${randomBytes(4).toString("hex")}`;
-
-/** `count` trials trained by the synthetic fixture with `knobs` (see synthetic-task.ts). */
-export function syntheticTrials(sweepId: string, count: number, epochs: number, knobs = "epoch_ms=5"): TrialSpec[] {
-  return Array.from({ length: count }, (_, ordinal) => ({
-    id: `${sweepId}-t${String(ordinal).padStart(3, "0")}`,
-    sweepId,
-    ordinal,
-    name: `variant-${ordinal + 1}`,
-    key: `key-${sweepId}-${ordinal}`,
-    params: {},
-    model: modelSchema.parse({}),
-    layers: [{ kind: "flatten" }, { kind: "dense", units: 10, activation: "softmax" }],
-    training: trainingSchema.parse({ epochs }),
-    dataset: datasetSchema.parse({ source: `synthetic:${knobs}` }),
-  }));
-}
 
 /** For one test file: a private pipeline (NATS prefix) made with `settings`, deleted after the file. */
 export function consumerPipeline(settings: Partial<PipelineSettings>) {
@@ -147,8 +91,7 @@ export async function waitForEvents(
 }
 
 /** The built worker package and synthetic trainer a worker child process runs. */
-const WORKER_DIST = new URL("../../dist/index.js", import.meta.url).href;
-export const SYNTHETIC_TASK = fileURLToPath(new URL("../../dist/fixtures/synthetic-task.js", import.meta.url));
+const WORKER_DIST = new URL("../dist/index.js", import.meta.url).href;
 
 /** A `sweep worker`-like child process: the built `startWorkerProcess` with one thread on the synthetic trainer. */
 export interface WorkerChild {

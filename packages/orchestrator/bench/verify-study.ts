@@ -3,11 +3,11 @@ import { parseArgs } from "node:util";
 import type { SweepConfig } from "@sweep/core";
 import { describeTarget, openDatabase, resolveDatabaseTarget, sweepWallSeconds, trialRanking } from "@sweep/store";
 import { parseBackendChoice, REFERENCE_MODELS, TrainingPool } from "@sweep/worker";
-import { loadConfigFile } from "../config-file.js";
-import { checkpointDirOf } from "../embedded/checkpoint-files.js";
-import { progressLine } from "../embedded/progress-lines.js";
-import { runLocally } from "../embedded/run-local.js";
-import { planSweep } from "../nats/launch.js";
+import { loadConfigFile } from "../dist/config-file.js";
+import { checkpointDirOf } from "../dist/embedded/checkpoint-files.js";
+import { progressLine } from "../dist/embedded/progress-lines.js";
+import { runLocally } from "../dist/embedded/run-local.js";
+import { planSweep } from "../dist/nats/launch.js";
 
 /**
  * npm run verify:study [-- --epochs N --models 1,2 --backend tensorflow --threads 2 --db DIR]
@@ -17,7 +17,8 @@ import { planSweep } from "../nats/launch.js";
  * (default .sweep-study/; run again, it resumes), then prints each model's test loss
  * and accuracy beside the study's, with the best and overfit epochs.
  */
-const STUDY_CONFIG = new URL("../../../../examples/mnist-keras-study.yaml", import.meta.url);
+/** Run from the repository root, as npm runs it. */
+const STUDY_CONFIG = "examples/mnist-keras-study.yaml";
 const HELP = `usage: npm run verify:study -- [--epochs N] [--models 1,2,...] [--backend auto|tensorflow|wasm|cpu] [--threads T] [--db DIR]
   --epochs   epochs per model                                default 20, as the study
   --models   reference models to train (1-6)                 default 1,2,3,4,5,6
@@ -57,7 +58,7 @@ if (problem) {
   process.exit(2);
 }
 
-const { config } = await loadConfigFile(STUDY_CONFIG.pathname);
+const { config } = await loadConfigFile(STUDY_CONFIG);
 const { sweep, trials } = planSweep(studyConfig(config));
 const target = resolveDatabaseTarget({ db: values.db });
 const database = await openDatabase(target);

@@ -24,7 +24,11 @@ export interface SyntheticSweepShape {
   seed?: number;
 }
 
-export function syntheticTrials(shape: SyntheticSweepShape): SyntheticTrial[] {
+/**
+ * The trials of a made-up sweep of `shape`, with their epochs, as `seedSweep` writes
+ * them (not trial specs to train: those are `syntheticTrials` of `@sweep/worker/fixtures`).
+ */
+export function syntheticTrialRows(shape: SyntheticSweepShape): SyntheticTrial[] {
   const random = seededRandom(shape.seed ?? 1);
   const queued = shape.queued ?? 0;
   const running = shape.running ?? 0;

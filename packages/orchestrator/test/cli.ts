@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
-import path from "node:path";
 import { createSweep, type DatabaseTarget, openDatabase, recordEvents, recordHeartbeat } from "@sweep/store";
+import { events, trialSpecs } from "@sweep/store/testing";
 import { vi } from "vitest";
-import { events, trialSpecs } from "../../../store/test/fixtures.js";
-import { main } from "../cli.js";
+import { main } from "../src/cli.js";
+import { SWEEP_BIN } from "./helpers.js";
 
 /** What one CLI run printed, its exit code and how long it took. */
 export interface CliRun {
@@ -39,7 +39,7 @@ export async function sweep(...args: string[]): Promise<CliRun> {
   }
 }
 
-export const SWEEP_BIN = path.resolve(import.meta.dirname, "../../bin/sweep.js");
+export { SWEEP_BIN } from "./helpers.js";
 
 /**
  * Runs the built CLI (`bin/sweep.js`) as its own process; `interrupt` is called with

@@ -1,39 +1,14 @@
-import { randomBytes } from "node:crypto";
-import { connect, type NatsConnection } from "@nats-io/transport-node";
-import { datasetSchema, type TrialSpec } from "@sweep/core";
-import { deletePipeline, ensurePipeline, type PipelineNames, type PipelineSettings } from "@sweep/protocol";
+import { ensurePipeline, type PipelineNames, type PipelineSettings } from "@sweep/protocol";
+import { natsForTest } from "@sweep/protocol/testing";
 import { recordEvents, type SweepDatabase, trialRanking } from "@sweep/store";
+import { postgresFactory } from "@sweep/store/testing";
 import { afterAll, beforeAll } from "vitest";
-import { trialSpecs } from "../../../store/test/fixtures.js";
-import { postgresFactory } from "../../../store/test/helpers.js";
-import { type Recorder, type RecorderOptions, startRecorder } from "./recorder.js";
+import { type Recorder, type RecorderOptions, startRecorder } from "../src/nats/recorder.js";
 
 /** The test NATS server (JetStream enabled). */
-/** The test server: TEST_NATS_URL, which npm test's global setup sets, else 127.0.0.1:4222. */
-export const NATS_URL = process.env.TEST_NATS_URL || "nats://127.0.0.1:4222";
+export { NATS_URL, natsForTest } from "@sweep/protocol/testing";
 
-/** A connection and a unique prefix; `dispose` deletes the prefix's streams and buckets. */
-export async function natsForTest(): Promise<{ nc: NatsConnection; prefix: string; dispose(): Promise<void> }> {
-  const nc = await connect({ servers: NATS_URL });
-  const prefix = `t${randomBytes(4).toString("hex")}`;
-  return {
-    nc,
-    prefix,
-    async dispose() {
-      await deletePipeline(nc, prefix);
-      await nc.close();
-    },
-  };
-}
-
-/** `count` trials trained by the synthetic fixture with `knobs` (see synthetic-task.ts). */
-export function syntheticTrials(sweepId: string, count: number, epochs: number, knobs = "epoch_ms=5"): TrialSpec[] {
-  return trialSpecs(sweepId, count).map((trial) => ({
-    ...trial,
-    training: { ...trial.training, epochs },
-    dataset: datasetSchema.parse({ source: `synthetic:${knobs}` }),
-  }));
-}
+export { syntheticTrials } from "@sweep/worker/fixtures";
 
 /**
  * For one test file: a private pipeline (NATS prefix) made with `settings`, a fresh

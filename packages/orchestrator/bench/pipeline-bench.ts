@@ -8,8 +8,9 @@ import { jetstreamManager } from "@nats-io/jetstream";
 import { parseSweepConfig } from "@sweep/core";
 import { connectNats, deletePipeline, ensurePipeline, type PipelineNames, resolveNatsUrl } from "@sweep/protocol";
 import { countSweepEpochs, openDatabase, openTrials, trialsPerWorker } from "@sweep/store";
+import { SYNTHETIC_TASK } from "@sweep/worker/fixtures";
 import postgres from "postgres";
-import { launchSweep, planSweep } from "../nats/launch.js";
+import { launchSweep, planSweep } from "../dist/nats/launch.js";
 
 /**
  * `npm run bench:pipeline [-- --trials 1000 --epochs 20 --workers 2 --threads 2 --warmup 1000]`:
@@ -35,8 +36,7 @@ const { values } = parseArgs({
 const trialCount = Number(values.trials);
 const epochCount = Number(values.epochs);
 const natsUrl = resolveNatsUrl(values.nats);
-const sweepBin = fileURLToPath(new URL("../../bin/sweep.js", import.meta.url));
-const syntheticTask = fileURLToPath(new URL("../../../worker/dist/fixtures/synthetic-task.js", import.meta.url));
+const sweepBin = fileURLToPath(new URL("../bin/sweep.js", import.meta.url));
 
 const prefix = `bench${randomBytes(3).toString("hex")}`;
 const databaseName = `sweep_bench_${randomBytes(4).toString("hex")}`;
@@ -143,7 +143,7 @@ try {
   const ready = [startChild(["serve", ...(values.batch ? ["--batch", values.batch] : [])], "recording")];
   for (let i = 0; i < Number(values.workers); i++) {
     ready.push(
-      startChild(["worker", "--threads", values.threads as string, "--task", syntheticTask], "threads, backend"),
+      startChild(["worker", "--threads", values.threads as string, "--task", SYNTHETIC_TASK], "threads, backend"),
     );
   }
   await Promise.all(ready);

@@ -1,6 +1,6 @@
 import { describe } from "vitest";
-import { initBackend, tensorflowInstalled } from "./index.js";
-import { prepareNativeEnvironment } from "./native-environment.js";
+import { initBackend, tensorflowInstalled } from "../src/backends/index.js";
+import { prepareNativeEnvironment } from "../src/backends/native-environment.js";
 
 /**
  * Test support: training tests run on each backend by name, never on whatever `auto`

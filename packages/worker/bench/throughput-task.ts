@@ -1,12 +1,12 @@
-import { initBackend } from "../backends/index.js";
-import { loadDataset } from "../data/dataset.js";
-import type { TrainOutcome } from "../protocol.js";
-import type { TrainTask } from "../train-task.js";
-import { identityOrder, makeBatch, splitTrialData } from "../training/batches.js";
-import { buildNetwork } from "../training/network.js";
-import { createOptimizer } from "../training/optimizers.js";
-import { TrialRandom } from "../training/random.js";
-import { trainBatch } from "../training/train-trial.js";
+import { initBackend } from "../dist/backends/index.js";
+import { loadDataset } from "../dist/data/dataset.js";
+import type { TrainOutcome } from "../dist/protocol.js";
+import type { TrainTask } from "../dist/train-task.js";
+import { identityOrder, makeBatch, splitTrialData } from "../dist/training/batches.js";
+import { buildNetwork } from "../dist/training/network.js";
+import { createOptimizer } from "../dist/training/optimizers.js";
+import { TrialRandom } from "../dist/training/random.js";
+import { trainBatch } from "../dist/training/train-trial.js";
 
 /** How `bench:train` asks a thread to time training steps: in `trial.params.bench`. */
 export interface ThroughputSettings {
