@@ -35,7 +35,14 @@ export type { EpochRow, SweepRow, TrialRow, WorkerRow } from "./schema.js";
 export { SqlStatement, sql } from "./sql.js";
 export { releaseStoreLockOf } from "./store-lock.js";
 export type { OpenMode } from "./store-state.js";
-export { countSweepEpochs, sweepWallSeconds, trialsPerWorker } from "./sweep-figures.js";
+export {
+  countSweepEpochs,
+  type SweepWorker,
+  sweepWallSeconds,
+  sweepWorkers,
+  trialStatusCounts,
+  trialsPerWorker,
+} from "./sweep-figures.js";
 export { listSweeps, type SweepSummary } from "./sweep-list.js";
 export { refreshSweepStatus } from "./sweep-status.js";
 export { createSweep, insertSweep, insertTrials, type NewSweep, sweepById } from "./sweeps.js";
