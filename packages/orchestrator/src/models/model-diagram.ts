@@ -2,7 +2,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import { Resvg } from "@resvg/resvg-js";
 import { instance } from "@viz-js/viz";
-import { kerasShape, type SummarizedTrial } from "./trial-summary.js";
+import { kerasShape, type TrialModelSummary } from "./trial-summary.js";
 
 /*
  * A trial's model drawn like Keras' `plot_model(show_shapes=True)`: one box per
@@ -25,7 +25,7 @@ export interface ModelDiagram {
 }
 
 /** The DOT source: an InputLayer box, then one box per layer, joined by arrows. */
-export function modelDot({ trial, summary }: SummarizedTrial): string {
+export function modelDot({ trial, summary }: TrialModelSummary): string {
   const inputName = `${summary.layers[0]?.name ?? "model"}_input`;
   const boxes = [
     box("input", `${inputName}: InputLayer`, kerasShape(summary.inputShape), kerasShape(summary.inputShape)),
@@ -67,7 +67,7 @@ function escapeHtml(text: string): string {
 }
 
 /** Lays out and renders one trial's diagram (SVG, and PNG at `pngScale`×). */
-export async function renderModelDiagram(trial: SummarizedTrial, pngScale = 2): Promise<ModelDiagram> {
+export async function renderModelDiagram(trial: TrialModelSummary, pngScale = 2): Promise<ModelDiagram> {
   const dot = modelDot(trial);
   const viz = await instance();
   const svg = viz.renderString(dot, { format: "svg", engine: "dot" });
