@@ -1,7 +1,5 @@
-import { createRequire } from "node:module";
-import path from "node:path";
-import { Resvg } from "@resvg/resvg-js";
 import { instance } from "@viz-js/viz";
+import { CHART_FONT, svgToPng } from "../plot/svg-to-png.js";
 import { kerasShape, type TrialModelSummary } from "./trial-summary.js";
 
 /*
@@ -11,12 +9,7 @@ import { kerasShape, type TrialModelSummary } from "./trial-summary.js";
  * resvg with DejaVu Sans so the PNG reads the same on any machine.
  */
 
-const FONT = "DejaVu Sans";
-const fontDirectory = path.join(
-  path.dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")),
-  "ttf",
-);
-const fontFiles = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((file) => path.join(fontDirectory, file));
+const FONT = CHART_FONT;
 
 export interface ModelDiagram {
   dot: string;
@@ -68,15 +61,13 @@ function escapeHtml(text: string): string {
 
 /** Lays out and renders one trial's diagram (SVG, and PNG at `pngScale`×). */
 export async function renderModelDiagram(trial: TrialModelSummary, pngScale = 2): Promise<ModelDiagram> {
+  const { dot, svg } = await modelDiagramSvg(trial);
+  return { dot, svg, png: svgToPng(svg, pngScale) };
+}
+
+/** Lays out one trial's diagram with Graphviz: its DOT source and SVG. */
+export async function modelDiagramSvg(trial: TrialModelSummary): Promise<{ dot: string; svg: string }> {
   const dot = modelDot(trial);
   const viz = await instance();
-  const svg = viz.renderString(dot, { format: "svg", engine: "dot" });
-  const png = new Resvg(svg, {
-    background: "white",
-    fitTo: { mode: "zoom", value: pngScale },
-    font: { fontFiles, loadSystemFonts: false, defaultFontFamily: FONT, sansSerifFamily: FONT },
-  })
-    .render()
-    .asPng();
-  return { dot, svg, png };
+  return { dot, svg: viz.renderString(dot, { format: "svg", engine: "dot" }) };
 }

@@ -1,11 +1,12 @@
 import { PRINTABLE_LENGTH, printable } from "@sweep/core";
 import type { TrialView } from "@sweep/dashboard-tui";
-import { renderModelDiagram } from "../models/model-diagram.js";
+import { modelDiagramSvg } from "../models/model-diagram.js";
 import type { TrialModelSummary } from "../models/trial-summary.js";
 import { safeFileName } from "../output/output-files.js";
 import { valLossComparisonSpec } from "../plot/comparison-chart.js";
 import { learningCurveSpec } from "../plot/learning-curve-chart.js";
-import { renderChart } from "../plot/render-chart.js";
+import { chartSvg } from "../plot/render-chart.js";
+import { svgToPng } from "../plot/svg-to-png.js";
 import { parameterChartSpec } from "./parameter-chart.js";
 import type { ParameterEffect } from "./parameter-effects.js";
 
@@ -15,7 +16,12 @@ export interface Figure {
   file: string;
   alt: string;
   svg: string;
-  png: Buffer;
+  /** Rasterised on demand (at 2×, as `sweep plot` and `sweep models` do): only the Markdown needs it. */
+  png(): Buffer;
+}
+
+function figure(file: string, alt: string, svg: string): Figure {
+  return { file, alt, svg, png: () => svgToPng(svg) };
 }
 
 export interface TrialFigures {
@@ -53,32 +59,31 @@ export async function renderReportFigures(request: FigureRequest): Promise<Repor
     const base = `t${index + 1}-${safeFileName(trial.id, "trial")}`;
     const model = request.models.get(trial.id);
     const diagram = model
-      ? await renderModelDiagram({ ...model, trial: { ...model.trial, name: text(model.trial.name) } })
+      ? await modelDiagramSvg({ ...model, trial: { ...model.trial, name: text(model.trial.name) } })
       : null;
-    const curve = trial.curve.length > 0 ? await renderChart(learningCurveSpec(view)) : null;
+    const curve = trial.curve.length > 0 ? await chartSvg(learningCurveSpec(view)) : null;
     trials.set(trial.id, {
-      diagram: diagram && { file: `${base}-model`, alt: `model of ${view.name}`, svg: diagram.svg, png: diagram.png },
-      curve: curve && { file: `${base}-curve`, alt: `loss and val_loss of ${view.name}`, ...curve },
+      diagram: diagram && figure(`${base}-model`, `model of ${view.name}`, diagram.svg),
+      curve: curve === null ? null : figure(`${base}-curve`, `loss and val_loss of ${view.name}`, curve),
     });
   }
   const plotted = shown.filter((t) => t.curve.length > 0);
   const comparison =
     plotted.length > 0
-      ? {
-          file: "val-loss-comparison",
-          alt: "val_loss by epoch of every trial shown",
-          ...(await renderChart(valLossComparisonSpec(text(request.sweepName), plotted))),
-        }
+      ? figure(
+          "val-loss-comparison",
+          "val_loss by epoch of every trial shown",
+          await chartSvg(valLossComparisonSpec(text(request.sweepName), plotted)),
+        )
       : null;
   const parameters = new Map<string, Figure>();
   for (const [index, effect] of request.effects.entries()) {
     if (effect.values.length === 0) continue;
-    const chart = await renderChart(parameterChartSpec(effect));
-    parameters.set(effect.path, {
-      file: `p${index + 1}-${safeFileName(effect.path, "parameter")}`,
-      alt: `best val_loss by ${text(effect.path)}`,
-      ...chart,
-    });
+    const file = `p${index + 1}-${safeFileName(effect.path, "parameter")}`;
+    parameters.set(
+      effect.path,
+      figure(file, `best val_loss by ${text(effect.path)}`, await chartSvg(parameterChartSpec(effect))),
+    );
   }
   return { trials, comparison, parameters };
 }

@@ -59,7 +59,7 @@ export async function writeReport(db: Queryable, request: ReportRequest): Promis
     page = await writeOutputFile(dir, `${base}.html`, htmlReport(content));
   } else {
     for (const figure of markdownFigures(content))
-      files.push(await writeOutputFile(dir, `${figure.file}.png`, figure.png));
+      files.push(await writeOutputFile(dir, `${figure.file}.png`, figure.png()));
     page = await writeOutputFile(dir, `${base}.md`, markdownReport(content));
   }
   return { page, files, sections: plan.sections.length, trials: data.trials.length };
