@@ -26,7 +26,8 @@ function curvePhrase({ curve, bestEpoch, overfitEpoch }: TrialStory): string {
   const last = curve.at(-1);
   if (last === undefined) return "no epoch finished";
   const best = curve.find((point) => point.epoch === bestEpoch);
-  if (best === undefined) return `val_loss was never a finite number in ${epochs(curve.length)}`;
+  if (best === undefined)
+    return `val_loss was never a finite number in ${curve.length} epoch${curve.length === 1 ? "" : "s"}`;
   const after = curve.filter((point) => point.epoch > best.epoch);
   const bestText = `epoch ${best.epoch} (${loss(best.valLoss)})`;
   if (overfitEpoch !== null && overfitEpoch <= best.epoch) {
@@ -42,9 +43,10 @@ function curvePhrase({ curve, bestEpoch, overfitEpoch }: TrialStory): string {
   if (after.length === 0) {
     return curve.length === 1
       ? `one epoch: val_loss ${loss(best.valLoss)}`
-      : `val_loss falls to its lowest at the last epoch, ${bestText}: no overfitting`;
+      : `val_loss falls to its lowest at the last epoch, ${best.epoch} (${loss(best.valLoss)}): no overfitting`;
   }
-  return `val_loss is lowest at ${bestText}; the ${epochs(after.length)} after it do not count as overfitting`;
+  const rest = after.length === 1 ? "the epoch after it does" : `the ${after.length} epochs after it do`;
+  return `val_loss is lowest at ${bestText}; ${rest} not count as overfitting`;
 }
 
 function endPhrase({ status, curve, epochsPlanned }: TrialStory): string {
