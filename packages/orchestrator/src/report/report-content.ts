@@ -87,7 +87,9 @@ function headerFacts({
   wallSeconds,
 }: ReportData): [string, string][] {
   const backends = [...new Set([...ranking.values()].flatMap((row) => (row.backend ? [row.backend] : [])))];
-  const threads = workers.map((w) => `${text(w.worker)}: ${w.threads ?? "?"} threads, ${w.trials} trials`);
+  const threads = workers.map(
+    (w) => `${text(w.worker)}: ${w.threads === null ? "?" : plural(w.threads, "thread")}, ${plural(w.trials, "trial")}`,
+  );
   const dataset = config?.dataset;
   return [
     ["sweep", `${text(sweep.id)} (${text(sweep.status)})`],
@@ -135,4 +137,8 @@ function wallTime(seconds: number): string {
   const s = Math.round(seconds);
   const [h, m] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60)];
   return h > 0 ? `${h}h${String(m).padStart(2, "0")}m` : m > 0 ? `${m}m${String(s % 60).padStart(2, "0")}s` : `${s}s`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }
