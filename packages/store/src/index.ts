@@ -27,7 +27,7 @@ export {
 } from "./find-sweep.js";
 export { MIGRATIONS_FOLDER, type ShippedMigration, shippedMigrations } from "./migrations.js";
 export { openDatabase } from "./open.js";
-export { openPglite } from "./open-pglite.js";
+export { openPglite, SERVED_STORE_URL, servedStoreSocket } from "./open-pglite.js";
 export { type OpenTrial, openTrials } from "./open-trials.js";
 export { DEFAULT_OVERFIT_RULE, lockTrials, recordEvent, recordEvents, writeTrials } from "./record-events.js";
 export { queueTrialsAgain, requeueTrials, restartEpochAttempts } from "./requeue.js";
