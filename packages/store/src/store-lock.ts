@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync } from "node:fs";
+import { readFileSync, rmSync, unlinkSync } from "node:fs";
 import { open, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -34,10 +34,17 @@ export async function acquireStoreLock(embeddedDir: string): Promise<StoreLock> 
       const handle = await open(file, "wx");
       await handle.writeFile(JSON.stringify(owner));
       await handle.close();
-      const releaseOnExit = () => unlinkIfOwned(file);
+      let socketDir: string | undefined;
+      const releaseOnExit = () => {
+        unlinkIfOwned(file);
+        if (socketDir) rmSync(socketDir, { recursive: true, force: true });
+      };
       process.once("exit", releaseOnExit);
       return {
-        recordSocket: (socket) => writeFile(file, JSON.stringify({ ...owner, socket })),
+        recordSocket: async (socket) => {
+          socketDir = socket;
+          await writeFile(file, JSON.stringify({ ...owner, socket }));
+        },
         release: async () => {
           process.removeListener("exit", releaseOnExit);
           await unlink(file).catch(() => {});
