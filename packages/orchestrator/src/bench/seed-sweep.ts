@@ -56,7 +56,11 @@ export async function seedSweep(
     training: trainingSchema.parse({ epochs: t.epochsPlanned }),
     dataset,
   }));
-  await createSweep(db, { id: sweepId, name: sweepName, config: config ?? { name: sweepName }, configHash: sweepId }, specs);
+  await createSweep(
+    db,
+    { id: sweepId, name: sweepName, config: config ?? { name: sweepName }, configHash: sweepId },
+    specs,
+  );
 
   const at = new Date().toISOString();
   const events: TrialEvent[] = trials.flatMap((t, i): TrialEvent[] => {
