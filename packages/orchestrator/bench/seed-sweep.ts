@@ -24,6 +24,8 @@ export interface SeedRequest {
   sweepName: string;
   trials: readonly SyntheticTrial[];
   workers?: readonly SeedWorker[];
+  /** The sweep's stored config; default `{ name: sweepName }`. */
+  config?: unknown;
 }
 
 /** Events recorded per transaction: large enough to be quick, small enough to keep each transaction short. */
@@ -37,7 +39,7 @@ const EVENTS_PER_BATCH = 2_000;
  */
 export async function seedSweep(
   db: SweepDatabase,
-  { sweepId, sweepName, trials, workers = [] }: SeedRequest,
+  { sweepId, sweepName, trials, workers = [], config }: SeedRequest,
 ): Promise<void> {
   const model = modelSchema.parse({});
   const layers = compileLayers(model);
@@ -54,7 +56,11 @@ export async function seedSweep(
     training: trainingSchema.parse({ epochs: t.epochsPlanned }),
     dataset,
   }));
-  await createSweep(db, { id: sweepId, name: sweepName, config: { name: sweepName }, configHash: sweepId }, specs);
+  await createSweep(
+    db,
+    { id: sweepId, name: sweepName, config: config ?? { name: sweepName }, configHash: sweepId },
+    specs,
+  );
 
   const at = new Date().toISOString();
   const events: TrialEvent[] = trials.flatMap((t, i): TrialEvent[] => {

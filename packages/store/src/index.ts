@@ -27,7 +27,7 @@ export {
 } from "./find-sweep.js";
 export { MIGRATIONS_FOLDER, type ShippedMigration, shippedMigrations } from "./migrations.js";
 export { openDatabase } from "./open.js";
-export { openPglite } from "./open-pglite.js";
+export { openPglite, SERVED_STORE_URL, servedStoreSocket } from "./open-pglite.js";
 export { type OpenTrial, openTrials } from "./open-trials.js";
 export { lockTrials, recordEvent, recordEvents, writeTrials } from "./record-events.js";
 export { queueTrialsAgain, requeueTrials, restartEpochAttempts } from "./requeue.js";
@@ -35,7 +35,14 @@ export type { EpochRow, SweepRow, TrialRow, WorkerRow } from "./schema.js";
 export { SqlStatement, sql } from "./sql.js";
 export { releaseStoreLockOf } from "./store-lock.js";
 export type { OpenMode } from "./store-state.js";
-export { countSweepEpochs, sweepWallSeconds, trialsPerWorker } from "./sweep-figures.js";
+export {
+  countSweepEpochs,
+  type SweepWorker,
+  sweepWallSeconds,
+  sweepWorkers,
+  trialStatusCounts,
+  trialsPerWorker,
+} from "./sweep-figures.js";
 export { listSweeps, type SweepSummary } from "./sweep-list.js";
 export { refreshSweepStatus } from "./sweep-status.js";
 export { createSweep, insertSweep, insertTrials, type NewSweep, sweepById } from "./sweeps.js";

@@ -7,8 +7,10 @@ import { migrate } from "drizzle-orm/pglite/migrator";
 import type { SweepDatabase } from "./database.js";
 import { DatabaseUnavailableError, describeDriverError } from "./errors.js";
 import { MIGRATIONS_FOLDER, requireCurrentSchema } from "./migrations.js";
+import { openPostgres } from "./open-postgres.js";
 import type { SqlStatement } from "./sql.js";
-import { acquireStoreLock } from "./store-lock.js";
+import { acquireStoreLock, liveStoreHolder } from "./store-lock.js";
+import { SOCKET_FILE, serveStoreSocket } from "./store-socket.js";
 import { checkEmbeddedStore, type OpenMode } from "./store-state.js";
 import { pgliteDataDir } from "./target.js";
 
@@ -19,11 +21,19 @@ const openStores = new Map<string, { handles: number; store: Promise<SweepDataba
  * Opens the embedded store at `<embeddedDir>/pgdata` as `mode` allows (`store-state.ts`:
  * read without migrating, migrate, or create where nothing is). Handles on one
  * directory within a process share one PGlite instance (closed with the last handle;
- * the first opener's mode applies); another process holding the store is refused
- * (`store-lock.ts`).
+ * the first opener's mode applies). A process that opens it to write serves it on a
+ * local socket (`store-socket.ts`) while it holds it; a reader finds that socket in the
+ * lock file and reads through it; another writer is refused (`store-lock.ts`).
  */
 export async function openPglite(embeddedDir: string, mode: OpenMode): Promise<SweepDatabase> {
   const key = path.resolve(embeddedDir);
+  const holder = mode === "read" && !openStores.has(key) ? await liveStoreHolder(key) : null;
+  if (holder?.socket) return openServedStore(holder.socket, embeddedDir);
+  if (holder) {
+    throw new DatabaseUnavailableError(
+      `the embedded store ${embeddedDir} is being opened by process ${holder.pid}: try again in a moment`,
+    );
+  }
   let entry = openStores.get(key);
   if (entry === undefined) {
     checkEmbeddedStore(key, mode);
@@ -59,15 +69,44 @@ async function openStore(embeddedDir: string, mode: OpenMode): Promise<SweepData
   let client: PGlite | undefined;
   try {
     client = await PGlite.create(pgliteDataDir(embeddedDir));
-    const store = handleOver(client, lock.release);
-    if (mode === "read") await requireCurrentSchema(store, `the embedded store ${embeddedDir}`);
-    else await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
-    return store;
+    if (mode === "read") {
+      const store = handleOver(client, lock.release);
+      await requireCurrentSchema(store, `the embedded store ${embeddedDir}`);
+      return store;
+    }
+    await migrate(drizzle({ client }), { migrationsFolder: MIGRATIONS_FOLDER });
+    const socket = await serveStoreSocket(client);
+    await lock.recordSocket(socket.dir);
+    return handleOver(client, async () => {
+      await socket.close();
+      await lock.release();
+    });
   } catch (error) {
     await client?.close().catch(() => {});
     await lock.release();
     if (isUsageError(error)) throw error;
     throw new DatabaseUnavailableError(`cannot open the embedded store ${embeddedDir}: ${describeDriverError(error)}`);
+  }
+}
+
+/** The URL to give postgres.js, with `path` the socket, for a served store. */
+export const SERVED_STORE_URL = "postgres://postgres@localhost/postgres";
+
+/** The socket file another live process serves `embeddedDir` on, or null. */
+export async function servedStoreSocket(embeddedDir: string): Promise<string | null> {
+  const socket = (await liveStoreHolder(path.resolve(embeddedDir)))?.socket;
+  return socket ? path.join(socket, SOCKET_FILE) : null;
+}
+
+/** The store another process holds, read through the socket it serves it on. */
+async function openServedStore(socketDir: string, embeddedDir: string): Promise<SweepDatabase> {
+  try {
+    return await openPostgres(SERVED_STORE_URL, "read", path.join(socketDir, SOCKET_FILE));
+  } catch (error) {
+    if (isUsageError(error)) throw error;
+    throw new DatabaseUnavailableError(
+      `cannot read the embedded store ${embeddedDir} through the socket its holder serves (${socketDir}): ${describeDriverError(error)}`,
+    );
   }
 }
 

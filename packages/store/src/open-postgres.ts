@@ -19,9 +19,11 @@ const CONNECTION_OPTIONS = { onnotice: () => {}, connect_timeout: CONNECT_TIMEOU
  * Connects to a Postgres server and returns the handle: migrated first (one process at
  * a time), or for `read`, only checked to be current (a read-only role can read).
  */
-export async function openPostgres(url: string, mode: OpenMode): Promise<SweepDatabase> {
-  await prepareServer(url, mode);
-  const sql = postgres(url, { ...CONNECTION_OPTIONS, max: POOL_SIZE });
+export async function openPostgres(url: string, mode: OpenMode, socketPath?: string): Promise<SweepDatabase> {
+  // Over a served embedded store (store-socket.ts) sessions are reset between uses: no prepared statements.
+  const socket = socketPath ? { path: socketPath, prepare: false } : {};
+  await prepareServer(url, mode, socket);
+  const sql = postgres(url, { ...CONNECTION_OPTIONS, ...socket, max: POOL_SIZE });
   return {
     kind: "postgres",
     ...queryable(sql),
@@ -44,8 +46,8 @@ function queryable(client: postgres.Sql | postgres.TransactionSql): Queryable {
 }
 
 /** Applies the shipped migrations over one connection holding an advisory lock, or (`read`) checks them. */
-async function prepareServer(url: string, mode: OpenMode): Promise<void> {
-  const sql = postgres(url, { ...CONNECTION_OPTIONS, max: 1 });
+async function prepareServer(url: string, mode: OpenMode, socket: { path?: string }): Promise<void> {
+  const sql = postgres(url, { ...CONNECTION_OPTIONS, ...socket, max: 1 });
   try {
     if (mode === "read") {
       await requireCurrentSchema(queryable(sql), `Postgres at ${describeServer(url)}`);

@@ -1,20 +1,25 @@
-import { readFileSync, unlinkSync } from "node:fs";
-import { open, readFile, unlink } from "node:fs/promises";
+import { readFileSync, rmSync, unlinkSync } from "node:fs";
+import { open, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { DatabaseUnavailableError } from "./errors.js";
 
 /**
  * One process at a time per embedded store: PGlite has no cross-process locking, and
  * two processes writing one data directory lose rows. The lock is a file holding the
- * owner's pid and command; a lock whose process is gone is taken over.
+ * owner's pid and command, and the directory of the socket it serves the store on
+ * (`store-socket.ts`); a lock whose process is gone is taken over, its socket removed.
  */
 export interface StoreLock {
+  /** Records where the holder serves the store, for `liveStoreSocket`. */
+  recordSocket(dir: string): Promise<void>;
   release(): Promise<void>;
 }
 
 interface LockOwner {
   pid: number;
   command: string;
+  socket?: string;
 }
 
 export function storeLockPath(embeddedDir: string): string {
@@ -29,9 +34,17 @@ export async function acquireStoreLock(embeddedDir: string): Promise<StoreLock> 
       const handle = await open(file, "wx");
       await handle.writeFile(JSON.stringify(owner));
       await handle.close();
-      const releaseOnExit = () => unlinkIfOwned(file);
+      let socketDir: string | undefined;
+      const releaseOnExit = () => {
+        unlinkIfOwned(file);
+        if (socketDir) rmSync(socketDir, { recursive: true, force: true });
+      };
       process.once("exit", releaseOnExit);
       return {
+        recordSocket: async (socket) => {
+          socketDir = socket;
+          await writeFile(file, JSON.stringify({ ...owner, socket }));
+        },
         release: async () => {
           process.removeListener("exit", releaseOnExit);
           await unlink(file).catch(() => {});
@@ -46,10 +59,20 @@ export async function acquireStoreLock(embeddedDir: string): Promise<StoreLock> 
             "PGlite serves one process at a time: wait for it to finish, or share a Postgres server with --db postgres://…",
         );
       }
+      if (current?.socket?.startsWith(path.join(tmpdir(), "sweep-store-"))) {
+        await rm(current.socket, { recursive: true, force: true });
+      }
       await unlink(file).catch(() => {});
     }
   }
   throw new DatabaseUnavailableError(`cannot lock the embedded store ${embeddedDir}: ${file} keeps reappearing`);
+}
+
+/** Another live process holding `embeddedDir`, and the socket directory it serves it on (null while it opens it). */
+export async function liveStoreHolder(embeddedDir: string): Promise<{ pid: number; socket: string | null } | null> {
+  const owner = await readOwner(storeLockPath(embeddedDir));
+  if (!owner || owner.pid === process.pid || !isAlive(owner.pid)) return null;
+  return { pid: owner.pid, socket: owner.socket ?? null };
 }
 
 /** Removes the lock of `embeddedDir` if this process holds it (after a thread holding it was terminated). */

@@ -21,3 +21,27 @@ export function trialsPerWorker(db: Queryable, sweepId: string): Promise<{ worke
   return db.query<{ worker: string; trials: number }>(sql`
     SELECT worker, count(*)::int AS trials FROM trials WHERE sweep_id = ${sweepId} GROUP BY worker ORDER BY worker`);
 }
+
+/** How many of the sweep's trials are in each status, by status. */
+export function trialStatusCounts(db: Queryable, sweepId: string): Promise<{ status: string; trials: number }[]> {
+  return db.query<{ status: string; trials: number }>(sql`
+    SELECT status, count(*)::int AS trials FROM trials WHERE sweep_id = ${sweepId} GROUP BY status ORDER BY status`);
+}
+
+/** A worker that trained some of a sweep's trials, with its last heartbeat's threads and backend (null without one). */
+export interface SweepWorker extends Record<string, unknown> {
+  worker: string;
+  host: string | null;
+  threads: number | null;
+  backend: string | null;
+  trials: number;
+}
+
+/** The workers that ran the sweep's trials, by worker id. */
+export function sweepWorkers(db: Queryable, sweepId: string): Promise<SweepWorker[]> {
+  return db.query<SweepWorker>(sql`
+    SELECT t.worker, w.host, w.threads, w.backend, count(*)::int AS trials
+    FROM trials t LEFT JOIN workers w ON w.id = t.worker
+    WHERE t.sweep_id = ${sweepId} AND t.worker IS NOT NULL
+    GROUP BY t.worker, w.host, w.threads, w.backend ORDER BY t.worker`);
+}

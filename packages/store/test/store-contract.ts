@@ -13,7 +13,9 @@ import {
   requeueTrials,
   type SweepDatabase,
   sql,
+  sweepWorkers,
   trialRanking,
+  trialStatusCounts,
 } from "../src/index.js";
 import { events, newSweepId, trialSpecs } from "./fixtures/sweeps.js";
 import type { DatabaseFactory } from "./helpers.js";
@@ -264,6 +266,25 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       await expect(getSweep(db, "s")).rejects.toThrow(/<sweep>: "s" is the start of several sweep ids/);
       const listed = (await listSweeps(db)).find((sweep) => sweep.id === sweepId);
       expect(listed).toMatchObject({ trials: 1, queued: 1, running: 0, best_trial: null });
+    });
+
+    it("counts a sweep's trials by status and names the workers that ran them with their threads", async () => {
+      const { sweepId, trials } = await launch(3);
+      const worker = `w-${newSweepId()}`;
+      const started = (trial: (typeof trials)[number]) => ({ ...events.started(trial), worker });
+      await recordEvents(db, [started(trials[0]), events.epoch(trials[0], 1, 0.2), events.completed(trials[0])]);
+      await recordEvents(db, [started(trials[1])]);
+      expect(await trialStatusCounts(db, sweepId)).toEqual([
+        { status: "completed", trials: 1 },
+        { status: "queued", trials: 1 },
+        { status: "running", trials: 1 },
+      ]);
+      expect(await sweepWorkers(db, sweepId)).toEqual([
+        { worker, host: null, threads: null, backend: null, trials: 2 },
+      ]);
+      const beat = { id: worker, host: "h", pid: 1, threads: 4, backend: "wasm", trials: [], images_per_s: 1 };
+      await recordHeartbeat(db, { ...beat, at: new Date().toISOString(), status: "running" });
+      expect(await sweepWorkers(db, sweepId)).toEqual([{ worker, host: "h", threads: 4, backend: "wasm", trials: 2 }]);
     });
 
     it("keeps each worker's latest heartbeat and marks silent workers stale", async () => {

@@ -7,6 +7,7 @@ import { register as ls } from "./ls.js";
 import { register as models } from "./models.js";
 import { register as plan } from "./plan.js";
 import { register as plot } from "./plot.js";
+import { register as report } from "./report.js";
 import { register as results } from "./results.js";
 import { register as resume } from "./resume.js";
 import { register as retry } from "./retry.js";
@@ -34,6 +35,7 @@ export const commands: Array<(program: Command) => void> = [
   results,
   dashboard,
   plot,
+  report,
   sql,
   db,
 ];

@@ -1,4 +1,4 @@
-import { openDatabase, resolveDatabaseTarget } from "@sweep/store";
+import { openDatabase, resolveDatabaseTarget, SERVED_STORE_URL, servedStoreSocket } from "@sweep/store";
 import type { Command } from "commander";
 import { parseOutputFormat } from "../output/format-rows.js";
 import { RowWriter } from "../output/row-writer.js";
@@ -67,6 +67,10 @@ export function register(program: Command): void {
         // Opened for reading first: an unreachable or outdated database is one line, nothing changed.
         await (await openDatabase(target, "read")).close();
         outcome = await runServerQuery(target.url, statement, limits, sink, interrupt.signal);
+      } else if (await servedStoreSocket(target.embeddedDir)) {
+        // Another process (a `sweep run`) holds the store and serves it: read through its socket.
+        const socket = (await servedStoreSocket(target.embeddedDir)) as string;
+        outcome = await runServerQuery(SERVED_STORE_URL, statement, limits, sink, interrupt.signal, socket);
       } else {
         outcome = await runEmbeddedQuery(target.embeddedDir, statement, limits, sink, interrupt.signal);
       }

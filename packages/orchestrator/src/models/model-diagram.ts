@@ -1,9 +1,7 @@
-import { createRequire } from "node:module";
-import path from "node:path";
-import { Resvg } from "@resvg/resvg-js";
 import { formatCount, kerasShape } from "@sweep/core";
 import { instance } from "@viz-js/viz";
-import type { SummarizedTrial } from "./trial-summary.js";
+import { CHART_FONT, svgToPng } from "../plot/svg-to-png.js";
+import type { TrialModelSummary } from "./trial-summary.js";
 
 /*
  * A trial's model drawn like Keras' `plot_model(show_shapes=True)`: one box per
@@ -12,12 +10,7 @@ import type { SummarizedTrial } from "./trial-summary.js";
  * resvg with DejaVu Sans so the PNG reads the same on any machine.
  */
 
-const FONT = "DejaVu Sans";
-const fontDirectory = path.join(
-  path.dirname(createRequire(import.meta.url).resolve("dejavu-fonts-ttf/package.json")),
-  "ttf",
-);
-const fontFiles = ["DejaVuSans.ttf", "DejaVuSans-Bold.ttf"].map((file) => path.join(fontDirectory, file));
+const FONT = CHART_FONT;
 
 export interface ModelDiagram {
   dot: string;
@@ -26,7 +19,7 @@ export interface ModelDiagram {
 }
 
 /** The DOT source: an InputLayer box, then one box per layer, joined by arrows. */
-export function modelDot({ trial, summary }: SummarizedTrial): string {
+export function modelDot({ trial, summary }: TrialModelSummary): string {
   const inputName = `${summary.layers[0]?.name ?? "model"}_input`;
   const boxes = [
     box("input", `${inputName}: InputLayer`, kerasShape(summary.inputShape), kerasShape(summary.inputShape)),
@@ -68,16 +61,14 @@ function escapeHtml(text: string): string {
 }
 
 /** Lays out and renders one trial's diagram (SVG, and PNG at `pngScale`×). */
-export async function renderModelDiagram(trial: SummarizedTrial, pngScale = 2): Promise<ModelDiagram> {
+export async function renderModelDiagram(trial: TrialModelSummary, pngScale = 2): Promise<ModelDiagram> {
+  const { dot, svg } = await modelDiagramSvg(trial);
+  return { dot, svg, png: svgToPng(svg, pngScale) };
+}
+
+/** Lays out one trial's diagram with Graphviz: its DOT source and SVG. */
+export async function modelDiagramSvg(trial: TrialModelSummary): Promise<{ dot: string; svg: string }> {
   const dot = modelDot(trial);
   const viz = await instance();
-  const svg = viz.renderString(dot, { format: "svg", engine: "dot" });
-  const png = new Resvg(svg, {
-    background: "white",
-    fitTo: { mode: "zoom", value: pngScale },
-    font: { fontFiles, loadSystemFonts: false, defaultFontFamily: FONT, sansSerifFamily: FONT },
-  })
-    .render()
-    .asPng();
-  return { dot, svg, png };
+  return { dot, svg: viz.renderString(dot, { format: "svg", engine: "dot" }) };
 }

@@ -1,5 +1,5 @@
 import { formatCount, kerasShape, PRINTABLE_LENGTH, printable } from "@sweep/core";
-import type { SummarizedTrial } from "./trial-summary.js";
+import type { TrialModelSummary } from "./trial-summary.js";
 
 /**
  * The Keras `model.summary()` table of one trial:
@@ -10,7 +10,7 @@ import type { SummarizedTrial } from "./trial-summary.js";
  *   …
  *   Total params: 1,199,882
  */
-export function summaryTable({ trial, summary }: SummarizedTrial): string {
+export function summaryTable({ trial, summary }: TrialModelSummary): string {
   const layerWidth = Math.max(29, ...summary.layers.map((layer) => `${layer.name} (${layer.type})`.length + 2));
   const width = layerWidth + 36;
   const rule = "=".repeat(width);

@@ -13,6 +13,12 @@ export interface SummarizedTrial {
   summary: ModelSummary;
 }
 
+/** What the diagram and the summary table need: a trial's id, name and ordinal with its summary (from a config or the store). */
+export interface TrialModelSummary {
+  trial: Pick<TrialSpec, "id" | "name" | "ordinal">;
+  summary: ModelSummary;
+}
+
 /** The sweep's trials, in order, with their model summaries; and the grid points that collapsed into earlier trials. */
 export function expandAndSummarize(
   config: SweepConfig,

@@ -11,7 +11,8 @@ const CONNECT_TIMEOUT_S = 10;
  * Runs a checked statement on a server: its own connection, a READ ONLY transaction
  * under `enterReaderSession`, rows through a cursor (bounded memory whatever the
  * result's size). `signal` (Ctrl-C) cancels the statement on the server before the
- * connection closes, so nothing keeps running there.
+ * connection closes, so nothing keeps running there. `socketPath`: an embedded store
+ * another process serves (the store's `servedStoreSocket`), reached at that socket.
  */
 export async function runServerQuery(
   url: string,
@@ -19,8 +20,10 @@ export async function runServerQuery(
   limits: QueryLimits,
   sink: RowSink,
   signal: AbortSignal,
+  socketPath?: string,
 ): Promise<ReadingOutcome> {
-  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S });
+  const socket = socketPath ? { path: socketPath, prepare: false } : {};
+  const sql = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: CONNECT_TIMEOUT_S, ...socket });
   let role: string | undefined;
   let running: { cancel(): unknown } | undefined;
   const cancel = () => running?.cancel();
