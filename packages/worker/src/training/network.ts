@@ -99,8 +99,10 @@ export function buildNetwork(
       const bias = variable(new Float32Array(layer.units), [layer.units]);
       built.push({ kind: "dense", layer, kernel, bias });
       shape = [layer.units];
-    } else {
+    } else if (layer.kind === "dropout") {
       built.push({ kind: "dropout", rate: layer.rate });
+    } else {
+      throw invalid(index, "is not supported by this worker");
     }
   }
 
