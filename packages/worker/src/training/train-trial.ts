@@ -32,7 +32,7 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
   const state: TrainingState = { epoch: 0, randomState: random.state, iterations: 0, history: [] };
   try {
     if (run.checkpoint) {
-      Object.assign(state, restoreCheckpoint(run.checkpoint, [...network.weights, ...optimizer.slots]));
+      Object.assign(state, restoreCheckpoint(run.checkpoint, checkpointed(network, optimizer)));
       random.state = state.randomState;
       optimizer.iterations = state.iterations;
     }
@@ -71,7 +71,7 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
       };
       Object.assign(state, { epoch, randomState: random.state, iterations: optimizer.iterations });
       state.history.push(metrics);
-      const checkpoint = await encodeCheckpoint(state, [...network.weights, ...optimizer.slots]);
+      const checkpoint = await encodeCheckpoint(state, checkpointed(network, optimizer));
       run.post({ type: "epoch", metrics, checkpoint });
       if (shouldPrune(state.history, trial.earlyTerminate)) {
         const patience = trial.earlyTerminate?.patience;
@@ -89,6 +89,11 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
     optimizer.dispose();
     network.dispose();
   }
+}
+
+/** What a checkpoint holds, in order: trainable weights, BatchNormalization's moving statistics, optimizer slots. */
+function checkpointed(network: Network, optimizer: KerasOptimizer): tf.Variable[] {
+  return [...network.weights, ...network.state, ...optimizer.slots];
 }
 
 function checkInputShape(trial: TrialSpec, train: ImageSlice): void {
@@ -130,6 +135,7 @@ export function trainBatch(
         return tf.mean(crossEntropy(logits, batch.labels)) as tf.Scalar;
       }, network.weights);
       optimizer.apply(network.weights.map((weight) => grads[weight.name]));
+      network.updateStatistics();
       return [value, ...outputs];
     });
     const [loss, correct, finite] = kept.map((scalar) => scalar.dataSync()[0]);
