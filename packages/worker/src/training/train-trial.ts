@@ -98,9 +98,10 @@ function checkpointed(network: Network, optimizer: KerasOptimizer): tf.Variable[
 
 function checkInputShape(trial: TrialSpec, train: ImageSlice): void {
   const [height, width, channels] = trial.model.input_shape;
-  if (height !== train.set.height || width !== train.set.width || channels !== 1) {
+  const { set } = train;
+  if (height !== set.height || width !== set.width || channels !== set.channels) {
     throw new DeterministicTrialError(
-      `model.input_shape: must match the data set's ${train.set.height}x${train.set.width}x1 images, got ${height}x${width}x${channels}`,
+      `model.input_shape: must match the data set's ${set.height}x${set.width}x${set.channels} images, got ${height}x${width}x${channels}`,
     );
   }
 }
