@@ -6,6 +6,7 @@ import { canonicalJson } from "./canonical-json.js";
  * `dataset.`) is dropped from each path (`pool.size` reads `pool`); conv stacks read `<depth>x[filters…]`
  * (a kernel other than 3 as `64k5`, a stride other than 1 as `s2`, same padding
  * as `same`); pools read their size (`avg4` for average pooling, `none` for null);
+ * batch_norm (flat or `block.`) reads `bn=off|before|after`;
  * blocks read `<count>x[[filters…]p<pool>+bn…]` (`+bn` batch_norm before the
  * activation, `+bna` after it, `d<rate>` dropout); dense stacks read their units; fractions keep 4 significant digits (`learning_rate=0.01235`).
  */
@@ -16,7 +17,8 @@ export function describeTrialParams(params: Record<string, unknown>): string {
         .split(".")
         .slice(1)
         .join(".")
-        .replace(/^pool\.size$/, "pool");
+        .replace(/^pool\.size$/, "pool")
+        .replace(/^(block\.)?batch_norm$/, "bn");
       return `${key}=${describeParamValue(key, value)}`;
     })
     .join(" ");
@@ -24,6 +26,8 @@ export function describeTrialParams(params: Record<string, unknown>): string {
 
 function describeParamValue(key: string, value: unknown): string {
   if (key === "conv" && Array.isArray(value)) return `${value.length}x[${value.map(describeConv).join(",")}]`;
+  if (key === "bn")
+    return value === true ? "before" : typeof value === "string" ? value.replace(/_activation$/, "") : "off";
   if (key === "blocks" && Array.isArray(value)) return `${value.length}x[${value.map(describeBlock).join(",")}]`;
   if (key === "dense" && Array.isArray(value)) return `[${value.map(describeDense).join(",")}]`;
   if (key === "pool") return value === null ? "none" : Array.isArray(value) ? describePair(value) : describePool(value);

@@ -145,7 +145,7 @@ parameters:
     );
     const trials = expandTrials(config, "d");
     expect(trials).toHaveLength(12);
-    expect(trials[11]?.name).toBe("depth=3 block.batch_norm=after_activation head=global_avg");
+    expect(trials[11]?.name).toBe("depth=3 bn=after head=global_avg");
     expect(trials[11]?.layers.filter((layer) => layer.kind === "batch_norm")).toHaveLength(3);
   });
 });

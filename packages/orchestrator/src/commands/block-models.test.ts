@@ -44,6 +44,14 @@ beforeAll(async () => {
     path.join(dir, "collapse.yaml"),
     "name: c\nmodel: {block: {conv: [{filters: 8}], pool: {}}, head: global_avg}\nparameters:\n  model.depth: {values: [2, 3]}\n",
   );
+  // A CIFAR-10 folder of one training and one test record (a label byte and 32x32x3 pixels).
+  await mkdir(path.join(dir, "cifar"), { recursive: true });
+  await writeFile(path.join(dir, "cifar", "data_batch_1.bin"), Buffer.alloc(3073));
+  await writeFile(path.join(dir, "cifar", "test_batch.bin"), Buffer.alloc(3073));
+  await writeFile(
+    path.join(dir, "cifar.yaml"),
+    "name: c\ndataset: {source: cifar}\ntraining: {validation_split: 0.5}\n",
+  );
   await writeFile(path.join(dir, "dense-bn.yaml"), "name: d\nmodel: {conv: [], pool: null, batch_norm: true}\n");
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -85,6 +93,14 @@ describe("block models in plan and models", () => {
     expect(run.code).toBe(2);
     expect(run.stderr).toMatch(
       /^sweep: collapse\.yaml: parameters: trial "depth=3" collapses at global_average_pooling2d_1 \(model\.head\): needs a map larger than 1x1 to pool, its input is 1x1x32, got \{"model\.depth":3\}\n$/,
+    );
+  });
+
+  it("data whose shape disagrees with input_shape is one line before any trial starts, exit 2", async () => {
+    const run = await sweep(["plan", "cifar.yaml"]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toBe(
+      'sweep: cifar.yaml: model.input_shape: trial "base" takes 28x28 images with 1 channels, but the data set "cifar" holds 32x32 images with 3 channels, got [28,28,1]\n',
     );
   });
 
