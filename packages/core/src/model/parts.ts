@@ -27,7 +27,7 @@ export const MODEL_LIMITS = {
   side: 1024,
   /** Channels of `input_shape`. */
   channels: 4,
-  /** Trainable parameters of a whole model. */
+  /** Parameters of a whole model, trainable or not (Keras' "Total params"). */
   params: 50_000_000,
 } as const;
 
