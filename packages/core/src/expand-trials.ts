@@ -1,9 +1,7 @@
 import { canonicalJson, hashCanonical } from "./canonical-json.js";
 import { formatConfigPath } from "./config-path.js";
-import { describeValue, isUsageError, UsageError } from "./errors.js";
-import { compileLayers } from "./layers.js";
-import { MODEL_LIMITS } from "./model-spec.js";
-import { summarizeModel } from "./model-summary.js";
+import { UsageError } from "./errors.js";
+import { trialModel } from "./model/trial-model.js";
 import { type BaseSpecs, type Override, resolveSpecs, sameValue, specValueAt } from "./spec-overrides.js";
 import type { SweepConfig, Variant } from "./sweep-config.js";
 import { gridPoints, randomPoints, randomSpaceSize } from "./sweep-points.js";
@@ -118,22 +116,8 @@ function resolveTrial(
   const swept = point.filter(({ path }) => (config.parameters[path]?.values?.length ?? 0) > 1);
   const pointName = describeTrialParams(Object.fromEntries(swept.map(({ path, value }) => [path, value])));
   const name = variant ? [variant.name, pointName].filter(Boolean).join(" ") : pointName || "base";
-  const layers = compileLayers(specs.model);
   const where = variant ? formatConfigPath(["variants", variantIndex]) : "parameters";
-  const trial = describeValue(name);
-  let totalParams: number;
-  try {
-    totalParams = summarizeModel(specs.model.input_shape, layers).totalParams;
-  } catch (error) {
-    if (!isUsageError(error)) throw error;
-    throw new UsageError(`${where}: trial ${trial} collapses at ${error.message}, got ${describeValue(params)}`, where);
-  }
-  if (totalParams > MODEL_LIMITS.params) {
-    throw new UsageError(
-      `${where}: trial ${trial} has ${totalParams.toLocaleString("en-US")} parameters, more than the limit of ${MODEL_LIMITS.params.toLocaleString("en-US")}, got ${describeValue(params)}`,
-      where,
-    );
-  }
+  const { layers } = trialModel(specs.model, { where, name, params });
   const key = hashCanonical({
     input_shape: specs.model.input_shape,
     layers,

@@ -1,78 +1,26 @@
 import { z } from "zod";
+import { batchNormSchema, blockSchema, blockTemplateSchema, HEADS } from "./model/block-spec.js";
+import { convSchema, denseSchema, MODEL_LIMITS, poolSchema, positiveInt, rate, side, width } from "./model/parts.js";
+
+export * from "./model/block-spec.js";
+export * from "./model/layer.js";
+export * from "./model/parts.js";
 
 /**
  * The model a trial trains, as the user writes it: a Keras-style CNN template.
  *
  * It compiles (see `layers.ts`) to this Sequential stack:
- *   conv[0] → conv[1] → … → pool? → Dropout(conv_dropout)? → Flatten
+ *   for each conv block: its convs (each with BatchNormalization?) → pool? → Dropout?
+ *   → head: Flatten | GlobalAveragePooling2D | GlobalMaxPooling2D
  *   → for each dense[i]: Dense(units, activation) → Dropout(dense_dropout)?
  *   → Dense(classes, softmax)
+ * The conv blocks are `blocks`, or `block` repeated `depth` times, or else the flat
+ * keys as one block: conv[0] → … → pool? → Dropout(conv_dropout)?.
  *
  * Every key is addressable from a sweep's `parameters` by a dotted path, e.g.
- * `model.pool.size`, `model.conv`, `model.dense`.
+ * `model.pool.size`, `model.conv`, `model.dense`, `model.depth`. The keys added with
+ * blocks have no defaults, so a flat spec parses (and hashes) as it always did.
  */
-
-export const ACTIVATIONS = ["relu", "tanh", "sigmoid", "linear", "softmax"] as const;
-export type Activation = (typeof ACTIVATIONS)[number];
-
-/**
- * Bounds that keep one trial's model within what a machine can build and draw: a
- * deep stack costs memory in `sweep models` and in every worker before training
- * can fail. The study's largest model has 4 conv layers of 64 filters and a
- * 128-unit Dense layer.
- */
-export const MODEL_LIMITS = {
-  /** Conv layers in `conv`. */
-  convLayers: 32,
-  /** Hidden layers in `dense`. */
-  denseLayers: 16,
-  /** Filters of a conv layer, units of a Dense layer, classes. */
-  width: 4096,
-  /** Height and width of `input_shape`, kernel and pool sizes, strides. */
-  side: 1024,
-  /** Channels of `input_shape`. */
-  channels: 4,
-  /** Trainable parameters of a whole model. */
-  params: 50_000_000,
-} as const;
-
-const positiveInt = z.number().int().positive();
-const side = positiveInt.max(MODEL_LIMITS.side);
-const width = positiveInt.max(MODEL_LIMITS.width);
-/** `3` or `[3, 3]`: a square or a (height, width) size. */
-export const pairSchema = z.union([side, z.tuple([side, side])]);
-export type Pair = z.infer<typeof pairSchema>;
-
-export const convSchema = z
-  .object({
-    filters: width,
-    kernel: pairSchema.default(3),
-    strides: pairSchema.default(1),
-    padding: z.enum(["valid", "same"]).default("valid"),
-    activation: z.enum(ACTIVATIONS).default("relu"),
-  })
-  .strict();
-export type ConvSpec = z.infer<typeof convSchema>;
-
-export const poolSchema = z
-  .object({
-    type: z.enum(["max", "avg"]).default("max"),
-    size: pairSchema.default(2),
-    /** Keras default: strides = pool size. */
-    strides: pairSchema.optional(),
-    padding: z.enum(["valid", "same"]).default("valid"),
-  })
-  .strict();
-export type PoolSpec = z.infer<typeof poolSchema>;
-
-export const denseSchema = z.union([
-  width,
-  z.object({ units: width, activation: z.enum(ACTIVATIONS).default("relu") }).strict(),
-]);
-export type DenseSpec = z.infer<typeof denseSchema>;
-
-const rate = z.number().min(0).lt(1);
-
 export const modelSchema = z
   .object({
     /** Input image shape (height, width, channels); MNIST is [28, 28, 1]. */
@@ -88,7 +36,17 @@ export const modelSchema = z
     pool: poolSchema.nullable().default({ type: "max", size: 2, padding: "valid" }),
     /** Dropout after the conv block; 0 means no Dropout layer. */
     conv_dropout: rate.default(0.25),
-    /** Hidden Dense layers between Flatten and the classifier; [] means none. */
+    /** BatchNormalization after each flat conv; absent: none. */
+    batch_norm: batchNormSchema.optional(),
+    /** Conv blocks, in order; replace conv, pool, conv_dropout and batch_norm. `null`: the flat keys. */
+    blocks: z.array(blockSchema).min(1).max(MODEL_LIMITS.blocks).nullable().optional(),
+    /** A block repeated `depth` times, filters growing per block; replaces the flat keys. */
+    block: blockTemplateSchema.optional(),
+    /** How many times `block` repeats (default 1). */
+    depth: positiveInt.max(MODEL_LIMITS.blocks).optional(),
+    /** What turns the last feature map into a vector; absent: flatten. */
+    head: z.enum(HEADS).optional(),
+    /** Hidden Dense layers between the head and the classifier; [] means none. */
     dense: z.array(denseSchema).max(MODEL_LIMITS.denseLayers).default([128]),
     /** Dropout after each hidden Dense; 0 means no Dropout layer. */
     dense_dropout: rate.default(0.5),
@@ -96,28 +54,3 @@ export const modelSchema = z
   })
   .strict();
 export type ModelSpec = z.infer<typeof modelSchema>;
-
-/**
- * One layer of the compiled Sequential stack, fully resolved (no defaults left).
- * The worker builds tfjs layers from exactly this; `core` derives shapes and
- * parameter counts from it.
- */
-export type Layer =
-  | {
-      kind: "conv2d";
-      filters: number;
-      kernel: [number, number];
-      strides: [number, number];
-      padding: "valid" | "same";
-      activation: Activation;
-    }
-  | {
-      kind: "pool2d";
-      mode: "max" | "avg";
-      size: [number, number];
-      strides: [number, number];
-      padding: "valid" | "same";
-    }
-  | { kind: "dropout"; rate: number }
-  | { kind: "flatten" }
-  | { kind: "dense"; units: number; activation: Activation };

@@ -2,6 +2,7 @@ import { parseDocument } from "yaml";
 import { formatConfigPath } from "./config-path.js";
 import { describeValue, isUsageError, UsageError } from "./errors.js";
 import { expandTrials } from "./expand-trials.js";
+import { checkWrittenModel } from "./model/blocks.js";
 import { checkRawConfig } from "./raw-config.js";
 import { checkSpecPath } from "./spec-overrides.js";
 import { type SweepConfig, sweepConfigSchema } from "./sweep-config.js";
@@ -62,6 +63,7 @@ export function validateSweepConfig(raw: unknown): SweepConfig {
     );
   }
   checkRawConfig(raw);
+  checkWrittenModel((raw as Record<string, unknown>).model);
   const result = sweepConfigSchema.safeParse(raw);
   if (!result.success) throw zodIssueError(result.error.issues, raw, sweepConfigSchema);
   const parsed = result.data;

@@ -7,13 +7,15 @@ import { parseArgs } from "node:util";
 import { tensorflowInstalled } from "../dist/backends/index.js";
 import { TrainingPool } from "../dist/pool.js";
 import { type BackendChoice, parseBackendChoice } from "../dist/protocol.js";
-import { REFERENCE_MODELS, referenceTrial } from "../dist/reference-models.js";
+import { REFERENCE_MODELS, referenceTrial, trialOf } from "../dist/reference-models.js";
 import type { ThroughputOutcome, ThroughputSettings } from "./throughput-task.js";
 
 /**
- * npm run bench:train [-- --backends tensorflow,wasm --models 1,2 --batches 4 --runs 3 --out bench-results/train.json]
+ * npm run bench:train [-- --backends tensorflow,wasm --models 1,2,blocks --batches 4 --runs 3 --out bench-results/train.json]
  *
- * Training images/s of each reference model (batch 128, Keras Adadelta) per backend,
+ * Training images/s of each reference model and of the block model (`blocks`: 2
+ * blocks × [32, 32] → [64, 64] with BatchNormalization, max pool 2, a global average
+ * pooling head; batch 128, Keras Adadelta) per backend,
  * on one thread and with one trial per thread on every core, after warm-up batches:
  * the median of several timed runs of a fixed number of batches. Each backend runs in
  * a process of its own, so its peak RSS is its own. Prints a table, the tensorflow ÷
@@ -23,7 +25,7 @@ import type { ThroughputOutcome, ThroughputSettings } from "./throughput-task.js
 const { values } = parseArgs({
   options: {
     backends: { type: "string" },
-    models: { type: "string", default: "1,2,3,4,5,6" },
+    models: { type: "string", default: "1,2,3,4,5,6,blocks" },
     warmup: { type: "string", default: "2" },
     batches: { type: "string", default: "4" },
     runs: { type: "string", default: "3" },
@@ -37,12 +39,12 @@ const settings: ThroughputSettings = {
   timedBatches: Number(values.batches),
   runs: Number(values.runs),
 };
-const models = values.models.split(",").map(Number);
+const models = values.models.split(",");
 const cores = availableParallelism();
 
 interface Row {
   backend: string;
-  model: number;
+  model: string;
   threads: number;
   images_per_s: number;
   runs: number[];
@@ -91,7 +93,7 @@ async function measure(backend: BackendChoice): Promise<Row[]> {
     const pool = new TrainingPool({ threads, backend, taskFile, shareDatasets: true });
     try {
       for (const model of models) {
-        const trial = { ...referenceTrial(model), params: { bench: settings } };
+        const trial = { ...benchTrial(model), params: { bench: settings } };
         const outcomes = (await Promise.all(
           Array.from({ length: threads }, () => pool.train(trial, { onProgress: () => {} })),
         )) as ThroughputOutcome[];
@@ -106,7 +108,7 @@ async function measure(backend: BackendChoice): Promise<Row[]> {
         };
         rows.push(row);
         console.log(
-          `${row.backend.padEnd(10)} model${model}  ${threads} thread(s)  ${String(row.images_per_s).padStart(5)} images/s  (runs ${row.runs.join(", ")})  peak RSS ${row.peak_rss_mb} MB`,
+          `${row.backend.padEnd(10)} ${modelName(model)}  ${threads} thread(s)  ${String(row.images_per_s).padStart(5)} images/s  (runs ${row.runs.join(", ")})  peak RSS ${row.peak_rss_mb} MB`,
         );
       }
     } finally {
@@ -117,9 +119,9 @@ async function measure(backend: BackendChoice): Promise<Row[]> {
 }
 
 function printTables(rows: Row[]): void {
-  const cell = (backend: string, threads: number, model: number) =>
+  const cell = (backend: string, threads: number, model: string) =>
     rows.find((row) => row.backend === backend && row.threads === threads && row.model === model)?.images_per_s;
-  const header = `| ${models.map((m) => `Model${m}`).join(" | ")} |`;
+  const header = `| ${models.map(modelName).join(" | ")} |`;
   const rule = `|${models.map(() => "---|").join("")}`;
   const backendsSeen = [...new Set(rows.map((row) => row.backend))];
   const threadCounts = [...new Set(rows.map((row) => row.threads))];
@@ -150,6 +152,22 @@ function printTables(rows: Row[]): void {
     );
     console.log(`| ${backend} | ${rss.map((value) => value ?? "-").join(" | ")} |`);
   }
+}
+
+/** `1` → Model1; `blocks` stays. */
+function modelName(model: string): string {
+  return model === "blocks" ? "blocks" : `Model${model}`;
+}
+
+/** A reference model by number, or the block model. */
+function benchTrial(model: string) {
+  if (model !== "blocks") return referenceTrial(Number(model));
+  const block = (filters: number) => ({
+    conv: [{ filters }, { filters }],
+    pool: { size: 2 },
+    batch_norm: "before_activation" as const,
+  });
+  return trialOf("blocks", { blocks: [block(32), block(64)], head: "global_avg", dense: [] } as never);
 }
 
 /** tensorflow when tfjs-node is built, and wasm; the cpu backend only when asked for. */

@@ -29,8 +29,9 @@ export function summaryTable({ trial, summary }: TrialModelSummary): string {
   lines.push(
     rule,
     `Total params: ${formatCount(summary.totalParams)}`,
-    `Trainable params: ${formatCount(summary.totalParams)}`,
+    `Trainable params: ${formatCount(summary.trainableParams)}`,
+    `Non-trainable params: ${formatCount(summary.totalParams - summary.trainableParams)}`,
+    `FLOPs per image (forward): ${formatCount(summary.flopsPerImage)}`,
   );
-  lines.push("Non-trainable params: 0", `FLOPs per image (forward): ${formatCount(summary.flopsPerImage)}`);
   return `${lines.join("\n")}\n`;
 }

@@ -1,6 +1,7 @@
 import { open } from "node:fs/promises";
 import { constants, gunzipSync } from "node:zlib";
 import { type DatasetShape, errorMessage, UsageError } from "@sweep/core";
+import { CIFAR_CHANNELS, CIFAR_SIDE, cifarFiles, cifarRecords, isCifarFolder } from "./cifar.js";
 import { findIdxFile, resolveDatasetFolder } from "./dataset.js";
 
 const SOURCE = "dataset.source";
@@ -9,13 +10,19 @@ const SOURCE = "dataset.source";
 const GZIP_PREFIX_BYTES = 4096;
 
 /**
- * The shape of a data set (`mnist` or a folder of IDX files) from the headers of its
- * two image files, without reading the images: what `plan`, `run` and `launch` check
+ * The shape of a data set (`mnist`, a folder of IDX files, or of CIFAR-10 batches) from
+ * the headers of its two image files (CIFAR-10: the batch sizes), without reading the images: what `plan`, `run` and `launch` check
  * every trial against before anything trains. A missing folder or file is a
  * UsageError naming `dataset.source`; a header that is not IDX names the file.
  */
 export async function readDatasetShape(source: string): Promise<DatasetShape> {
   const folder = resolveDatasetFolder(source);
+  if (isCifarFolder(folder)) {
+    const files = cifarFiles(folder);
+    const trainImages = files.train.reduce((sum, path) => sum + cifarRecords(path), 0);
+    const side = { height: CIFAR_SIDE, width: CIFAR_SIDE, channels: CIFAR_CHANNELS };
+    return { source, ...side, trainImages, testImages: cifarRecords(files.test) };
+  }
   const [train, test] = await Promise.all([
     readImageDims(findIdxFile(folder, "train-images-idx3-ubyte")),
     readImageDims(findIdxFile(folder, "t10k-images-idx3-ubyte")),

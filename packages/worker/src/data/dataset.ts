@@ -2,6 +2,7 @@ import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { UsageError } from "@sweep/core";
+import { CIFAR_CHANNELS, CIFAR_SIDE, cifarFiles, isCifarFolder, readCifarBatches } from "./cifar.js";
 import { readIdxFile } from "./idx.js";
 
 /**
@@ -9,16 +10,18 @@ import { readIdxFile } from "./idx.js";
  * `SharedArrayBuffer` crosses to a Piscina thread without being copied.
  */
 export interface ImageSet {
-  /** count × height × width bytes, 0–255, row-major. */
+  /** count × height × width × channels bytes, 0–255, row-major, channels interleaved. */
   images: Uint8Array;
   /** count class indices. */
   labels: Uint8Array;
   count: number;
   height: number;
   width: number;
+  /** IDX: 1; CIFAR-10: 3. */
+  channels: number;
 }
 
-/** A data set as the trainer reads it: the IDX training and test files of one source. */
+/** A data set as the trainer reads it: the training and test files of one source (IDX or CIFAR-10). */
 export interface Dataset {
   /** The folder the files came from. */
   folder: string;
@@ -33,8 +36,9 @@ const loaded = new Map<string, Promise<Dataset>>();
 
 /**
  * Loads a data set once per process (later calls share the first load's memory).
- * `source` is `mnist` or a folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte,
- * t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each plain or with `.gz`.
+ * `source` is `mnist`, a folder holding train-images-idx3-ubyte, train-labels-idx1-ubyte,
+ * t10k-images-idx3-ubyte and t10k-labels-idx1-ubyte, each plain or with `.gz` (MNIST,
+ * Fashion-MNIST), or a folder of CIFAR-10 binary batches (`cifar.ts`).
  */
 export function loadDataset(source: string): Promise<Dataset> {
   const folder = resolveDatasetFolder(source);
@@ -54,7 +58,7 @@ export function resolveDatasetFolder(source: string): string {
   const folder = resolve(source);
   if (!existsSync(folder)) {
     throw new UsageError(
-      `dataset.source: must be "mnist" or a folder holding the four IDX files, got ${JSON.stringify(source)} (no such folder)`,
+      `dataset.source: must be "mnist" or a folder holding the four IDX files or CIFAR-10 binary batches, got ${JSON.stringify(source)} (no such folder)`,
       "dataset.source",
     );
   }
@@ -62,6 +66,12 @@ export function resolveDatasetFolder(source: string): string {
 }
 
 async function readDataset(folder: string): Promise<Dataset> {
+  if (isCifarFolder(folder)) {
+    const files = cifarFiles(folder);
+    const [train, test] = await Promise.all([readCifarBatches(files.train), readCifarBatches([files.test])]);
+    const shape = { height: CIFAR_SIDE, width: CIFAR_SIDE, channels: CIFAR_CHANNELS };
+    return { folder, train: { ...train, ...shape }, test: { ...test, ...shape } };
+  }
   const [train, test] = await Promise.all([readImageSet(folder, "train"), readImageSet(folder, "t10k")]);
   if (train.height !== test.height || train.width !== test.width) {
     throw new Error(
@@ -79,7 +89,7 @@ async function readImageSet(folder: string, prefix: "train" | "t10k"): Promise<I
   if (labels.dims[0] !== count) {
     throw new Error(`${labelsPath}: holds ${labels.dims[0]} labels, but ${imagesPath} holds ${count} images`);
   }
-  return { images: shared(images.bytes), labels: shared(labels.bytes), count, height, width };
+  return { images: shared(images.bytes), labels: shared(labels.bytes), count, height, width, channels: 1 };
 }
 
 export function findIdxFile(folder: string, name: string): string {

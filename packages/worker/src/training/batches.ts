@@ -36,7 +36,7 @@ export function splitTrialData(dataset: Dataset, spec: DatasetSpec, training: Tr
   };
 }
 
-/** One batch as tensors: images scaled to [0, 1] as [n, height, width, 1], one-hot labels. */
+/** One batch as tensors: images scaled to [0, 1] as [n, height, width, channels], one-hot labels. */
 export interface Batch {
   images: tf.Tensor4D;
   labels: tf.Tensor2D;
@@ -45,7 +45,7 @@ export interface Batch {
 /** Builds the batch of `slice` images at `positions` (offsets into the slice). */
 export function makeBatch(slice: ImageSlice, positions: ArrayLike<number>, classes: number): Batch {
   const { set } = slice;
-  const pixels = set.height * set.width;
+  const pixels = set.height * set.width * set.channels;
   const images = new Float32Array(positions.length * pixels);
   const labels = new Float32Array(positions.length * classes);
   for (let row = 0; row < positions.length; row++) {
@@ -60,7 +60,7 @@ export function makeBatch(slice: ImageSlice, positions: ArrayLike<number>, class
     labels[row * classes + label] = 1;
   }
   return {
-    images: tf.tensor4d(images, [positions.length, set.height, set.width, 1]),
+    images: tf.tensor4d(images, [positions.length, set.height, set.width, set.channels]),
     labels: tf.tensor2d(labels, [positions.length, classes]),
   };
 }

@@ -1,34 +1,36 @@
-import type { Activation, Layer } from "@sweep/core";
+import type { Layer } from "@sweep/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { DeterministicTrialError } from "../protocol.js";
+import { type BatchMoments, type BuiltLayer, forward, updateMovingStatistics } from "./network-forward.js";
 import type { TrialRandom } from "./random.js";
 
 /**
  * A Sequential CNN built from a trial's compiled layer stack with plain tfjs-core ops
  * and this trainer's own variables (no tfjs-layers), initialised as Keras 2 does:
- * glorot-uniform kernels from the trial's random stream, zero biases.
+ * glorot-uniform kernels from the trial's random stream, zero biases;
+ * BatchNormalization gamma 1, beta 0, moving mean 0, moving variance 1.
  */
 export interface Network {
-  /** Kernels and biases in layer order (kernel, bias, kernel, bias, …). */
+  /** Trainable weights in layer order (kernel, bias, …; BatchNormalization: gamma, beta). */
   readonly weights: tf.Variable[];
+  /** Non-trainable state in layer order: each BatchNormalization's moving mean and variance. */
+  readonly state: tf.Variable[];
+  /** Every parameter, trainable or not, as Keras' `count_params()`. */
   readonly paramCount: number;
   /**
    * Class logits for a [batch, height, width, channels] input. With `dropoutSeeds`
-   * (training) each Dropout layer draws its mask seed from it; without, dropout is off.
-   * The last Dense's softmax is left to the loss, which applies it.
+   * (training) each Dropout layer draws its mask seed from it and BatchNormalization
+   * uses (and remembers) the batch's statistics; without, dropout is off and
+   * BatchNormalization uses its moving statistics. The last Dense's softmax is left
+   * to the loss, which applies it.
    */
   logits(input: tf.Tensor4D, dropoutSeeds?: TrialRandom): tf.Tensor2D;
+  /** After a training step: folds the last training pass's batch statistics into the moving ones. */
+  updateStatistics(): void;
   dispose(): void;
 }
 
 type Shape = [number, number, number] | [number];
-
-type BuiltLayer =
-  | { kind: "conv2d"; layer: Extract<Layer, { kind: "conv2d" }>; kernel: tf.Variable; bias: tf.Variable }
-  | { kind: "dense"; layer: Extract<Layer, { kind: "dense" }>; kernel: tf.Variable; bias: tf.Variable }
-  | { kind: "pool2d"; layer: Extract<Layer, { kind: "pool2d" }> }
-  | { kind: "dropout"; rate: number }
-  | { kind: "flatten"; size: number };
 
 /** Glorot-uniform limit: sqrt(6 / (fan_in + fan_out)), fans as Keras computes them. */
 export function glorotLimit(fanIn: number, fanOut: number): number {
@@ -48,24 +50,30 @@ export function buildNetwork(
 ): Network {
   const built: BuiltLayer[] = [];
   const weights: tf.Variable[] = [];
+  const state: tf.Variable[] = [];
   let shape: Shape = inputShape;
   const invalid = (index: number, rule: string) => {
-    for (const weight of weights) weight.dispose();
+    for (const variable of [...weights, ...state]) variable.dispose();
     return new DeterministicTrialError(`invalid layer stack: layer ${index} (${layers[index]?.kind}) ${rule}`);
   };
-  const variable = (values: Float32Array, dims: number[]) => {
+  const variable: MakeVariable = (values, dims, trainable = true) => {
     const initial = tf.tensor(values, dims);
-    const created = tf.variable(initial, true, undefined, "float32");
+    const created = tf.variable(initial, trainable, undefined, "float32");
     initial.dispose();
-    weights.push(created);
+    (trainable ? weights : state).push(created);
     return created;
   };
 
   for (const [index, layer] of layers.entries()) {
-    if (layer.kind === "conv2d" || layer.kind === "pool2d") {
+    if (layer.kind === "conv2d" || layer.kind === "pool2d" || layer.kind === "global_pool2d") {
       if (shape.length !== 3) throw invalid(index, "needs an image input, but follows Flatten");
-      const window = layer.kind === "conv2d" ? layer.kernel : layer.size;
       const [height, width, channels]: number[] = shape;
+      if (layer.kind === "global_pool2d") {
+        built.push({ kind: "global_pool2d", mode: layer.mode });
+        shape = [channels];
+        continue;
+      }
+      const window = layer.kind === "conv2d" ? layer.kernel : layer.size;
       const outHeight = windowOutput(height, window[0], layer.strides[0], layer.padding);
       const outWidth = windowOutput(width, window[1], layer.strides[1], layer.padding);
       if (outHeight < 1 || outWidth < 1) {
@@ -87,6 +95,8 @@ export function buildNetwork(
       const bias = variable(new Float32Array(layer.filters), [layer.filters]);
       built.push({ kind: "conv2d", layer, kernel, bias });
       shape = [outHeight, outWidth, layer.filters];
+    } else if (layer.kind === "batch_norm") {
+      built.push(batchNormLayer(layer, shape[shape.length - 1] as number, variable));
     } else if (layer.kind === "flatten") {
       const size: number = shape.reduce((product, dim) => product * dim, 1);
       built.push({ kind: "flatten", size });
@@ -100,7 +110,7 @@ export function buildNetwork(
       built.push({ kind: "dense", layer, kernel, bias });
       shape = [layer.units];
     } else {
-      built.push({ kind: "dropout", rate: layer.rate });
+      built.push(layer.kind === "activation" ? layer : { kind: "dropout", rate: layer.rate });
     }
   }
 
@@ -109,65 +119,44 @@ export function buildNetwork(
   if (classifier?.kind !== "dense" || classifier.activation !== "softmax" || classifier.units !== classes) {
     throw invalid(last, `must be the classifier Dense(${classes}, softmax)`);
   }
+  return assemble(built, weights, state);
+}
 
+type MakeVariable = (values: Float32Array, dims: number[], trainable?: boolean) => tf.Variable;
+
+/** Keras' initial BatchNormalization weights: gamma 1, beta 0, moving mean 0, moving variance 1. */
+function batchNormLayer(
+  layer: Extract<Layer, { kind: "batch_norm" }>,
+  channels: number,
+  variable: MakeVariable,
+): BuiltLayer {
+  const ones = () => new Float32Array(channels).fill(1);
+  const gamma = variable(ones(), [channels]);
+  const beta = variable(new Float32Array(channels), [channels]);
+  const movingMean = variable(new Float32Array(channels), [channels], false);
+  const movingVariance = variable(ones(), [channels], false);
+  return { kind: "batch_norm", layer, norm: { gamma, beta, movingMean, movingVariance } };
+}
+
+function assemble(built: BuiltLayer[], weights: tf.Variable[], state: tf.Variable[]): Network {
+  const moments: BatchMoments[] = [];
+  const dropMoments = () => tf.dispose(moments.splice(0).flatMap(({ mean, variance }) => [mean, variance]));
   return {
     weights,
-    paramCount: weights.reduce((sum, weight) => sum + weight.size, 0),
-    logits: (input, dropoutSeeds) => forward(built, input, dropoutSeeds),
+    state,
+    paramCount: [...weights, ...state].reduce((sum, weight) => sum + weight.size, 0),
+    logits: (input, dropoutSeeds) => {
+      if (dropoutSeeds) dropMoments();
+      return forward(built, input, dropoutSeeds, moments);
+    },
+    updateStatistics: () => updateMovingStatistics(moments),
     dispose: () => {
-      for (const weight of weights) weight.dispose();
+      dropMoments();
+      for (const variable of [...weights, ...state]) variable.dispose();
     },
   };
 }
 
 function windowOutput(size: number, window: number, stride: number, padding: "valid" | "same"): number {
   return padding === "same" ? Math.ceil(size / stride) : Math.ceil((size - window + 1) / stride);
-}
-
-function forward(built: BuiltLayer[], input: tf.Tensor4D, dropoutSeeds?: TrialRandom): tf.Tensor2D {
-  let x: tf.Tensor = input;
-  built.forEach((step, index) => {
-    const isClassifier = index === built.length - 1;
-    if (step.kind === "conv2d") {
-      const { strides, padding, activation } = step.layer;
-      x = withActivation(activation, (fused) =>
-        tf.fused.conv2d({
-          x: x as tf.Tensor4D,
-          filter: step.kernel as tf.Tensor4D,
-          strides,
-          pad: padding,
-          bias: step.bias,
-          activation: fused,
-        }),
-      );
-    } else if (step.kind === "dense") {
-      const activation = isClassifier ? "linear" : step.layer.activation;
-      x = withActivation(activation, (fused) =>
-        tf.fused.matMul({ a: x as tf.Tensor2D, b: step.kernel as tf.Tensor2D, bias: step.bias, activation: fused }),
-      );
-    } else if (step.kind === "pool2d") {
-      const { mode, size, strides, padding } = step.layer;
-      const pool = mode === "max" ? tf.maxPool : tf.avgPool;
-      x = pool(x as tf.Tensor4D, size, strides, padding);
-    } else if (step.kind === "flatten") {
-      x = tf.reshape(x, [-1, step.size]);
-    } else if (dropoutSeeds && step.rate > 0) {
-      x = tf.dropout(x, step.rate, undefined, dropoutSeeds.nextUint32());
-    }
-  });
-  return x as tf.Tensor2D;
-}
-
-/** Fuses relu/linear into the op (their gradients are fused too); applies the others after it. */
-function withActivation(activation: Activation, op: (fused: "relu" | "linear") => tf.Tensor): tf.Tensor {
-  if (activation === "relu" || activation === "linear") return op(activation);
-  const linear = op("linear");
-  switch (activation) {
-    case "tanh":
-      return tf.tanh(linear);
-    case "sigmoid":
-      return tf.sigmoid(linear);
-    case "softmax":
-      return tf.softmax(linear);
-  }
 }

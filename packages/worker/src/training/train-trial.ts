@@ -32,7 +32,7 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
   const state: TrainingState = { epoch: 0, randomState: random.state, iterations: 0, history: [] };
   try {
     if (run.checkpoint) {
-      Object.assign(state, restoreCheckpoint(run.checkpoint, [...network.weights, ...optimizer.slots]));
+      Object.assign(state, restoreCheckpoint(run.checkpoint, checkpointed(network, optimizer)));
       random.state = state.randomState;
       optimizer.iterations = state.iterations;
     }
@@ -71,7 +71,7 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
       };
       Object.assign(state, { epoch, randomState: random.state, iterations: optimizer.iterations });
       state.history.push(metrics);
-      const checkpoint = await encodeCheckpoint(state, [...network.weights, ...optimizer.slots]);
+      const checkpoint = await encodeCheckpoint(state, checkpointed(network, optimizer));
       run.post({ type: "epoch", metrics, checkpoint });
       if (shouldPrune(state.history, trial.earlyTerminate)) {
         const patience = trial.earlyTerminate?.patience;
@@ -91,11 +91,17 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
   }
 }
 
+/** What a checkpoint holds, in order: trainable weights, BatchNormalization's moving statistics, optimizer slots. */
+function checkpointed(network: Network, optimizer: KerasOptimizer): tf.Variable[] {
+  return [...network.weights, ...network.state, ...optimizer.slots];
+}
+
 function checkInputShape(trial: TrialSpec, train: ImageSlice): void {
   const [height, width, channels] = trial.model.input_shape;
-  if (height !== train.set.height || width !== train.set.width || channels !== 1) {
+  const { set } = train;
+  if (height !== set.height || width !== set.width || channels !== set.channels) {
     throw new DeterministicTrialError(
-      `model.input_shape: must match the data set's ${train.set.height}x${train.set.width}x1 images, got ${height}x${width}x${channels}`,
+      `model.input_shape: must match the data set's ${set.height}x${set.width}x${set.channels} images, got ${height}x${width}x${channels}`,
     );
   }
 }
@@ -130,6 +136,7 @@ export function trainBatch(
         return tf.mean(crossEntropy(logits, batch.labels)) as tf.Scalar;
       }, network.weights);
       optimizer.apply(network.weights.map((weight) => grads[weight.name]));
+      network.updateStatistics();
       return [value, ...outputs];
     });
     const [loss, correct, finite] = kept.map((scalar) => scalar.dataSync()[0]);
