@@ -3,6 +3,7 @@ import { resolveNatsUrl } from "@sweep/protocol";
 import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "@sweep/store";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
+import { refuseAdaptive } from "../controller/adaptive.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
@@ -67,6 +68,7 @@ export function register(program: Command): void {
     const intraOpThreads = parseIntraOpThreads(options.intraOpThreads);
     const taskFile = parseTaskFile(options.task);
     const { config } = await loadConfigFile(configPath);
+    refuseAdaptive(config, "run");
     const { sweep, trials } = planSweep(config, options.new);
     // A --task module is not the real trainer: what its dataset.source means is its own affair.
     if (taskFile === undefined) await checkTrialsAgainstData(configPath, trials);
