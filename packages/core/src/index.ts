@@ -1,7 +1,7 @@
 export { canonicalJson } from "./canonical-json.js";
 export { checkTrialFitsData, type DatasetShape } from "./dataset-fit.js";
 export * from "./errors.js";
-export { type CollapsedPoint, expandSweep, expandTrials } from "./expand-trials.js";
+export { type CollapsedPoint, expandSweep, expandTrials, resolvePoint } from "./expand-trials.js";
 export { compileLayers, toPair } from "./layers.js";
 export * from "./messages.js";
 export * from "./model-spec.js";
@@ -12,6 +12,7 @@ export { PRINTABLE_LENGTH, printable } from "./printable.js";
 export { seededRandom } from "./random.js";
 export { type Ranked, rankTrials } from "./rank-trials.js";
 export { redactUrls } from "./redact-urls.js";
+export * from "./search/index.js";
 export * from "./sweep-config.js";
 export { configHash, sweepIdFor } from "./sweep-id.js";
 export * from "./training-spec.js";
