@@ -1,6 +1,7 @@
 import { getSweep, type TrialRankingRow, trialRanking } from "@sweep/store";
 import type { Command } from "commander";
 import { type Column, formatRows, parseOutputFormat, readableNumber } from "../output/format-rows.js";
+import { withMetric } from "../output/metric-column.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 
 /** Every field of the ranking, for csv and json. */
@@ -22,6 +23,9 @@ const DATA_COLUMNS: Column<TrialRankingRow>[] = (
     "param_count",
     "backend",
     "params",
+    "metric_name",
+    "metric_goal",
+    "metric_value",
   ] as const
 ).map((name) => ({ header: name, value: (row: TrialRankingRow) => row[name] }));
 
@@ -48,12 +52,15 @@ export function register(program: Command): void {
   withDatabaseOption(
     program
       .command("results")
-      .description("Rank a sweep's trials by best val_loss, with the epoch of the best and where overfitting began.")
+      .description(
+        "Rank a sweep's trials by its metric (default: best val_loss), with the epoch of the best and where overfitting began.",
+      )
       .argument("<sweep>", "sweep id, unique id prefix, or name")
       .option("--format <format>", "table, csv or json", "table"),
   ).action(async (sweepRef: string, options: { db?: string; format: string }) => {
     const format = parseOutputFormat(options.format);
     const rows = await withDatabase(options, async (db) => trialRanking(db, (await getSweep(db, sweepRef)).id));
-    process.stdout.write(formatRows(rows, format === "table" ? TABLE_COLUMNS : DATA_COLUMNS, format));
+    const table = format === "table";
+    process.stdout.write(formatRows(rows, table ? withMetric(TABLE_COLUMNS, rows) : DATA_COLUMNS, format));
   });
 }

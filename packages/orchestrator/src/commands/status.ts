@@ -56,6 +56,9 @@ function describeProgress(ranking: readonly TrialRankingRow[]): string {
 
 function describeBest(best: TrialRankingRow | undefined): string {
   if (best?.rank == null || best.best_val_loss === null) return "none yet (no epoch recorded)";
+  if (best.metric_name !== "val_loss" || best.metric_goal !== "minimize") {
+    return `${best.trial_name}: ${best.metric_name} ${readableNumber(best.metric_value ?? Number.NaN)} (${best.metric_goal}d)`;
+  }
   const overfit = best.overfit_epoch === null ? "no overfitting seen" : `overfits from epoch ${best.overfit_epoch}`;
   return `${best.trial_name}: val_loss ${readableNumber(best.best_val_loss)} @ epoch ${best.best_epoch}, ${overfit}`;
 }

@@ -1,6 +1,7 @@
 import { PRINTABLE_LENGTH, printable, type TrialEvent } from "@sweep/core";
 import type { TrialRankingRow } from "@sweep/store";
 import { type Column, formatTable, readableNumber } from "../output/format-rows.js";
+import { withMetric } from "../output/metric-column.js";
 
 /** One plain line per recorded event worth reading: finished epochs and trial outcomes (see `printable`). */
 export function progressLine(event: TrialEvent, trialName: string, epochsPlanned: number): string | undefined {
@@ -44,7 +45,7 @@ const RANKING_COLUMNS: Column<TrialRankingRow>[] = [
   { header: "test accuracy", value: (r) => r.test_accuracy },
 ];
 
-/** The table `sweep run` ends with: trials by best val_loss, where overfitting began, test accuracy. */
+/** The table `sweep run` ends with: trials by the sweep's metric, where overfitting began, test accuracy. */
 export function rankingTable(rows: readonly TrialRankingRow[]): string {
-  return formatTable(rows, RANKING_COLUMNS);
+  return formatTable(rows, withMetric(RANKING_COLUMNS, rows));
 }
