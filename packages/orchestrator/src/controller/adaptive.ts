@@ -14,3 +14,10 @@ export function refuseAdaptive(config: SweepConfig, command: string): void {
     where,
   );
 }
+
+/** `12 trials`, or for bayes `up to 30 trials (bayes proposes them)`, plus the hyperband rule if any. */
+export function describeTrialCount(config: SweepConfig, trials: number): string {
+  const count = config.method === "bayes" ? `up to ${config.run_cap} trials (bayes proposes them)` : `${trials} trials`;
+  const { hyperband } = earlyTerminateRules(config.early_terminate);
+  return hyperband ? `${count}, hyperband min_iter ${hyperband.min_iter} eta ${hyperband.eta}` : count;
+}
