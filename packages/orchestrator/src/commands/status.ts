@@ -1,4 +1,4 @@
-import { TRIAL_STATUSES } from "@sweep/core";
+import { TRIAL_STATUSES, validateSweepConfig } from "@sweep/core";
 import {
   getSweep,
   listSweeps,
@@ -9,6 +9,7 @@ import {
   type WorkerListing,
 } from "@sweep/store";
 import type { Command } from "commander";
+import { describeSearchStatus } from "../controller/search-status.js";
 import { type Column, formatTable, readableNumber } from "../output/format-rows.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 
@@ -40,6 +41,7 @@ export async function describeStatus(
     `  trials:   ${ranking.length} (${counts})`,
     `  progress: ${describeProgress(ranking)}`,
     `  best:     ${describeBest(ranking[0])}`,
+    ...searchLines(sweep.config, ranking),
     "",
     workers.length === 0 ? "workers: none has reported" : `workers:\n${formatTable(workers, workerColumns(now))}`,
   ];
@@ -52,6 +54,14 @@ function describeProgress(ranking: readonly TrialRankingRow[]): string {
   const epochsPlanned = ranking.reduce((sum, row) => sum + row.epochs_planned, 0);
   const percent = ranking.length === 0 ? 100 : Math.floor((100 * finished) / ranking.length);
   return `${finished}/${ranking.length} trials finished (${percent}%), ${epochsDone}/${epochsPlanned} epochs recorded`;
+}
+
+function searchLines(stored: unknown, ranking: readonly TrialRankingRow[]): string[] {
+  try {
+    return describeSearchStatus(validateSweepConfig(stored), ranking);
+  } catch {
+    return []; // a config stored by another version: no search lines
+  }
 }
 
 function describeBest(best: TrialRankingRow | undefined): string {
