@@ -54,9 +54,9 @@ describe("Parzen estimators", () => {
     for (const p of [0.001, 0.1, 0.5, 0.9, 0.999]) expect(normalCdf(inverseNormalCdf(p))).toBeCloseTo(p, 6);
   });
 
-  it("γ: the best 10% (at least 1, at most 25) are good; start-up is 10 or run_cap/5", () => {
+  it("γ: the best 10% (at least 1, at most 25) are good; start-up is a quarter of run_cap, 2 to 25", () => {
     expect([goodCount(1), goodCount(10), goodCount(11), goodCount(1000)]).toEqual([1, 1, 2, 25]);
-    expect([startupTrialsFor(5), startupTrialsFor(30), startupTrialsFor(200)]).toEqual([2, 6, 10]);
+    expect([startupTrialsFor(5), startupTrialsFor(30), startupTrialsFor(200)]).toEqual([2, 7, 25]);
   });
 });
 

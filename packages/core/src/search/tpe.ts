@@ -30,9 +30,12 @@ export interface TpeOptions {
   accept?: (point: SearchPoint) => boolean;
 }
 
-/** Default start-up: 10 random trials, or run_cap/5 when fewer (at least 2). */
+/**
+ * Default start-up: a quarter of run_cap, at least 2, at most 25. (Optuna's fixed 10
+ * was too few for spaces of a few dozen categorical combinations: bench:search.)
+ */
 export function startupTrialsFor(runCap: number): number {
-  return Math.max(2, Math.min(10, Math.floor(runCap / 5)));
+  return Math.max(2, Math.min(25, Math.floor(runCap / 4)));
 }
 
 /** How many of n ranked observations are "good": Optuna's γ(n) = min(⌈0.1·n⌉, 25). */
