@@ -5,6 +5,7 @@ import { trialModel } from "./model/trial-model.js";
 import { type BaseSpecs, type Override, resolveSpecs, sameValue, specValueAt } from "./spec-overrides.js";
 import type { SweepConfig, Variant } from "./sweep-config.js";
 import { gridPoints, randomPoints, randomSpaceSize } from "./sweep-points.js";
+import { earlyTerminateRules } from "./training-spec.js";
 import type { TrialSpec } from "./trial.js";
 import { describeTrialParams } from "./trial-name.js";
 
@@ -54,13 +55,16 @@ export function expandSweep(
     const trial = resolveTrial(config, base, sweepId, trials.length, variant, variantIndex, point);
     const earlier = byKey.get(trial.key);
     if (earlier) {
-      if (config.method !== "random") collapsed.push({ name: trial.name, sameAs: earlier.id });
+      if (config.method === "grid" || config.method === "list")
+        collapsed.push({ name: trial.name, sameAs: earlier.id });
       return;
     }
     byKey.set(trial.key, trial);
     trials.push(trial);
   };
-  if (config.method === "random") {
+  // bayes: the controller proposes its trials as results come in; this is a check of
+  // what it may propose (run_cap random draws, as its start-up trials are drawn).
+  if (config.method === "random" || config.method === "bayes") {
     const cap = config.run_cap ?? 0;
     const space = randomSpaceSize(config.parameters);
     const drawn = new Set<string>();
@@ -92,6 +96,23 @@ export function expandSweep(
   return { trials, collapsed };
 }
 
+/** A parameter that takes more than one value (a list of several, or a range). */
+function isSwept(spec: SweepConfig["parameters"][string] | undefined): boolean {
+  if (!spec) return false;
+  if (spec.values) return spec.values.length > 1;
+  return spec.min !== undefined && spec.max !== undefined && spec.min < spec.max;
+}
+
+/**
+ * The trial a point of the parameter space resolves to (no variant), with the given
+ * ordinal: how the bayes controller turns a proposal into a trial. A point whose model
+ * is invalid or collapses is a UsageError, as in `expandTrials`.
+ */
+export function resolvePoint(config: SweepConfig, sweepId: string, ordinal: number, point: Override[]): TrialSpec {
+  const base: BaseSpecs = { model: config.model, training: config.training, dataset: config.dataset };
+  return resolveTrial(config, base, sweepId, ordinal, undefined, -1, point);
+}
+
 function resolveTrial(
   config: SweepConfig,
   base: BaseSpecs,
@@ -113,7 +134,7 @@ function resolveTrial(
       .filter(({ path }) => !sameValue(specValueAt(specs, path), specValueAt(base, path)))
       .map(({ path, value }) => [path, value]),
   );
-  const swept = point.filter(({ path }) => (config.parameters[path]?.values?.length ?? 0) > 1);
+  const swept = point.filter(({ path }) => isSwept(config.parameters[path]));
   const pointName = describeTrialParams(Object.fromEntries(swept.map(({ path, value }) => [path, value])));
   const name = variant ? [variant.name, pointName].filter(Boolean).join(" ") : pointName || "base";
   const where = variant ? formatConfigPath(["variants", variantIndex]) : "parameters";
@@ -124,6 +145,7 @@ function resolveTrial(
     training: specs.training,
     dataset: specs.dataset,
   });
+  const { overfit } = earlyTerminateRules(config.early_terminate);
   return {
     id: `${sweepId}-t${String(ordinal).padStart(3, "0")}`,
     sweepId,
@@ -135,6 +157,6 @@ function resolveTrial(
     layers,
     training: specs.training,
     dataset: specs.dataset,
-    ...(config.early_terminate ? { earlyTerminate: config.early_terminate } : {}),
+    ...(overfit ? { earlyTerminate: overfit } : {}),
   };
 }

@@ -1,7 +1,7 @@
 export { canonicalJson } from "./canonical-json.js";
 export { checkTrialFitsData, type DatasetShape } from "./dataset-fit.js";
 export * from "./errors.js";
-export { type CollapsedPoint, expandSweep, expandTrials } from "./expand-trials.js";
+export { type CollapsedPoint, expandSweep, expandTrials, resolvePoint } from "./expand-trials.js";
 export { compileLayers, toPair } from "./layers.js";
 export * from "./messages.js";
 export { formatCount, kerasShape } from "./model-format.js";
@@ -18,6 +18,7 @@ export { parseSweepConfig, validateSweepConfig } from "./parse-sweep-config.js";
 export { PRINTABLE_LENGTH, printable } from "./printable.js";
 export { SeededRandom, seededRandom } from "./random.js";
 export { redactUrls } from "./redact-urls.js";
+export * from "./search/index.js";
 export * from "./sweep-config.js";
 export { configHash, sweepIdFor } from "./sweep-id.js";
 export * from "./training-spec.js";

@@ -31,7 +31,11 @@ const MALFORMED: Array<[string, string, string]> = [
     "name: x\ntraining: {batch_size: big}\n",
     `${SOURCE}: training.batch_size: must be a number, got "big"`,
   ],
-  ["unknown method", "name: x\nmethod: bayes\n", `${SOURCE}: method: must be one of grid | random | list, got "bayes"`],
+  [
+    "unknown method",
+    "name: x\nmethod: tpe\n",
+    `${SOURCE}: method: must be one of grid | random | list | bayes, got "tpe"`,
+  ],
   [
     "unknown metric",
     "name: x\nmetric: {name: f1}\n",
@@ -70,7 +74,7 @@ const MALFORMED: Array<[string, string, string]> = [
   [
     "range in a grid",
     "name: x\nparameters:\n  training.epochs: {min: 1, max: 3}\n",
-    `${SOURCE}: parameters.training.epochs: min/max ranges need method random (grid and list take values or value), got {"min":1,"max":3}`,
+    `${SOURCE}: parameters.training.epochs: min/max ranges need method random or bayes (grid and list take values or value), got {"min":1,"max":3}`,
   ],
   [
     "dotted path naming nothing",

@@ -14,7 +14,8 @@ import { zodIssueError } from "./zod-issues.js";
  * line, `<source>: <config path>: <rule>, got <value>` (YAML syntax errors:
  * `<source>:<line>:<col>: …`). Beyond the schema it checks that every parameter
  * and override path names a field of the base spec, each parameter's form, the
- * method's needs (list: variants; random: run_cap, no variants), and expands the
+ * method's needs (list: variants; random and bayes: run_cap, no variants), at most one
+ * early_terminate rule of each type, and expands the
  * trials so that every resolved model is valid and does not collapse.
  */
 export function parseSweepConfig(yamlText: string, source: string): SweepConfig {
@@ -86,11 +87,33 @@ export function validateSweepConfig(raw: unknown): SweepConfig {
   if (method === "list" && !config.variants?.length) {
     throw new UsageError(`method: list needs a non-empty variants list, got "list"`, "method");
   }
-  if (method === "random") {
+  if (method === "random" || method === "bayes") {
     if (config.run_cap === undefined)
-      throw new UsageError(`run_cap: is required with method random, got nothing`, "run_cap");
-    if (config.variants) throw new UsageError(`variants: need method list or grid, got method "random"`, "variants");
+      throw new UsageError(`run_cap: is required with method ${method}, got nothing`, "run_cap");
+    if (config.variants) throw new UsageError(`variants: need method list or grid, got method "${method}"`, "variants");
   }
+  checkEarlyTerminate(config);
   expandTrials(config, "check");
   return config;
+}
+
+/** A list of early_terminate rules has at most one of each type. */
+function checkEarlyTerminate(config: SweepConfig): void {
+  const early = config.early_terminate;
+  const rules = early === undefined ? [] : Array.isArray(early) ? early : [early];
+  rules.forEach((rule, index) => {
+    if (rule.type !== "hyperband" || rule.max_iter === undefined || rule.max_iter > rule.min_iter) return;
+    const where = formatConfigPath(
+      Array.isArray(early) ? ["early_terminate", index, "max_iter"] : ["early_terminate", "max_iter"],
+    );
+    throw new UsageError(`${where}: must be greater than min_iter (${rule.min_iter}), got ${rule.max_iter}`, where);
+  });
+  if (!Array.isArray(early)) return;
+  const seen = new Set<string>();
+  rules.forEach((rule, index) => {
+    const where = formatConfigPath(["early_terminate", index, "type"]);
+    if (seen.has(rule.type))
+      throw new UsageError(`${where}: must differ from the other rules' types, got ${describeValue(rule.type)}`, where);
+    seen.add(rule.type);
+  });
 }

@@ -15,7 +15,7 @@ describe("sweepJsonSchema", () => {
     };
     expect(schema.required).toEqual(["name"]);
     expect(schema.additionalProperties).toBe(false);
-    expect(schema.properties.method?.enum).toEqual(["grid", "random", "list"]);
+    expect(schema.properties.method?.enum).toEqual(["grid", "random", "list", "bayes"]);
     expect(schema.properties.method?.default).toBeUndefined();
     expect(Object.keys(schema.properties)).toEqual(
       expect.arrayContaining(["parameters", "variants", "model", "training", "dataset", "early_terminate", "run_cap"]),

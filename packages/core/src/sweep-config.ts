@@ -9,7 +9,7 @@ import { datasetSchema, earlyTerminateSchema, trainingSchema } from "./training-
  * trial's resolved model, caps).
  */
 
-export const SWEEP_METHODS = ["grid", "random", "list"] as const;
+export const SWEEP_METHODS = ["grid", "random", "list", "bayes"] as const;
 export type SweepMethod = (typeof SWEEP_METHODS)[number];
 
 export const METRIC_NAMES = ["val_loss", "val_accuracy", "loss", "accuracy", "test_loss", "test_accuracy"] as const;
@@ -79,9 +79,9 @@ export const sweepConfigSchema = z
     training: trainingSchema.prefault({}),
     dataset: datasetSchema.prefault({}),
     early_terminate: earlyTerminateSchema.optional(),
-    /** Most trials the sweep may have; random search draws this many. */
+    /** Most trials the sweep may have; random search draws this many, bayes proposes this many. */
     run_cap: z.number().int().positive().max(MAX_TRIALS).optional(),
-    /** Seed of random search; default: training.seed. */
+    /** Seed of random and bayes search; default: training.seed. */
     seed: z.number().int().min(0).optional(),
   })
   .strict();

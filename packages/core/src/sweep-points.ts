@@ -17,7 +17,7 @@ export function gridPoints(parameters: Record<string, ParameterSpec>, multiplier
     if ("value" in spec) return [{ path, value: spec.value, where: ["parameters", path, "value"] }];
     const where = formatConfigPath(["parameters", path]);
     throw new UsageError(
-      `${where}: min/max ranges need method random (grid and list take values or value), got ${describeValue(spec)}`,
+      `${where}: min/max ranges need method random or bayes (grid and list take values or value), got ${describeValue(spec)}`,
       where,
     );
   });

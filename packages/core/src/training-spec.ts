@@ -51,7 +51,8 @@ export const datasetSchema = z
   .strict();
 export type DatasetSpec = z.infer<typeof datasetSchema>;
 
-export const earlyTerminateSchema = z
+/** `{type: overfit}`: the trainer stops a trial once it overfits (`detectOverfit`). */
+export const overfitRuleSchema = z
   .object({
     type: z.literal("overfit"),
     /** Epochs val_loss must stay above its best (by `min_delta`) before the trial is pruned. */
@@ -59,4 +60,46 @@ export const earlyTerminateSchema = z
     min_delta: z.number().min(0).default(0),
   })
   .strict();
-export type EarlyTerminate = z.infer<typeof earlyTerminateSchema>;
+/** The overfit rule: what a trial carries to its trainer (`TrialSpec.earlyTerminate`). */
+export type EarlyTerminate = z.infer<typeof overfitRuleSchema>;
+
+/**
+ * `{type: hyperband}` (the W&B shape), run as asynchronous successive halving by the
+ * sweep's controller: rungs at min_iter·eta^k epochs, below max_iter (default: the
+ * trial's epochs); at a rung a trial goes on only in the top 1/eta of the trials that
+ * reached it, by the sweep's metric.
+ */
+export const hyperbandRuleSchema = z
+  .object({
+    type: z.literal("hyperband"),
+    /** Epoch of the first rung. */
+    min_iter: z.number().int().positive().max(10_000),
+    /** Reduction factor: one trial in eta goes on at each rung. */
+    eta: z.number().int().min(2).max(100).default(3),
+    /** No rung at or past this epoch; default: the trial's training.epochs. */
+    max_iter: z.number().int().positive().max(10_000).optional(),
+  })
+  .strict();
+export type HyperbandRule = z.infer<typeof hyperbandRuleSchema>;
+
+export const earlyTerminateRuleSchema = z.discriminatedUnion("type", [overfitRuleSchema, hyperbandRuleSchema]);
+export type EarlyTerminateRule = z.infer<typeof earlyTerminateRuleSchema>;
+
+/** One rule, or a list of rules of different types (each may stop a trial). */
+export const earlyTerminateSchema = z.union([
+  earlyTerminateRuleSchema,
+  z.array(earlyTerminateRuleSchema).min(1, { error: "must be a non-empty list" }).max(2),
+]);
+export type EarlyTerminateConfig = z.infer<typeof earlyTerminateSchema>;
+
+/** The rules of a config's `early_terminate`, by type (at most one of each; see parseSweepConfig). */
+export function earlyTerminateRules(early: EarlyTerminateConfig | undefined): {
+  overfit?: EarlyTerminate;
+  hyperband?: HyperbandRule;
+} {
+  const rules = early === undefined ? [] : Array.isArray(early) ? early : [early];
+  return {
+    overfit: rules.find((rule): rule is EarlyTerminate => rule.type === "overfit"),
+    hyperband: rules.find((rule): rule is HyperbandRule => rule.type === "hyperband"),
+  };
+}

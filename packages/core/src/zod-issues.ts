@@ -87,6 +87,8 @@ function describeUnion(
   schema: z.core.$ZodType,
 ): { path: Key[]; rule: string } {
   const path = [...issue.path];
+  const options = (issue as { options?: unknown[] }).options;
+  if (options) return { path, rule: `must be one of ${options.map((v) => String(v)).join(" | ")}` };
   const branches = issue.errors.filter((branch) => branch.length > 0);
   const matching = branches.find((branch) => {
     const first = branch[0] as Issue;

@@ -32,6 +32,7 @@ export { type OpenTrial, openTrials } from "./open-trials.js";
 export { lockTrials, recordEvent, recordEvents, writeTrials } from "./record-events.js";
 export { queueTrialsAgain, requeueTrials, restartEpochAttempts } from "./requeue.js";
 export type { EpochRow, SweepRow, TrialRow, WorkerRow } from "./schema.js";
+export { epochMetricOfSweep, type SearchHistoryRow, searchHistory } from "./search-history.js";
 export { SqlStatement, sql } from "./sql.js";
 export { releaseStoreLockOf } from "./store-lock.js";
 export type { OpenMode } from "./store-state.js";

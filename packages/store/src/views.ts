@@ -1,4 +1,4 @@
-import type { TrialStatus } from "@sweep/core";
+import type { MetricGoal, MetricName, TrialStatus } from "@sweep/core";
 import type { Queryable } from "./database.js";
 import { sql } from "./sql.js";
 
@@ -9,7 +9,7 @@ import { sql } from "./sql.js";
 export interface TrialRankingRow extends Record<string, unknown> {
   sweep_id: string;
   sweep_name: string;
-  /** 1 = lowest best val_loss in the sweep; ties share a rank; null before the first epoch. */
+  /** 1 = best metric_value toward the sweep's goal; ties share a rank; null while the trial has none. */
   rank: number | null;
   trial_id: string;
   ordinal: number;
@@ -27,6 +27,11 @@ export interface TrialRankingRow extends Record<string, unknown> {
   param_count: number | null;
   backend: string | null;
   epochs_planned: number;
+  /** The sweep's metric (config.metric; default val_loss, minimize). */
+  metric_name: MetricName;
+  metric_goal: MetricGoal;
+  /** The trial's best epoch value of the metric toward its goal (test_*: the final value); null before it has one. */
+  metric_value: number | null;
 }
 
 /** A row of the `epoch_curves` view. */

@@ -1,4 +1,4 @@
-import { isUsageError } from "@sweep/core";
+import { isUsageError, type TrialEvent, type TrialSpec } from "@sweep/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createSweep,
@@ -30,12 +30,12 @@ export function describeStoreContract(label: string, makeFactory: () => Database
     });
     afterAll(() => factory.dispose());
 
-    async function launch(count = 3, earlyTerminate?: Parameters<typeof trialSpecs>[2]) {
+    async function launch(count = 3, earlyTerminate?: Parameters<typeof trialSpecs>[2], config: object = {}) {
       const sweepId = newSweepId();
       const trials = trialSpecs(sweepId, count, earlyTerminate);
       await createSweep(
         db,
-        { id: sweepId, name: `sweep ${sweepId}`, config: { method: "list" }, configHash: "h" },
+        { id: sweepId, name: `sweep ${sweepId}`, config: { method: "list", ...config }, configHash: "h" },
         trials,
       );
       return { sweepId, trials };
@@ -245,6 +245,44 @@ export function describeStoreContract(label: string, makeFactory: () => Database
         ["variant-1", 2],
         ["variant-2", 2],
       ]);
+    });
+
+    it("ranks by the sweep's metric and goal: val_accuracy maximized orders unlike val_loss", async () => {
+      const { sweepId, trials } = await launch(3, undefined, { metric: { name: "val_accuracy", goal: "maximize" } });
+      // [val_loss, val_accuracy] per epoch: trial 1 has the lowest val_loss, trial 3 the highest accuracy.
+      const curves = [
+        [[0.1, 0.9]],
+        [
+          [0.3, 0.92],
+          [0.2, 0.95],
+        ],
+        [[0.5, 0.97]],
+      ];
+      await recordEvents(
+        db,
+        trials.flatMap((trial, t) => [
+          events.started(trial),
+          ...(curves[t] ?? []).map(([valLoss, valAccuracy], i): TrialEvent => {
+            const event = events.epoch(trial, i + 1, valLoss as number) as Extract<TrialEvent, { type: "epoch" }>;
+            return { ...event, metrics: { ...event.metrics, val_accuracy: valAccuracy as number } };
+          }),
+        ]),
+      );
+      const ranking = await trialRanking(db, sweepId);
+      expect(ranking.map((row) => [row.rank, row.trial_name, row.metric_value, row.best_val_loss])).toEqual([
+        [1, "variant-3", 0.97, 0.5],
+        [2, "variant-2", 0.95, 0.2],
+        [3, "variant-1", 0.9, 0.1],
+      ]);
+      expect(ranking[0]).toMatchObject({ metric_name: "val_accuracy", metric_goal: "maximize" });
+      const defaults = await launch(2);
+      await recordEvents(db, [events.epoch(defaults.trials[0] as TrialSpec, 1, 0.4)]);
+      expect((await trialRanking(db, defaults.sweepId))[0]).toMatchObject({
+        rank: 1,
+        metric_name: "val_loss",
+        metric_goal: "minimize",
+        metric_value: 0.4,
+      });
     });
 
     it("answers a statement with its column names, even when no row comes back", async () => {

@@ -2,6 +2,7 @@ import { PRINTABLE_LENGTH, printable } from "@sweep/core";
 import { refuseChangedConfig } from "@sweep/store";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
+import { refuseAdaptive } from "../controller/adaptive.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
 import { launchSweep, planSweep } from "../nats/launch.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
@@ -21,6 +22,7 @@ export function register(program: Command): void {
     ),
   ).action(async (configPath: string, options: NatsOptions & { db?: string; new?: boolean }) => {
     const { config } = await loadConfigFile(configPath);
+    refuseAdaptive(config, "launch");
     const { sweep, trials } = planSweep(config, options.new);
     await checkTrialsAgainstData(configPath, trials, { onlyLocalSources: true });
     const result = await withDatabase(

@@ -162,7 +162,7 @@ describe("sweep schema", () => {
     const printed = await sweep(["schema"]);
     const schema = JSON.parse(printed.stdout);
     expect(schema.required).toEqual(["name"]);
-    expect(schema.properties.method.enum).toEqual(["grid", "random", "list"]);
+    expect(schema.properties.method.enum).toEqual(["grid", "random", "list", "bayes"]);
     const out = path.join(dir, "schema.json");
     const written = await sweep(["schema", "--out", out]);
     expect(written.stdout).toBe(`wrote ${out}\n`);

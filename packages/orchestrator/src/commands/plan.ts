@@ -9,6 +9,7 @@ import {
 } from "@sweep/core";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
+import { describeSearch } from "../controller/describe-search.js";
 import { checkTrialsAgainstData, type DatasetShapes } from "../dataset-check.js";
 import { expandAndSummarize, formatMagnitude, type SummarizedTrial } from "../models/trial-summary.js";
 import { formatTable } from "../output/format-rows.js";
@@ -50,6 +51,8 @@ export interface SweepPlan {
   }>;
   /** Grid points that resolved to an earlier trial and were dropped. */
   collapsed: CollapsedPoint[];
+  /** What the search controller will do (bayes, hyperband); empty without one. */
+  search: string[];
   totals: {
     trials: number;
     epochs: number;
@@ -90,6 +93,7 @@ export function planSweep(
     metric: config.metric,
     trials,
     collapsed: expansion.collapsed,
+    search: describeSearch(config),
     totals: {
       trials: trials.length,
       epochs: sum((t) => t.epochs),
@@ -113,10 +117,11 @@ export function describePlan(plan: SweepPlan): string {
   const { totals } = plan;
   const lines = [
     `sweep ${printable(plan.name, PRINTABLE_LENGTH.cell)} (${plan.sweepId}): ${plan.method}, ranked by ${plan.metric.name} (${plan.metric.goal})`,
+    ...plan.search,
     "",
     table.trimEnd(),
     "",
-    `${totals.trials} trials, ${totals.epochs} epochs, ${formatCount(totals.params)} params in all, ` +
+    `${plan.method === "bayes" ? "at most " : ""}${totals.trials} trials, ${totals.epochs} epochs, ${formatCount(totals.params)} params in all, ` +
       `~${formatMagnitude(totals.trainingFlops)} training FLOPs (3 × forward, per training image and epoch)`,
   ];
   if (plan.collapsed.length > 0) {

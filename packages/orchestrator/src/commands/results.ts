@@ -9,7 +9,9 @@ export function register(program: Command): void {
   withDatabaseOption(
     program
       .command("results")
-      .description("Rank a sweep's trials by best val_loss, with the epoch of the best and where overfitting began.")
+      .description(
+        "Rank a sweep's trials by its metric (default: best val_loss), with the epoch of the best and where overfitting began.",
+      )
       .argument("<sweep>", "sweep id, unique id prefix, or name")
       .option("--format <format>", "table, csv or json", "table"),
   ).action(async (sweepRef: string, options: { db?: string; format: string }) => {

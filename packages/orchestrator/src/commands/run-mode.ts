@@ -1,8 +1,16 @@
 import { hostname } from "node:os";
-import { PRINTABLE_LENGTH, printable, redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
+import {
+  PRINTABLE_LENGTH,
+  printable,
+  redactUrls,
+  type SweepConfig,
+  type TrialEvent,
+  type TrialSpec,
+} from "@sweep/core";
 import { resolveNatsUrl } from "@sweep/protocol";
 import type { DatabaseTarget, NewSweep, SweepDatabase } from "@sweep/store";
 import { type BackendChoice, expectedBackend, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
+import { searchController } from "../controller/search-controller.js";
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { runLocally } from "../embedded/run-local.js";
 import { runOverNats } from "../nats/run-over-nats.js";
@@ -13,6 +21,7 @@ export { expectedBackend };
 /** What `sweep run` trains, and where its results go. */
 export interface RunPlan {
   database: SweepDatabase;
+  config: SweepConfig;
   sweep: NewSweep;
   trials: TrialSpec[];
   threads: number;
@@ -23,7 +32,7 @@ export interface RunPlan {
 }
 
 /** Over NATS when a server is named (`--nats`, NATS_URL), else on a training pool in this process. */
-export function startRun(options: NatsOptions, plan: RunPlan, onEvent: (event: TrialEvent) => void) {
+export function startRun(options: NatsOptions, plan: RunPlan, onEvent: (event: TrialEvent, trial?: TrialSpec) => void) {
   const { database, sweep, trials, threads, intraOpThreads, backend, taskFile } = plan;
   if (natsNamed(options)) {
     return runOverNats({
@@ -50,6 +59,7 @@ export function startRun(options: NatsOptions, plan: RunPlan, onEvent: (event: T
       backend: expectedBackend(backend),
       checkpointDir: checkpointDirOf(plan.target),
       onEvent,
+      controller: searchController(database, plan.config, sweep.id),
     }),
   );
 }

@@ -1,8 +1,9 @@
-import { redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
+import { expandTrials, redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
 import { resolveNatsUrl } from "@sweep/protocol";
 import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "@sweep/store";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
+import { describeTrialCount, refuseAdaptive } from "../controller/adaptive.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
@@ -68,16 +69,19 @@ export function register(program: Command): void {
     const intraOpThreads = parseIntraOpThreads(options.intraOpThreads);
     const taskFile = parseTaskFile(options.task);
     const { config } = await loadConfigFile(configPath);
+    if (natsNamed(options)) refuseAdaptive(config, "run --nats");
     const { sweep, trials } = planSweep(config, options.new);
     // A --task module is not the real trainer: what its dataset.source means is its own affair.
-    if (taskFile === undefined) await checkTrialsAgainstData(configPath, trials);
+    // A bayes sweep has no trials yet: its random sample (what expandTrials checks) stands in.
+    const checked = config.method === "bayes" ? expandTrials(config, sweep.id) : trials;
+    if (taskFile === undefined) await checkTrialsAgainstData(configPath, checked);
     const target = resolveDatabaseTarget(options);
     const database = await openDatabase(target, "create");
     const byId = new Map<string, TrialSpec>(trials.map((trial) => [trial.id, trial]));
     // On a terminal the live dashboard shows the run (from after the line below); elsewhere, one line per event.
     let live: ReturnType<typeof startLiveDashboard> | undefined;
-    const printEvent = (event: TrialEvent) => {
-      const trial = byId.get(event.trialId);
+    const printEvent = (event: TrialEvent, proposed?: TrialSpec) => {
+      const trial = proposed ?? byId.get(event.trialId);
       const line = trial && progressLine(event, trial.name, trial.training.epochs);
       if (line && !live) process.stdout.write(`${line}\n`);
     };
@@ -89,7 +93,7 @@ export function register(program: Command): void {
       // Loaded here: training loads tfjs, which the other commands do without.
       const { expectedBackend, startRun } = await import("./run-mode.js");
       process.stderr.write(
-        `sweep ${sweep.id}: ${trials.length} trials, ${threads} threads, backend ${expectedBackend(backend)}, ${overNats ? `over NATS at ${redactUrls(resolveNatsUrl(options.nats))}` : "in-process"}, results in ${describeTarget(target)}\n`,
+        `sweep ${sweep.id}: ${describeTrialCount(config, trials.length)}, ${threads} threads, backend ${expectedBackend(backend)}, ${overNats ? `over NATS at ${redactUrls(resolveNatsUrl(options.nats))}` : "in-process"}, results in ${describeTarget(target)}\n`,
       );
       if (process.stdout.isTTY) {
         // Loaded here: Ink and React are most of the CLI's start-up time, and only a terminal needs them.
@@ -99,7 +103,7 @@ export function register(program: Command): void {
       }
       const run = startRun(
         options,
-        { database, sweep, trials, threads, intraOpThreads, backend, taskFile, target },
+        { database, config, sweep, trials, threads, intraOpThreads, backend, taskFile, target },
         printEvent,
       );
       const removeHandlers = onShutdownSignals(() => {

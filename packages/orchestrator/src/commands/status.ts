@@ -1,4 +1,4 @@
-import { TRIAL_STATUSES } from "@sweep/core";
+import { TRIAL_STATUSES, validateSweepConfig } from "@sweep/core";
 import {
   getSweep,
   listSweeps,
@@ -9,6 +9,7 @@ import {
   type WorkerListing,
 } from "@sweep/store";
 import type { Command } from "commander";
+import { describeSearchStatus } from "../controller/search-status.js";
 import { type Column, formatTable, readableNumber } from "../output/format-rows.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 
@@ -40,6 +41,7 @@ export async function describeStatus(
     `  trials:   ${ranking.length} (${counts})`,
     `  progress: ${describeProgress(ranking)}`,
     `  best:     ${describeBest(ranking[0])}`,
+    ...searchLines(sweep.config, ranking),
     "",
     workers.length === 0 ? "workers: none has reported" : `workers:\n${formatTable(workers, workerColumns(now))}`,
   ];
@@ -54,8 +56,19 @@ function describeProgress(ranking: readonly TrialRankingRow[]): string {
   return `${finished}/${ranking.length} trials finished (${percent}%), ${epochsDone}/${epochsPlanned} epochs recorded`;
 }
 
+function searchLines(stored: unknown, ranking: readonly TrialRankingRow[]): string[] {
+  try {
+    return describeSearchStatus(validateSweepConfig(stored), ranking);
+  } catch {
+    return []; // a config stored by another version: no search lines
+  }
+}
+
 function describeBest(best: TrialRankingRow | undefined): string {
   if (best?.rank == null || best.best_val_loss === null) return "none yet (no epoch recorded)";
+  if (best.metric_name !== "val_loss" || best.metric_goal !== "minimize") {
+    return `${best.trial_name}: ${best.metric_name} ${readableNumber(best.metric_value ?? Number.NaN)} (${best.metric_goal}d)`;
+  }
   const overfit = best.overfit_epoch === null ? "no overfitting seen" : `overfits from epoch ${best.overfit_epoch}`;
   return `${best.trial_name}: val_loss ${readableNumber(best.best_val_loss)} @ epoch ${best.best_epoch}, ${overfit}`;
 }

@@ -29,6 +29,10 @@ export interface EmbeddedRunOptions {
   onEvent?(event: TrialEvent, trial: TrialSpec): void;
   heartbeatMs?: number;
   log?: (line: string) => void;
+  /** When the list is done: the next trial to train (the search controller's proposal), or none. */
+  next?: () => Promise<{ trial: TrialSpec; attempt: number } | undefined>;
+  /** After an epoch is recorded: a reason to prune the trial there (a hyperband rung), or none. */
+  afterEpoch?: (event: Extract<TrialEvent, { type: "epoch" }>, trial: TrialSpec) => Promise<string | undefined>;
 }
 
 export interface EmbeddedRun {
@@ -66,6 +70,8 @@ export function runEmbedded(options: EmbeddedRunOptions): EmbeddedRun {
       await recordEvent(database, event);
       if (checkpoint && event.type === "epoch") await checkpoints?.save(trial.id, event.metrics.epoch, checkpoint);
       options.onEvent?.(event, trial);
+      const pruneReason = event.type === "epoch" ? await options.afterEpoch?.(event, trial) : undefined;
+      if (pruneReason !== undefined) slots.prune(trial.id, pruneReason);
     });
   };
   const heartbeatOf = (status: "running" | "stopped") =>
@@ -77,8 +83,9 @@ export function runEmbedded(options: EmbeddedRunOptions): EmbeddedRun {
     options.log ?? (() => {}),
   );
 
+  const nextTrial = async () => queue.shift() ?? (cancelled ? undefined : await options.next?.());
   async function trainNext(): Promise<void> {
-    for (let next = queue.shift(); next && !cancelled; next = queue.shift()) {
+    for (let next = await nextTrial(); next && !cancelled; next = await nextTrial()) {
       const { trial, attempt } = next;
       const entry = slots.start(trial);
       const checkpoint = await checkpoints?.load(trial.id);
@@ -91,7 +98,8 @@ export function runEmbedded(options: EmbeddedRunOptions): EmbeddedRun {
         },
       );
       slots.end(trial.id);
-      const settlement = settleAttempt({ result, attempt, maxDeliver: 1, stopReason: entry.stopReason });
+      const { stopReason, pruneReason } = entry;
+      const settlement = settleAttempt({ result, attempt, maxDeliver: 1, stopReason, pruneReason });
       if (settlement.event) record(eventFactory(trial, attempt)(settlement.event), trial);
       if (settlement.checkpoint === "remove") recorded = recorded.then(() => checkpoints?.remove(trial.id));
     }

@@ -8,6 +8,7 @@ import {
   type SweepDatabase,
 } from "@sweep/store";
 import type { TrialTrainer } from "@sweep/worker";
+import type { SearchController } from "../controller/search-controller.js";
 import { checkpointFiles } from "./checkpoint-files.js";
 import { runEmbedded } from "./run-embedded.js";
 
@@ -22,6 +23,8 @@ export interface LocalRunRequest {
   /** Directory of the trials' checkpoint files (see `checkpointDirOf`); none: no checkpoints. */
   checkpointDir?: string;
   onEvent?(event: TrialEvent, trial: TrialSpec): void;
+  /** The sweep's search controller (bayes proposals, hyperband rungs), if it has one. */
+  controller?: SearchController;
 }
 
 export interface LocalRun {
@@ -35,7 +38,9 @@ export interface LocalRun {
  * `sweep run` without NATS: records the sweep (or finds it: running the same config
  * again resumes it: cancelled trials are re-queued, trials left running by a killed
  * run go on with a higher attempt) and trains what is not finished, each trial from
- * its last checkpoint (the last epoch recorded) when it has one.
+ * its last checkpoint (the last epoch recorded) when it has one. With a search
+ * controller, its proposals follow the list (a resumed bayes sweep first finishes
+ * what it proposed before) and each recorded epoch may prune its trial at a rung.
  */
 export function runLocally(request: LocalRunRequest): LocalRun {
   const { database, sweep } = request;
@@ -48,12 +53,15 @@ export function runLocally(request: LocalRunRequest): LocalRun {
     if (stored.created) for (const trial of request.trials) await checkpoints?.remove(trial.id);
     else await requeueTrials(database, sweep.id, ["cancelled"]);
     const open = await openTrials(database, sweep.id);
-    const byId = new Map(request.trials.map((trial) => [trial.id, trial]));
+    const { controller } = request;
+    const known = [...request.trials, ...((await controller?.proposedTrials()) ?? [])];
+    const byId = new Map(known.map((trial) => [trial.id, trial]));
     const todo = open.flatMap(({ id, attempt }) => {
       const trial = byId.get(id);
       return trial ? [{ trial, attempt: attempt + 1 }] : [];
     });
-    if (cancelled || todo.length === 0) return 0;
+    if (cancelled || (todo.length === 0 && !controller?.proposes)) return 0;
+    let proposed = 0;
     const run = runEmbedded({
       database,
       trainer: request.trainer,
@@ -62,11 +70,19 @@ export function runLocally(request: LocalRunRequest): LocalRun {
       backend: request.backend,
       checkpoints,
       onEvent: request.onEvent,
+      afterEpoch: controller && ((event, trial) => controller.afterEpoch(event, trial)),
+      next:
+        controller &&
+        (async () => {
+          const trial = await controller.next();
+          if (trial) proposed++;
+          return trial && { trial, attempt: 1 };
+        }),
     });
     cancelRun = () => run.cancel();
     await run.finished;
     if (cancelled) await markSweepCancelled(database, sweep.id);
-    return todo.length;
+    return todo.length + proposed;
   })();
   return {
     finished,

@@ -29,9 +29,13 @@ export async function launchSweep(
 /**
  * The sweep row and trials of a validated config. The id is derived from the config,
  * so launching it again finds the same sweep; `fresh` adds a time suffix for a new one.
+ * A bayes sweep has no trials yet: its controller proposes them as results come in.
  */
 export function planSweep(config: SweepConfig, fresh = false): { sweep: NewSweep; trials: TrialSpec[] } {
   const suffix = fresh ? new Date().toISOString().replace(/\D/g, "").slice(2, 14) : undefined;
   const id = sweepIdFor(config, suffix);
-  return { sweep: { id, name: config.name, config, configHash: configHash(config) }, trials: expandTrials(config, id) };
+  return {
+    sweep: { id, name: config.name, config, configHash: configHash(config) },
+    trials: config.method === "bayes" ? [] : expandTrials(config, id),
+  };
 }

@@ -1,5 +1,6 @@
 import type { TrialRankingRow } from "@sweep/store";
 import { type Column, formatRows, type OutputFormat, readableNumber } from "./format-rows.js";
+import { withMetric } from "./metric-column.js";
 
 /** Every field of the ranking, for csv and json. */
 const DATA_COLUMNS: Column<TrialRankingRow>[] = (
@@ -20,6 +21,9 @@ const DATA_COLUMNS: Column<TrialRankingRow>[] = (
     "param_count",
     "backend",
     "params",
+    "metric_name",
+    "metric_goal",
+    "metric_value",
   ] as const
 ).map((name) => ({ header: name, value: (row: TrialRankingRow) => row[name] }));
 
@@ -47,5 +51,5 @@ const TABLE_COLUMNS: Column<TrialRankingRow>[] = [
  * table people read, or every field for csv and json.
  */
 export function rankingTable(rows: readonly TrialRankingRow[], format: OutputFormat = "table"): string {
-  return formatRows(rows, format === "table" ? TABLE_COLUMNS : DATA_COLUMNS, format);
+  return formatRows(rows, format === "table" ? withMetric(TABLE_COLUMNS, rows) : DATA_COLUMNS, format);
 }

@@ -14,6 +14,8 @@ export interface AttemptEnd {
   maxDeliver: number;
   /** Why the trial's cancel flag was raised, if it was. */
   stopReason?: StopReason;
+  /** With stopReason `pruned`: the reason to record. */
+  pruneReason?: string;
   /** The worker is stopping: a failed attempt comes back at once, not after a backoff. */
   stopping?: boolean;
 }
@@ -35,6 +37,7 @@ export interface Settlement {
 /**
  * The outcome policy of both run loops (`sweep worker` and a local `sweep run`):
  * - completed or pruned: ack, checkpoint removed;
+ * - stopped by the sweep's controller (a hyperband rung): recorded `pruned` with its reason, ack, checkpoint removed;
  * - cancelled because its sweep was: recorded `cancelled`, ack, checkpoint kept for `sweep resume`;
  * - cancelled because the worker stops: nothing recorded, handed back at once (another
  *   worker resumes it from its checkpoint);
@@ -48,6 +51,15 @@ export function settleAttempt(end: AttemptEnd): Settlement {
   if (result.kind === "finished") {
     const { outcome } = result;
     if (outcome.status !== "cancelled") return { message: { action: "ack" }, checkpoint: "remove", finished: true };
+    if (end.stopReason === "pruned") {
+      const reason = end.pruneReason ?? "pruned by the sweep's controller";
+      return {
+        event: { type: "pruned", epoch: outcome.epoch, reason },
+        message: { action: "ack" },
+        checkpoint: "remove",
+        finished: true,
+      };
+    }
     if (end.stopReason !== "sweep-cancelled") {
       return { message: { action: "nak", delayMs: 0 }, checkpoint: "keep", finished: false };
     }

@@ -4,12 +4,14 @@ import type { TrialSpec } from "@sweep/core";
 export interface RunningTrial {
   trial: TrialSpec;
   cancelFlag: Int32Array;
-  /** Why the flag was raised: the sweep was cancelled, or this worker is stopping. */
+  /** Why the flag was raised: the sweep was cancelled, this worker is stopping, or the sweep's controller pruned it. */
   stopReason?: StopReason;
+  /** With stopReason `pruned`: the reason recorded with the `pruned` event (the rung). */
+  pruneReason?: string;
   imagesPerS: number;
 }
 
-export type StopReason = "sweep-cancelled" | "worker-stopping";
+export type StopReason = "sweep-cancelled" | "worker-stopping" | "pruned";
 
 /**
  * The worker's training threads: which trials run on them, how many messages are
@@ -72,6 +74,15 @@ export class TrialSlots {
       entry.stopReason ??= reason;
       Atomics.store(entry.cancelFlag, 0, 1);
     }
+  }
+
+  /** Raises one running trial's cancel flag to prune it (a hyperband rung), unless it is stopping already. */
+  prune(trialId: string, reason: string): void {
+    const entry = this.#running.get(trialId);
+    if (!entry || entry.stopReason !== undefined) return;
+    entry.stopReason = "pruned";
+    entry.pruneReason = reason;
+    Atomics.store(entry.cancelFlag, 0, 1);
   }
 
   get trialIds(): string[] {

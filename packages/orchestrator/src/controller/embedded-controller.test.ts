@@ -1,0 +1,136 @@
+import { expandTrials, parseSweepConfig, type TrialSpec } from "@sweep/core";
+import { createSweep, searchHistory, sql, trialRanking } from "@sweep/store";
+import { newSweepId, pgliteFactory } from "@sweep/store/testing";
+import type { TrialTrainer } from "@sweep/worker";
+import { afterAll, describe, expect, it } from "vitest";
+import { runLocally } from "../embedded/run-local.js";
+import { searchController } from "./search-controller.js";
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A trainer whose curves depend on the trial's learning rate: val_accuracy rises to
+ * 0.99 − 0.1·log10(lr/0.05)², best at lr 0.05; val_loss = 0.1 + lr ranks the other way.
+ */
+function curveTrainer(threads: number, epochMs = 2): TrialTrainer {
+  return {
+    threads,
+    async train(trial, { cancelFlag, onProgress }) {
+      const lr = trial.training.learning_rate ?? 1;
+      const top = 0.99 - 0.1 * Math.log10(lr / 0.05) ** 2;
+      onProgress({ type: "started", backend: "cpu", paramCount: 10, resumeFromEpoch: 0 });
+      for (let epoch = 1; epoch <= trial.training.epochs; epoch++) {
+        await sleep(epochMs);
+        if (Atomics.load(cancelFlag, 0) === 1) return { status: "cancelled", epoch: epoch - 1, backend: "cpu" };
+        const metrics = {
+          epoch,
+          loss: 1 / epoch,
+          accuracy: 0.9,
+          val_loss: 0.1 + lr + 1 / epoch,
+          val_accuracy: top * (1 - Math.exp(-epoch)),
+          duration_ms: 1,
+          images_per_s: 1,
+        };
+        onProgress({ type: "epoch", metrics, checkpoint: new Uint8Array(4) });
+      }
+      return { status: "completed", test_loss: 0.1, test_accuracy: top, epochs: trial.training.epochs, backend: "cpu" };
+    },
+    async close() {},
+  };
+}
+
+const CONFIG = `
+name: bayes hyperband
+method: bayes
+run_cap: 12
+metric: {name: val_accuracy, goal: maximize}
+parameters:
+  training.learning_rate: {min: 0.001, max: 1, distribution: log_uniform_values}
+training: {epochs: 6, optimizer: sgd}
+early_terminate: {type: hyperband, min_iter: 1, eta: 3}
+`;
+
+const databases = pgliteFactory();
+afterAll(() => databases.dispose());
+let shared: Promise<Awaited<ReturnType<typeof databases.open>>> | undefined;
+/** One PGlite database for the file (each test has its own sweep): opening one costs seconds. */
+const openDatabase = () => {
+  shared ??= databases.open();
+  return shared;
+};
+
+describe("the search controller in a local run", () => {
+  async function start(database: Awaited<ReturnType<typeof databases.open>>, sweepId: string, threads = 2) {
+    const config = parseSweepConfig(CONFIG, "bayes.yaml");
+    const sweep = { id: sweepId, name: config.name, config, configHash: sweepId };
+    return runLocally({
+      database,
+      trainer: curveTrainer(threads),
+      sweep,
+      trials: [],
+      worker: "embedded",
+      controller: searchController(database, config, sweepId),
+    });
+  }
+
+  it("proposes run_cap distinct trials, prunes at rungs with the rung in the reason, ranks by val_accuracy", async () => {
+    const database = await openDatabase();
+    const sweepId = newSweepId();
+    expect(await (await start(database, sweepId)).finished).toBe(12);
+    const history = await searchHistory(database, sweepId);
+    expect(history).toHaveLength(12);
+    expect(new Set(history.map((row) => row.key)).size).toBe(12);
+    const ranking = await trialRanking(database, sweepId);
+    expect(ranking.every((row) => row.status === "completed" || row.status === "pruned")).toBe(true);
+    const pruned = await database.query<{ error: string }>(
+      sql`SELECT error FROM trials WHERE sweep_id = ${sweepId} AND status = 'pruned'`,
+    );
+    expect(pruned.length).toBeGreaterThan(0);
+    for (const { error } of pruned) expect(error).toMatch(/rung [12] \(epoch [13]\): val_accuracy .* of \d+ trials/);
+    // Rank 1 is the highest val_accuracy, not the lowest val_loss.
+    const values = ranking.flatMap((row) => (row.metric_value === null ? [] : [row.metric_value]));
+    expect(ranking[0]?.metric_value).toBe(Math.max(...values));
+  });
+
+  it("continues a stopped sweep from the database: run_cap trials in all, none proposed twice", async () => {
+    const database = await openDatabase();
+    const sweepId = newSweepId();
+    const first = await start(database, sweepId);
+    for (let i = 0; i < 200 && (await searchHistory(database, sweepId)).length < 5; i++) await sleep(5);
+    first.cancel();
+    await first.finished;
+    const before = (await searchHistory(database, sweepId)).length;
+    expect(before).toBeLessThan(12);
+    await (await start(database, sweepId)).finished;
+    const history = await searchHistory(database, sweepId);
+    expect(history).toHaveLength(12);
+    expect(new Set(history.map((row) => row.key)).size).toBe(12);
+    expect(history.every((row) => row.status === "completed" || row.status === "pruned")).toBe(true);
+  });
+});
+
+describe("a grid sweep with hyperband", () => {
+  it("trains every grid trial and prunes the worse ones at the rungs", async () => {
+    const database = await openDatabase();
+    const sweepId = newSweepId();
+    const config = parseSweepConfig(
+      `name: g\nparameters:\n  training.learning_rate: {values: [0.001, 0.01, 0.05, 0.3, 1]}\ntraining: {epochs: 4, optimizer: sgd}\nmetric: {name: val_accuracy, goal: maximize}\nearly_terminate: {type: hyperband, min_iter: 1, eta: 2}\n`,
+      "g.yaml",
+    );
+    const trials: TrialSpec[] = expandTrials(config, sweepId);
+    const sweep = { id: sweepId, name: config.name, config, configHash: sweepId };
+    await createSweep(database, sweep, trials);
+    const run = runLocally({
+      database,
+      trainer: curveTrainer(1),
+      sweep,
+      trials,
+      worker: "embedded",
+      controller: searchController(database, config, sweepId),
+    });
+    expect(await run.finished).toBe(5);
+    const ranking = await trialRanking(database, sweepId);
+    expect(ranking.filter((row) => row.status === "pruned").length).toBeGreaterThan(0);
+    expect(ranking[0]?.trial_name).toBe("learning_rate=0.05");
+  });
+});

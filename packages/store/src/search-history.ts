@@ -1,0 +1,48 @@
+import type { MetricName, TrialStatus } from "@sweep/core";
+import type { Queryable } from "./database.js";
+import { sql } from "./sql.js";
+
+/** A trial as the search controller sees it: what was tried, how far it got, its metric. */
+export interface SearchHistoryRow extends Record<string, unknown> {
+  trial_id: string;
+  ordinal: number;
+  key: string;
+  params: Record<string, unknown>;
+  status: TrialStatus;
+  epochs_planned: number;
+  /** Latest recorded epoch (0 before any). */
+  last_epoch: number;
+  /** `trial_ranking.metric_value`: its best value of the sweep's metric. */
+  metric_value: number | null;
+}
+
+/** Every trial of the sweep, in ordinal order, with its key and metric (the controller's state). */
+export function searchHistory(db: Queryable, sweepId: string): Promise<SearchHistoryRow[]> {
+  return db.query<SearchHistoryRow>(sql`
+    SELECT r.trial_id, r.ordinal, t.key, r.params, r.status, r.epochs_planned,
+      coalesce(r.last_epoch, 0) AS last_epoch, r.metric_value
+    FROM trial_ranking r JOIN trials t ON t.id = r.trial_id
+    WHERE r.sweep_id = ${sweepId}
+    ORDER BY r.ordinal`);
+}
+
+/**
+ * One epoch's metric (`val_loss`, `val_accuracy`, `loss` or `accuracy`) of every trial
+ * of the sweep that recorded that epoch: what a hyperband rung compares.
+ */
+export function epochMetricOfSweep(
+  db: Queryable,
+  sweepId: string,
+  epoch: number,
+  metric: Exclude<MetricName, "test_loss" | "test_accuracy">,
+): Promise<Array<{ trial_id: string; value: number }>> {
+  return db.query<{ trial_id: string; value: number }>(sql`
+    SELECT e.trial_id,
+      CASE ${metric}::text
+        WHEN 'val_loss' THEN e.val_loss WHEN 'val_accuracy' THEN e.val_accuracy
+        WHEN 'loss' THEN e.loss ELSE e.accuracy
+      END AS value
+    FROM epochs e JOIN trials t ON t.id = e.trial_id
+    WHERE t.sweep_id = ${sweepId} AND e.epoch = ${epoch}
+    ORDER BY t.ordinal`);
+}
