@@ -4,7 +4,7 @@ import { mkdtemp, readFile, rm, stat, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSweep, SYNTHETIC_TASK, startSweep } from "../nats/cli-processes.test-support.js";
+import { runSweep, SYNTHETIC_TASK, startSweep } from "../../test/cli-processes.js";
 
 const env = { DATABASE_URL: "", NATS_URL: "" };
 

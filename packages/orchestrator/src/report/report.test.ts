@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSweep, SYNTHETIC_TASK } from "../nats/cli-processes.test-support.js";
+import { runSweep, SYNTHETIC_TASK } from "../../test/cli-processes.js";
 import { findChromium, headlessChromium, PROBE_SCRIPT } from "./chromium.test-support.js";
 
 const env = { DATABASE_URL: "", NATS_URL: "" };

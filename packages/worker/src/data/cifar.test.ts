@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { checkTrialFitsData } from "@sweep/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { useBackend } from "../backends/backends.test-support.js";
+import { useBackend } from "../../test/backends.js";
 import type { TrainProgress } from "../protocol.js";
 import { trialOf } from "../reference-models.js";
 import { trainTrial } from "../training/train-trial.js";

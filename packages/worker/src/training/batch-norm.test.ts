@@ -1,7 +1,7 @@
 import type { EpochMetrics, TrialSpec } from "@sweep/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
-import { describeOnBackends, testBackends, useBackend } from "../backends/backends.test-support.js";
+import { describeOnBackends, testBackends, useBackend } from "../../test/backends.js";
 import { type Dataset, loadDataset } from "../data/dataset.js";
 import type { TrainProgress } from "../protocol.js";
 import { trialOf } from "../reference-models.js";
