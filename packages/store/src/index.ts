@@ -29,9 +29,17 @@ export { MIGRATIONS_FOLDER, type ShippedMigration, shippedMigrations } from "./m
 export { openDatabase } from "./open.js";
 export { openPglite, SERVED_STORE_URL, servedStoreSocket } from "./open-pglite.js";
 export { type OpenTrial, openTrials } from "./open-trials.js";
-export { lockTrials, recordEvent, recordEvents, writeTrials } from "./record-events.js";
+export { lockTrials, recordEvent, recordEventBatch, recordEvents, writeTrials } from "./record-events.js";
 export { queueTrialsAgain, requeueTrials, restartEpochAttempts } from "./requeue.js";
-export type { EpochRow, SweepRow, TrialRow, WorkerRow } from "./schema.js";
+export {
+  lockSweepDecisions,
+  type NewRungDecision,
+  type PendingPrune,
+  pendingPrunes,
+  recordRungDecision,
+  sweepRungDecisions,
+} from "./rung-decisions.js";
+export type { EpochRow, RungDecisionRow, SweepRow, TrialRow, WorkerRow } from "./schema.js";
 export { epochMetricOfSweep, type SearchHistoryRow, searchHistory } from "./search-history.js";
 export { SqlStatement, sql } from "./sql.js";
 export { releaseStoreLockOf } from "./store-lock.js";

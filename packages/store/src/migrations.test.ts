@@ -21,7 +21,13 @@ describe("the shipped migrations", () => {
     await rm(dir, { recursive: true, force: true });
   });
 
-  const tables: PgTable[] = [dbSchema.sweeps, dbSchema.trials, dbSchema.epochs, dbSchema.workers];
+  const tables: PgTable[] = [
+    dbSchema.sweeps,
+    dbSchema.trials,
+    dbSchema.epochs,
+    dbSchema.workers,
+    dbSchema.rungDecisions,
+  ];
   for (const table of tables) {
     const config = getTableConfig(table);
     it(`create ${config.name} with exactly the schema's columns`, async () => {

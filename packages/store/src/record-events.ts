@@ -22,36 +22,40 @@ export async function recordEvent(database: SweepDatabase, event: TrialEvent): P
  */
 export async function recordEvents(database: SweepDatabase, events: readonly TrialEvent[]): Promise<RecordOutcome[]> {
   if (events.length === 0) return [];
-  return database.transaction(async (tx) => {
-    const rows = await lockTrials(tx, [...new Set(events.map((event) => event.trialId))]);
-    const states = new Map(rows.map((row) => [row.id, { ...row, update: {} } as TrialState]));
-    const pending = new Map<string, PendingEpoch>();
-    const outcomes = events.map((event, index) => applyEvent(states.get(event.trialId), event, index, pending));
-    const recompute = await dropEpochsAfterResume(tx, [...states.values()]);
-    const stored = await upsertEpochs(
-      tx,
-      [...pending.values()].map(({ eventIndex, attempt, metrics }) => ({
-        ...metrics,
-        trial_id: (events[eventIndex] as TrialEvent).trialId,
-        attempt,
-      })),
-    );
-    for (const [key, row] of pending) {
-      if (stored.has(key)) recompute.add(key.slice(0, key.lastIndexOf(":")));
-      else outcomes[row.eventIndex] = "duplicate";
-    }
-    await recomputeOverfit(tx, rows, states, recompute);
-    const changed = rows.filter((row) => Object.keys(states.get(row.id)?.update ?? {}).length > 0);
-    await writeTrials(
-      tx,
-      changed.map((row) => ({ ...row, ...states.get(row.id)?.update })),
-    );
-    await refreshSweepStatus(
-      tx,
-      changed.map((row) => row.sweepId),
-    );
-    return outcomes;
-  });
+  return database.transaction((tx) => recordEventBatch(tx, events));
+}
+
+/** `recordEvents` inside a transaction the caller holds (the search controller decides in the same one). */
+export async function recordEventBatch(tx: Queryable, events: readonly TrialEvent[]): Promise<RecordOutcome[]> {
+  if (events.length === 0) return [];
+  const rows = await lockTrials(tx, [...new Set(events.map((event) => event.trialId))]);
+  const states = new Map(rows.map((row) => [row.id, { ...row, update: {} } as TrialState]));
+  const pending = new Map<string, PendingEpoch>();
+  const outcomes = events.map((event, index) => applyEvent(states.get(event.trialId), event, index, pending));
+  const recompute = await dropEpochsAfterResume(tx, [...states.values()]);
+  const stored = await upsertEpochs(
+    tx,
+    [...pending.values()].map(({ eventIndex, attempt, metrics }) => ({
+      ...metrics,
+      trial_id: (events[eventIndex] as TrialEvent).trialId,
+      attempt,
+    })),
+  );
+  for (const [key, row] of pending) {
+    if (stored.has(key)) recompute.add(key.slice(0, key.lastIndexOf(":")));
+    else outcomes[row.eventIndex] = "duplicate";
+  }
+  await recomputeOverfit(tx, rows, states, recompute);
+  const changed = rows.filter((row) => Object.keys(states.get(row.id)?.update ?? {}).length > 0);
+  await writeTrials(
+    tx,
+    changed.map((row) => ({ ...row, ...states.get(row.id)?.update })),
+  );
+  await refreshSweepStatus(
+    tx,
+    changed.map((row) => row.sweepId),
+  );
+  return outcomes;
 }
 
 /** Locks the trials' rows (in id order, so concurrent batches never deadlock) and returns them. */

@@ -90,7 +90,32 @@ export const workers = pgTable("workers", {
   lastSeen: timestamp("last_seen", { withTimezone: true }).notNull(),
 });
 
+/**
+ * A hyperband rung reached by a trial: the search controller's decision there, taken
+ * once (in the transaction that records the rung epoch) and never changed. A `prune`
+ * row of a trial still running is a stop the workers have yet to carry out.
+ */
+export const rungDecisions = pgTable(
+  "rung_decisions",
+  {
+    trialId: text("trial_id")
+      .notNull()
+      .references(() => trials.id, { onDelete: "cascade" }),
+    /** The rung's epoch (1-based). */
+    epoch: integer("epoch").notNull(),
+    /** 1 at min_iter, 2 at min_iter·eta, … */
+    rung: integer("rung").notNull(),
+    /** continue | prune */
+    action: text("action").notNull().$type<"continue" | "prune">(),
+    /** With `prune`: the reason the trial is recorded pruned with. */
+    reason: text("reason"),
+    decidedAt: timestamp("decided_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.trialId, t.epoch] })],
+);
+
 export type SweepRow = typeof sweeps.$inferSelect;
 export type TrialRow = typeof trials.$inferSelect;
 export type EpochRow = typeof epochs.$inferSelect;
 export type WorkerRow = typeof workers.$inferSelect;
+export type RungDecisionRow = typeof rungDecisions.$inferSelect;

@@ -6,13 +6,17 @@ import {
   getSweep,
   listSweeps,
   listWorkers,
+  lockSweepDecisions,
   markSweepCancelled,
+  pendingPrunes,
   recordEvent,
   recordEvents,
   recordHeartbeat,
+  recordRungDecision,
   requeueTrials,
   type SweepDatabase,
   sql,
+  sweepRungDecisions,
   sweepWorkers,
   trialRanking,
   trialStatusCounts,
@@ -205,6 +209,28 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       expect(await epochRows(trials[0].id)).toEqual([
         { epoch: 1, val_loss: 0.5, attempt: 0 },
         { epoch: 2, val_loss: 0.4, attempt: 1 },
+      ]);
+    });
+
+    it("keeps the first decision at a rung and lists prunes not yet carried out", async () => {
+      const { sweepId, trials } = await launch(3);
+      await recordEvents(db, [events.started(trials[0]), events.started(trials[1])]);
+      const prune = { trialId: trials[0].id, epoch: 2, rung: 1, action: "prune" as const, reason: "rung 1" };
+      const first = await db.transaction(async (tx) => {
+        await lockSweepDecisions(tx, [sweepId, sweepId]);
+        return recordRungDecision(tx, prune);
+      });
+      const again = await recordRungDecision(db, { ...prune, action: "continue", reason: null });
+      expect(again).toEqual(first);
+      expect(first).toMatchObject({ action: "prune", reason: "rung 1", rung: 1 });
+      await recordRungDecision(db, { trialId: trials[1].id, epoch: 2, rung: 1, action: "continue", reason: null });
+      expect(await pendingPrunes(db, sweepId)).toEqual([{ sweepId, trialId: trials[0].id, reason: "rung 1" }]);
+      expect((await pendingPrunes(db)).map((row) => row.trialId)).toContain(trials[0].id);
+      await recordEvent(db, events.pruned(trials[0], 2, "rung 1"));
+      expect(await pendingPrunes(db, sweepId)).toEqual([]);
+      expect((await sweepRungDecisions(db, sweepId)).map((row) => [row.trialId, row.action])).toEqual([
+        [trials[0].id, "prune"],
+        [trials[1].id, "continue"],
       ]);
     });
 

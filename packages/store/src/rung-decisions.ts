@@ -1,0 +1,58 @@
+import type { Queryable } from "./database.js";
+import type { RungDecisionRow } from "./schema.js";
+import { sql } from "./sql.js";
+
+/** The first key of the search controller's advisory locks (`pg_advisory_xact_lock(key, hashtext(sweep))`). */
+const DECISION_LOCK_KEY = 0x73776363;
+
+/**
+ * Serialises the search controller's decisions per sweep: a transaction-scoped advisory
+ * lock for each sweep, taken in id order (so two recorders never deadlock) and released
+ * at commit or rollback, also when the process holding it dies. Only deciders take it:
+ * readers and the recording of other sweeps never wait on it. Take it before any row lock.
+ */
+export async function lockSweepDecisions(tx: Queryable, sweepIds: readonly string[]): Promise<void> {
+  for (const sweepId of [...new Set(sweepIds)].sort()) {
+    await tx.query(sql`SELECT pg_advisory_xact_lock(${DECISION_LOCK_KEY}, hashtext(${sweepId}))`);
+  }
+}
+
+export type NewRungDecision = Pick<RungDecisionRow, "trialId" | "epoch" | "rung" | "action" | "reason">;
+
+/** Stores a decision unless the trial's rung was decided before; the decision that stands. */
+export async function recordRungDecision(tx: Queryable, decision: NewRungDecision): Promise<RungDecisionRow> {
+  await tx.query(sql`
+    INSERT INTO rung_decisions (trial_id, epoch, rung, action, reason)
+    VALUES (${decision.trialId}, ${decision.epoch}, ${decision.rung}, ${decision.action}, ${decision.reason})
+    ON CONFLICT (trial_id, epoch) DO NOTHING`);
+  const [stored] = await tx.query<RungDecisionRow>(sql`
+    SELECT trial_id AS "trialId", epoch, rung, action, reason, decided_at AS "decidedAt"
+    FROM rung_decisions WHERE trial_id = ${decision.trialId} AND epoch = ${decision.epoch}`);
+  return stored as RungDecisionRow;
+}
+
+/** Every rung decision of a sweep's trials, by trial ordinal and epoch (status, dashboard, report). */
+export function sweepRungDecisions(db: Queryable, sweepId: string): Promise<RungDecisionRow[]> {
+  return db.query<RungDecisionRow>(sql`
+    SELECT d.trial_id AS "trialId", d.epoch, d.rung, d.action, d.reason, d.decided_at AS "decidedAt"
+    FROM rung_decisions d JOIN trials t ON t.id = d.trial_id
+    WHERE t.sweep_id = ${sweepId}
+    ORDER BY t.ordinal, d.epoch`);
+}
+
+/** A prune decided for a trial that is still queued or running: a stop to carry out. */
+export interface PendingPrune extends Record<string, unknown> {
+  sweepId: string;
+  trialId: string;
+  reason: string;
+}
+
+/** The prunes not yet carried out, of one sweep or of all. */
+export function pendingPrunes(db: Queryable, sweepId?: string): Promise<PendingPrune[]> {
+  return db.query<PendingPrune>(sql`
+    SELECT t.sweep_id AS "sweepId", d.trial_id AS "trialId", d.reason
+    FROM rung_decisions d JOIN trials t ON t.id = d.trial_id
+    WHERE d.action = 'prune' AND t.status IN ('queued', 'running')
+      AND (${sweepId ?? null}::text IS NULL OR t.sweep_id = ${sweepId ?? null})
+    ORDER BY t.ordinal`);
+}
