@@ -9,6 +9,7 @@ export const NATS_NAMES = {
   recorderConsumer: "recorder",
   heartbeatBucket: "sweep_workers",
   controlBucket: "sweep_control",
+  pruneBucket: "sweep_prunes",
   checkpointBucket: "sweep_checkpoints",
   trialSubject: (sweepId: string) => `sweep.trial.${sweepId}`,
   eventSubject: (sweepId: string, trialId: string) => `sweep.event.${sweepId}.${trialId}`,
@@ -27,6 +28,8 @@ export interface PipelineNames {
   recorderConsumer: string;
   heartbeatBucket: string;
   controlBucket: string;
+  /** KV bucket of prune orders from the search controller (key = trial id; see `openPruneOrders`). */
+  pruneBucket: string;
   /** JetStream Object Store bucket of per-trial checkpoints (object name = trial id). */
   checkpointBucket: string;
   /** Wildcard over every sweep's trial messages. */
@@ -57,6 +60,7 @@ export function pipelineNames(prefix = ""): PipelineNames {
     recorderConsumer: NATS_NAMES.recorderConsumer,
     heartbeatBucket: bucket(NATS_NAMES.heartbeatBucket),
     controlBucket: bucket(NATS_NAMES.controlBucket),
+    pruneBucket: bucket(NATS_NAMES.pruneBucket),
     checkpointBucket: bucket(NATS_NAMES.checkpointBucket),
     trialSubjects: subject(NATS_NAMES.trialSubject("*")),
     eventSubjects: subject(NATS_NAMES.eventSubject("*", "*")),

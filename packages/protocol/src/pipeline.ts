@@ -46,7 +46,7 @@ const nanos = (ms: number) => ms * 1_000_000;
  * SWEEP_TRIALS (work queue, file storage, dedup window) with the durable pull consumer
  * `workers`; SWEEP_EVENTS (limits retention; it also captures the workers consumer's
  * max-deliveries advisories, the dead letters) with the durable consumer `recorder`; the
- * heartbeat bucket (TTL), the cancel-control bucket and the checkpoint object store
+ * heartbeat bucket (TTL), the cancel-control bucket, the prune-order bucket and the checkpoint object store
  * (one object per trial, dropped once not saved again for `checkpointTtlMs`).
  * Idempotent; every command that touches NATS calls it first.
  * Only what is missing is created (a stream missing a subject gains it): the settings
@@ -104,6 +104,8 @@ export async function ensurePipeline(
   const kvm = new Kvm(nc);
   await addBucketIfMissing(jsm, kvm, names.heartbeatBucket, { ttl: heartbeatTtlMs, replicas });
   await addBucketIfMissing(jsm, kvm, names.controlBucket, { replicas });
+  // Prune orders are kept as long as trial events.
+  await addBucketIfMissing(jsm, kvm, names.pruneBucket, { replicas, ttl: EVENTS_MAX_AGE_MS });
   await addObjectStoreIfMissing(jsm, nc, names.checkpointBucket, { replicas, ttl: nanos(checkpointTtlMs) });
   return names;
 }
@@ -175,6 +177,7 @@ export async function deletePipeline(nc: NatsConnection, prefix: string): Promis
     names.eventsStream,
     `KV_${names.heartbeatBucket}`,
     `KV_${names.controlBucket}`,
+    `KV_${names.pruneBucket}`,
     `OBJ_${names.checkpointBucket}`,
   ]) {
     await jsm.streams.delete(stream).catch(() => false);
