@@ -1,12 +1,17 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import type { TrialEvent, TrialSpec } from "@sweep/core";
 import { errorMessage } from "@sweep/core";
-import { eventFactory, type InvalidTrialMessage, parseTrialMessage, type TrialCheckpoints } from "@sweep/protocol";
-import { type CheckpointSaver, latestCheckpointSaver } from "./checkpoint-saver.js";
+import {
+  eventFactory,
+  type InvalidTrialMessage,
+  type PruneOrder,
+  parseTrialMessage,
+  type TrialCheckpoints,
+} from "@sweep/protocol";
+import { trainAndSettle } from "./attempt-training.js";
 import type { AttemptEvents, EventPublisher } from "./event-publisher.js";
-import { runTrialAttempt } from "./run-trial.js";
-import { type Settlement, settleAttempt } from "./settlement.js";
-import type { RunningTrial, TrialSlots } from "./trial-slots.js";
+import type { Settlement } from "./settlement.js";
+import type { TrialSlots } from "./trial-slots.js";
 import type { TrialTrainer } from "./trial-trainer.js";
 
 /** What handling a trial message needs from the worker around it. */
@@ -20,6 +25,8 @@ export interface HandlerContext {
   ackWaitMs: number;
   maxDeliver: number;
   isCancelled(sweepId: string): boolean;
+  /** The search controller's order to prune the trial (a hyperband rung), if it gave one. */
+  pruneOrderOf(trialId: string): Promise<PruneOrder | undefined>;
   isStopping(): boolean;
   /** A trial reached a terminal state recorded by this worker. */
   onFinished(): void;
@@ -30,8 +37,9 @@ export interface HandlerContext {
 
 /**
  * Handles one trial message: rejects an invalid one, acks one whose trial already
- * finished, records a cancelled sweep's trial, else trains it and settles the message
- * as `settleAttempt` says, once its events are stored.
+ * finished, records a cancelled sweep's trial, and a pruned trial (a redelivery after
+ * its rung decided), else trains it and settles the message as `settleAttempt` says,
+ * once its events are stored.
  */
 export async function handleTrialMessage(msg: JsMsg, context: HandlerContext): Promise<void> {
   const { log } = context;
@@ -42,35 +50,32 @@ export async function handleTrialMessage(msg: JsMsg, context: HandlerContext): P
   try {
     ({ trial, requeued = false } = parseTrialMessage(msg.string()));
   } catch (error) {
-    const invalid = error as InvalidTrialMessage;
-    log(`rejecting a trial message: ${invalid.message}`);
-    if (invalid.trial) {
-      events.outcome(
-        eventFactory(invalid.trial, attempt)({ type: "failed", error: invalid.message, retryable: false }),
-      );
-    }
-    await events.stored();
-    // Plain term(): nats-server before 2.10 ignores `+TERM <reason>` and would redeliver the
-    // message up to maxDeliver. The reason is in the log and in the recorded failed event.
-    msg.term();
-    return;
+    return rejectInvalid(msg, error as InvalidTrialMessage, events, log);
   }
   // A redelivery whose trial already finished: the ack of the attempt that finished it
   // died with a server or a connection. Training it again would be wasted (the recorder
   // ignores events of a finished trial; retry and resume never re-queue one).
-  const finished = attempt > 1 ? await context.publisher.finishedBefore(trial) : undefined;
+  // A re-queued or proposed trial's message may be published twice (a controller that
+  // restarted publishes what it cannot know was published): its outcome is looked up too.
+  const finished = attempt > 1 || requeued ? await context.publisher.finishedBefore(trial) : undefined;
   if (finished) {
     log(`trial ${trial.id} was already ${finished}: acking its redelivered message without training it`);
     return msg.ack();
   }
   if (context.isStopping()) return msg.nak();
-  if (context.isCancelled(trial.sweepId)) {
-    events.outcome(eventFactory(trial, attempt)({ type: "cancelled", epoch: 0 }));
-    await events.stored();
-    context.onFinished();
-    return msg.ack();
-  }
+  const untrained = (event: Parameters<ReturnType<typeof eventFactory>>[0]) =>
+    settleUntrained(msg, events, eventFactory(trial, attempt)(event), context);
+  if (context.isCancelled(trial.sweepId)) return untrained({ type: "cancelled", epoch: 0 });
+  // Started before the lookup: a prune put meanwhile reaches the running entry.
   const entry = context.slots.start(trial);
+  const pruned = await context.pruneOrderOf(trial.id).catch((error) => {
+    log(`looking up a prune of ${trial.id} failed, training it: ${errorMessage(error)}`);
+    return undefined;
+  });
+  if (pruned) {
+    context.slots.end(trial.id);
+    return untrained({ type: "pruned", epoch: pruned.epoch, reason: pruned.reason });
+  }
   const keepAlive = setInterval(() => msg.working(), Math.max(200, context.ackWaitMs / 3));
   try {
     const settlement = await trainAndSettle(msg, entry, requeued, events, context);
@@ -81,99 +86,30 @@ export async function handleTrialMessage(msg: JsMsg, context: HandlerContext): P
   }
 }
 
-async function trainAndSettle(
+/** Terminates an unreadable message, recording its trial failed when it names one. */
+async function rejectInvalid(
   msg: JsMsg,
-  entry: RunningTrial,
-  requeued: boolean,
+  invalid: InvalidTrialMessage,
   events: AttemptEvents,
-  context: HandlerContext,
-): Promise<Settlement> {
-  const { trial } = entry;
-  const { checkpoints, log } = context;
-  const attempt = msg.info.deliveryCount;
-  // A checkpoint is saved only once its epoch's event is stored, so a resumed attempt
-  // never starts past an epoch that was not recorded (and the recorder drops older
-  // attempts' rows after the resume epoch, so no epoch row is doubled).
-  const saver = latestCheckpointSaver(checkpoints, trial.id, log, {
-    delivery: { message: msg.info.streamSequence, attempt },
-  });
-  // Only a redelivery or a re-queued trial can have one: a first delivery saves a lookup.
-  const mayHaveCheckpoint = attempt > 1 || requeued;
-  const checkpoint = mayHaveCheckpoint
-    ? await checkpoints.load(trial.id).catch((error) => {
-        log(`loading ${trial.id}'s checkpoint failed, training from the start: ${errorMessage(error)}`);
-        return null;
-      })
-    : undefined;
-  const result = await runTrialAttempt(
-    context.trainer,
-    { trial, attempt, worker: context.workerId, cancelFlag: entry.cancelFlag, checkpoint: checkpoint ?? undefined },
-    (event, bytes) => publishAttemptEvent(event, bytes, { entry, events, saver, context }),
-  );
-  const settlement = settleAttempt({
-    result,
-    attempt,
-    maxDeliver: context.maxDeliver,
-    stopReason: entry.stopReason,
-    stopping: context.isStopping(),
-  });
-  if (settlement.checkpoint === "remove") saver.discardWaiting();
-  await saver.idle();
-  if (settlement.event) events.outcome(eventFactory(trial, attempt)(settlement.event));
-  await events.stored();
-  if (result.kind === "threw") logFailure(trial, attempt, context.maxDeliver, result.error, settlement, log);
-  // The trial is over for good: its checkpoint, if it has one, is of no more use.
-  if (settlement.checkpoint === "remove" && (checkpoint !== undefined || saver.savedAny)) {
-    await checkpoints
-      .remove(trial.id)
-      .catch((error) => log(`removing ${trial.id}'s checkpoint failed: ${errorMessage(error)}`));
-  }
-  if (settlement.finished) context.onFinished();
-  return settlement;
-}
-
-/**
- * Publishes an event of the running attempt; an epoch's checkpoint, when one is due,
- * is saved once its event is stored.
- */
-function publishAttemptEvent(
-  event: TrialEvent,
-  bytes: Uint8Array | undefined,
-  {
-    entry,
-    events,
-    saver,
-    context,
-  }: { entry: RunningTrial; events: AttemptEvents; saver: CheckpointSaver; context: HandlerContext },
-): void {
-  if (event.type === "started") {
-    context.onBackend(event.backend);
-    events.progress(event);
-  } else if (event.type !== "epoch") {
-    void events.outcome(event);
-  } else if (bytes !== undefined && saver.due()) {
-    // Only an epoch whose checkpoint is kept needs its event's ack (plain publishes are cheaper).
-    entry.imagesPerS = event.metrics.images_per_s;
-    saver.offer(event.metrics.epoch, bytes, events.checkpointedEpoch(event));
-  } else {
-    entry.imagesPerS = event.metrics.images_per_s;
-    events.progress(event);
-  }
-}
-
-function logFailure(
-  trial: TrialSpec,
-  attempt: number,
-  maxDeliver: number,
-  error: string,
-  settlement: Settlement,
   log: (line: string) => void,
-): void {
-  if (settlement.message.action === "nak") {
-    log(`trial ${trial.id} attempt ${attempt} failed, will be redelivered: ${error}`);
-  } else {
-    log(`trial ${trial.id} failed (attempt ${attempt} of ${maxDeliver}): ${error}`);
+): Promise<void> {
+  log(`rejecting a trial message: ${invalid.message}`);
+  if (invalid.trial) {
+    const failed = { type: "failed", error: invalid.message, retryable: false } as const;
+    events.outcome(eventFactory(invalid.trial, msg.info.deliveryCount)(failed));
   }
+  await events.stored();
+  // Plain term(): nats-server before 2.10 ignores `+TERM <reason>` and would redeliver the
+  // message up to maxDeliver. The reason is in the log and in the recorded failed event.
+  msg.term();
+}
+
+/** Records an outcome reached without training (the sweep cancelled, the trial pruned before), then acks. */
+async function settleUntrained(msg: JsMsg, events: AttemptEvents, outcome: TrialEvent, context: HandlerContext) {
+  events.outcome(outcome);
+  await events.stored();
+  context.onFinished();
+  msg.ack();
 }
 
 function settleMessage(msg: JsMsg, settlement: Settlement): void {

@@ -1,5 +1,6 @@
 import { jetstream } from "@nats-io/jetstream";
 import type { TrialEvent } from "@sweep/core";
+import { openPruneOrders } from "@sweep/protocol";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   consumerPipeline,
@@ -103,5 +104,32 @@ describe("startWorker: the consumer against a real JetStream", () => {
     expect(events).toMatchObject([
       { type: "failed", trialId: trial.id, attempt: 1, error: "trial message version must be 1, received 2" },
     ]);
+  });
+
+  it("stops a running trial the controller prunes and records it pruned with the rung in the reason", async () => {
+    const { nats, names } = pipeline;
+    const sweepId = newSweepId();
+    const [trial] = syntheticTrials(sweepId, 1, 200, "epoch_ms=50");
+    if (!trial) throw new Error("no trial");
+    await publishTrials(nats.nc, names, [trial]);
+    await waitForEvents(nats.nc, names, sweepId, (events) => events.some((event) => event.type === "epoch"));
+    const orders = await openPruneOrders(nats.nc, names);
+    await orders.put({ sweepId, trialId: trial.id, epoch: 1, reason: "rung 1 (epoch 1): test" });
+    const events = await waitForEvents(nats.nc, names, sweepId, finishedOnce(1));
+    const outcome = events.at(-1);
+    expect(outcome).toMatchObject({ type: "pruned", trialId: trial.id, attempt: 1, reason: "rung 1 (epoch 1): test" });
+    expect(events.filter((event) => event.type === "epoch").length).toBeLessThan(200);
+  });
+
+  it("records a trial pruned before it is delivered (a redelivery after its rung) without training it", async () => {
+    const { nats, names } = pipeline;
+    const sweepId = newSweepId();
+    const [trial] = syntheticTrials(sweepId, 1, 3);
+    if (!trial) throw new Error("no trial");
+    const orders = await openPruneOrders(nats.nc, names);
+    await orders.put({ sweepId, trialId: trial.id, epoch: 2, reason: "rung 1 (epoch 2): test" });
+    await publishTrials(nats.nc, names, [trial]);
+    const events = await waitForEvents(nats.nc, names, sweepId, finishedOnce(1));
+    expect(events).toMatchObject([{ type: "pruned", trialId: trial.id, epoch: 2, reason: "rung 1 (epoch 2): test" }]);
   });
 });

@@ -3,7 +3,7 @@ import { jetstream } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { HEARTBEAT_INTERVAL_MS, type WorkerHeartbeat } from "@sweep/core";
-import { openNatsCheckpoints, pipelineNames } from "@sweep/protocol";
+import { openNatsCheckpoints, openPruneOrders, pipelineNames } from "@sweep/protocol";
 import { watchCancelledSweeps } from "./cancel-watch.js";
 import { eventPublisher } from "./event-publisher.js";
 import { startHeartbeat, workerHeartbeat } from "./heartbeat.js";
@@ -49,7 +49,8 @@ export const defaultWorkerId = () => `${hostname().replace(/[^A-Za-z0-9_-]/g, "-
  * thread, and trains each: events go to SWEEP_EVENTS as they happen, the message is
  * kept alive with `working()`, and settled only once the events it needs are stored
  * (`handleTrialMessage`, `settleAttempt`). Heartbeats go to the heartbeat bucket; a
- * cancelled sweep's running trials are stopped.
+ * cancelled sweep's running trials are stopped, and so is a trial the search
+ * controller prunes (recorded `pruned` with the rung in the reason).
  */
 export async function startWorker(options: WorkerOptions): Promise<SweepWorker> {
   const { nc, trainer } = options;
@@ -68,6 +69,9 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
   const cancelled = await watchCancelledSweeps(await kvm.open(names.controlBucket), (sweepId) =>
     slots.stopTrials("sweep-cancelled", sweepId),
   );
+  // The search controller's prunes (hyperband rungs): a running trial stops between batches.
+  const pruneOrders = await openPruneOrders(nc, names);
+  const prunes = await pruneOrders.watch((order) => slots.prune(order.trialId, order.reason));
   const heartbeatOf = (status: WorkerHeartbeat["status"]) =>
     workerHeartbeat({ id, slots, backend: () => backend }, status);
   const heartbeats = await kvm.open(names.heartbeatBucket);
@@ -86,6 +90,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     ackWaitMs: (config.ack_wait ?? 30e9) / 1e6,
     maxDeliver: config.max_deliver && config.max_deliver > 0 ? config.max_deliver : Number.POSITIVE_INFINITY,
     isCancelled: (sweepId: string) => cancelled.has(sweepId),
+    pruneOrderOf: (trialId: string) => pruneOrders.get(trialId),
     isStopping: () => stopping,
     onFinished() {
       finishedTrials++;
@@ -104,6 +109,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     log,
   }).finally(async () => {
     await cancelled.stop();
+    await prunes.stop();
     await heartbeat.stop(heartbeatOf("stopped"));
   });
   log(`worker ${id} pulling from ${names.trialsStream}/${names.workersConsumer} with ${trainer.threads} threads`);
