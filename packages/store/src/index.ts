@@ -40,7 +40,14 @@ export {
   sweepRungDecisions,
 } from "./rung-decisions.js";
 export type { EpochRow, RungDecisionRow, SweepRow, TrialRow, WorkerRow } from "./schema.js";
-export { epochMetricOfSweep, type SearchHistoryRow, searchHistory } from "./search-history.js";
+export {
+  epochMetricOfSweep,
+  liveWorkerThreads,
+  plannedEpochs,
+  type SearchHistoryRow,
+  searchHistory,
+  unfinishedSweeps,
+} from "./search-history.js";
 export { SqlStatement, sql } from "./sql.js";
 export { releaseStoreLockOf } from "./store-lock.js";
 export type { OpenMode } from "./store-state.js";

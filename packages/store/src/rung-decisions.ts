@@ -44,13 +44,15 @@ export function sweepRungDecisions(db: Queryable, sweepId: string): Promise<Rung
 export interface PendingPrune extends Record<string, unknown> {
   sweepId: string;
   trialId: string;
+  /** The rung's epoch. */
+  epoch: number;
   reason: string;
 }
 
 /** The prunes not yet carried out, of one sweep or of all. */
 export function pendingPrunes(db: Queryable, sweepId?: string): Promise<PendingPrune[]> {
   return db.query<PendingPrune>(sql`
-    SELECT t.sweep_id AS "sweepId", d.trial_id AS "trialId", d.reason
+    SELECT t.sweep_id AS "sweepId", d.trial_id AS "trialId", d.epoch, d.reason
     FROM rung_decisions d JOIN trials t ON t.id = d.trial_id
     WHERE d.action = 'prune' AND t.status IN ('queued', 'running')
       AND (${sweepId ?? null}::text IS NULL OR t.sweep_id = ${sweepId ?? null})

@@ -46,3 +46,27 @@ export function epochMetricOfSweep(
     WHERE t.sweep_id = ${sweepId} AND e.epoch = ${epoch}
     ORDER BY t.ordinal`);
 }
+
+/** Each trial's planned epochs (where its rungs are), by trial id. */
+export async function plannedEpochs(db: Queryable, trialIds: readonly string[]): Promise<Map<string, number>> {
+  const rows = await db.query<{ id: string; epochs_planned: number }>(sql`
+    SELECT id, epochs_planned FROM trials WHERE id = ANY(${[...trialIds]}::text[])`);
+  return new Map(rows.map((row) => [row.id, row.epochs_planned]));
+}
+
+/** The configs of sweeps not yet finished (queued or running): those a search controller may still act on. */
+export function unfinishedSweeps(db: Queryable): Promise<Array<{ id: string; config: unknown }>> {
+  return db.query<{ id: string; config: unknown }>(sql`
+    SELECT id, config FROM sweeps WHERE status IN ('queued', 'running') ORDER BY id`);
+}
+
+/**
+ * The training threads of workers that sent a heartbeat within `freshMs` and are not
+ * stopping: how many trials a controller keeps queued or running (at least 1).
+ */
+export async function liveWorkerThreads(db: Queryable, freshMs: number): Promise<number> {
+  const [row] = await db.query<{ threads: number }>(sql`
+    SELECT coalesce(sum(threads), 0)::int AS threads FROM workers
+    WHERE status = 'running' AND last_seen > now() - make_interval(secs => ${freshMs / 1000})`);
+  return Math.max(1, row?.threads ?? 0);
+}

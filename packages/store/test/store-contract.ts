@@ -224,7 +224,9 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       expect(again).toEqual(first);
       expect(first).toMatchObject({ action: "prune", reason: "rung 1", rung: 1 });
       await recordRungDecision(db, { trialId: trials[1].id, epoch: 2, rung: 1, action: "continue", reason: null });
-      expect(await pendingPrunes(db, sweepId)).toEqual([{ sweepId, trialId: trials[0].id, reason: "rung 1" }]);
+      expect(await pendingPrunes(db, sweepId)).toEqual([
+        { sweepId, trialId: trials[0].id, epoch: 2, reason: "rung 1" },
+      ]);
       expect((await pendingPrunes(db)).map((row) => row.trialId)).toContain(trials[0].id);
       await recordEvent(db, events.pruned(trials[0], 2, "rung 1"));
       expect(await pendingPrunes(db, sweepId)).toEqual([]);

@@ -1,5 +1,15 @@
 import { expandTrials, parseSweepConfig, type TrialSpec } from "@sweep/core";
-import { createSweep, searchHistory, sql, trialRanking } from "@sweep/store";
+import { eventFactory } from "@sweep/protocol";
+import {
+  createSweep,
+  pendingPrunes,
+  recordEvent,
+  recordRungDecision,
+  searchHistory,
+  sql,
+  sweepRungDecisions,
+  trialRanking,
+} from "@sweep/store";
 import { newSweepId, pgliteFactory } from "@sweep/store/testing";
 import type { TrialTrainer } from "@sweep/worker";
 import { afterAll, describe, expect, it } from "vitest";
@@ -132,5 +142,62 @@ describe("a grid sweep with hyperband", () => {
     const ranking = await trialRanking(database, sweepId);
     expect(ranking.filter((row) => row.status === "pruned").length).toBeGreaterThan(0);
     expect(ranking[0]?.trial_name).toBe("learning_rate=0.05");
+    // Every pruned trial has its prune stored at the rung where it stopped, once.
+    const decisions = await sweepRungDecisions(database, sweepId);
+    const prunes = decisions.filter((row) => row.action === "prune");
+    expect(prunes.map((row) => row.trialId).sort()).toEqual(
+      ranking
+        .filter((row) => row.status === "pruned")
+        .map((row) => row.trial_id)
+        .sort(),
+    );
+    expect(new Set(decisions.map((row) => `${row.trialId}@${row.epoch}`)).size).toBe(decisions.length);
+  });
+
+  it("prunes at once a trial whose prune a killed run decided but did not carry out", async () => {
+    const database = await openDatabase();
+    const sweepId = newSweepId();
+    const config = parseSweepConfig(
+      `name: g\nparameters:\n  training.learning_rate: {values: [0.05, 1]}\ntraining: {epochs: 4, optimizer: sgd}\nearly_terminate: {type: hyperband, min_iter: 1, eta: 2}\n`,
+      "g.yaml",
+    );
+    const trials: TrialSpec[] = expandTrials(config, sweepId);
+    const sweep = { id: sweepId, name: config.name, config, configHash: sweepId };
+    await createSweep(database, sweep, trials);
+    // The killed run: trial 1 recorded its rung epoch and the prune, then the process died.
+    const [, doomed] = trials;
+    if (!doomed) throw new Error("no trial");
+    await recordEvent(
+      database,
+      eventFactory(doomed, 1)({ type: "started", worker: "w", backend: "cpu", paramCount: 1, resumeFromEpoch: 0 }),
+    );
+    await recordRungDecision(database, {
+      trialId: doomed.id,
+      epoch: 1,
+      rung: 1,
+      action: "prune",
+      reason: "rung 1 (epoch 1): test",
+    });
+    const trained: string[] = [];
+    const trainer = curveTrainer(1);
+    const run = runLocally({
+      database,
+      trainer: {
+        ...trainer,
+        train: (trial, options) => {
+          trained.push(trial.id);
+          return trainer.train(trial, options);
+        },
+      },
+      sweep,
+      trials,
+      worker: "embedded",
+      controller: searchController(database, config, sweepId),
+    });
+    await run.finished;
+    expect(trained).not.toContain(doomed.id);
+    const row = (await trialRanking(database, sweepId)).find((ranked) => ranked.trial_id === doomed.id);
+    expect(row?.status).toBe("pruned");
+    expect(await pendingPrunes(database, sweepId)).toEqual([]);
   });
 });

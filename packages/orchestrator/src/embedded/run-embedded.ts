@@ -31,8 +31,11 @@ export interface EmbeddedRunOptions {
   log?: (line: string) => void;
   /** When the list is done: the next trial to train (the search controller's proposal), or none. */
   next?: () => Promise<{ trial: TrialSpec; attempt: number } | undefined>;
-  /** After an epoch is recorded: a reason to prune the trial there (a hyperband rung), or none. */
-  afterEpoch?: (event: Extract<TrialEvent, { type: "epoch" }>, trial: TrialSpec) => Promise<string | undefined>;
+  /**
+   * Records an event (default: `recordEvent`); with a search controller, together with
+   * its rung decision: the reason to prune the trial there, or none.
+   */
+  record?: (event: TrialEvent) => Promise<string | undefined>;
 }
 
 export interface EmbeddedRun {
@@ -64,13 +67,13 @@ export function runEmbedded(options: EmbeddedRunOptions): EmbeddedRun {
     recorded = recorded.then(() => written.catch(() => {}));
     return written;
   };
+  const recordOne = options.record ?? ((event: TrialEvent) => recordEvent(database, event).then(() => undefined));
   const record = (event: TrialEvent, trial: TrialSpec, checkpoint?: Uint8Array) => {
     if (event.type === "started") backend = event.backend;
     recorded = recorded.then(async () => {
-      await recordEvent(database, event);
+      const pruneReason = await recordOne(event);
       if (checkpoint && event.type === "epoch") await checkpoints?.save(trial.id, event.metrics.epoch, checkpoint);
       options.onEvent?.(event, trial);
-      const pruneReason = event.type === "epoch" ? await options.afterEpoch?.(event, trial) : undefined;
       if (pruneReason !== undefined) slots.prune(trial.id, pruneReason);
     });
   };

@@ -1,9 +1,11 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
+import { eventFactory, type TrialCheckpoints } from "@sweep/protocol";
 import {
   createSweep,
   markSweepCancelled,
   type NewSweep,
   openTrials,
+  recordEvent,
   requeueTrials,
   type SweepDatabase,
 } from "@sweep/store";
@@ -56,10 +58,11 @@ export function runLocally(request: LocalRunRequest): LocalRun {
     const { controller } = request;
     const known = [...request.trials, ...((await controller?.proposedTrials()) ?? [])];
     const byId = new Map(known.map((trial) => [trial.id, trial]));
-    const todo = open.flatMap(({ id, attempt }) => {
+    const opened = open.flatMap(({ id, attempt }) => {
       const trial = byId.get(id);
       return trial ? [{ trial, attempt: attempt + 1 }] : [];
     });
+    const todo = await pruneDecidedBefore(database, opened, controller, checkpoints);
     if (cancelled || (todo.length === 0 && !controller?.proposes)) return 0;
     let proposed = 0;
     const run = runEmbedded({
@@ -70,7 +73,7 @@ export function runLocally(request: LocalRunRequest): LocalRun {
       backend: request.backend,
       checkpoints,
       onEvent: request.onEvent,
-      afterEpoch: controller && ((event, trial) => controller.afterEpoch(event, trial)),
+      record: controller && ((event) => controller.record(event)),
       next:
         controller &&
         (async () => {
@@ -91,4 +94,31 @@ export function runLocally(request: LocalRunRequest): LocalRun {
       cancelRun();
     },
   };
+}
+
+/**
+ * Records pruned, without training, the trials whose rung decided a prune that a killed
+ * run did not carry out; the others are still to train.
+ */
+async function pruneDecidedBefore(
+  database: SweepDatabase,
+  opened: Array<{ trial: TrialSpec; attempt: number }>,
+  controller: SearchController | undefined,
+  checkpoints: TrialCheckpoints | undefined,
+): Promise<Array<{ trial: TrialSpec; attempt: number }>> {
+  const prunes = new Map((await controller?.pendingPrunes())?.map((prune) => [prune.trialId, prune]));
+  const todo: Array<{ trial: TrialSpec; attempt: number }> = [];
+  for (const entry of opened) {
+    const prune = prunes.get(entry.trial.id);
+    if (!prune) {
+      todo.push(entry);
+      continue;
+    }
+    await recordEvent(
+      database,
+      eventFactory(entry.trial, entry.attempt)({ type: "pruned", epoch: prune.epoch, reason: prune.reason }),
+    );
+    await checkpoints?.remove(entry.trial.id);
+  }
+  return todo;
 }
