@@ -19,15 +19,25 @@ export async function lockSweepDecisions(tx: Queryable, sweepIds: readonly strin
 
 export type NewRungDecision = Pick<RungDecisionRow, "trialId" | "epoch" | "rung" | "action" | "reason">;
 
-/** Stores a decision unless the trial's rung was decided before; the decision that stands. */
+/**
+ * Stores a decision unless the trial's rung was decided before, or the trial was pruned
+ * at an earlier rung (one prune per trial: the epochs its worker sent before it stopped
+ * decide nothing more). Returns the decision that stands: the earlier prune, else the
+ * one at this rung.
+ */
 export async function recordRungDecision(tx: Queryable, decision: NewRungDecision): Promise<RungDecisionRow> {
+  const { trialId, epoch } = decision;
   await tx.query(sql`
     INSERT INTO rung_decisions (trial_id, epoch, rung, action, reason)
-    VALUES (${decision.trialId}, ${decision.epoch}, ${decision.rung}, ${decision.action}, ${decision.reason})
+    SELECT ${trialId}, ${epoch}, ${decision.rung}, ${decision.action}, ${decision.reason}
+    WHERE NOT EXISTS (
+      SELECT 1 FROM rung_decisions WHERE trial_id = ${trialId} AND action = 'prune' AND epoch < ${epoch})
     ON CONFLICT (trial_id, epoch) DO NOTHING`);
   const [stored] = await tx.query<RungDecisionRow>(sql`
     SELECT trial_id AS "trialId", epoch, rung, action, reason, decided_at AS "decidedAt"
-    FROM rung_decisions WHERE trial_id = ${decision.trialId} AND epoch = ${decision.epoch}`);
+    FROM rung_decisions
+    WHERE trial_id = ${trialId} AND (epoch = ${epoch} OR (action = 'prune' AND epoch < ${epoch}))
+    ORDER BY epoch LIMIT 1`);
   return stored as RungDecisionRow;
 }
 

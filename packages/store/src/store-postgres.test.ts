@@ -3,6 +3,7 @@ import { postgresFactory, testDatabaseUrl } from "../test/helpers.js";
 import { describeStoreContract } from "../test/store-contract.js";
 import { isDatabaseUnavailableError } from "./errors.js";
 import { openDatabase } from "./open.js";
+import { lockSweepDecisions } from "./rung-decisions.js";
 
 describeStoreContract("server Postgres", postgresFactory);
 
@@ -23,5 +24,41 @@ describe("opening a server database", () => {
     const error = await openDatabase({ url: url.toString() }).catch((e) => e);
     expect(error.message).toMatch(/^cannot open Postgres at [\d.]+:\d+\/no_such_db_x as postgres: .*does not exist/);
     expect(error.message).not.toContain(password);
+  });
+});
+
+describe("the search controller's decision lock", () => {
+  const factory = postgresFactory();
+
+  it("holds a second decider of the same sweep until the first commits, and not one of another sweep", async () => {
+    // Two handles of one database: two `sweep serve` processes.
+    const first = await factory.open();
+    const second = await factory.open();
+    try {
+      const order: string[] = [];
+      let release: () => void = () => {};
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const one = first.transaction(async (tx) => {
+        await lockSweepDecisions(tx, ["s-a"]);
+        order.push("first locked s-a");
+        await held;
+        order.push("first commits");
+      });
+      while (order.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+      await second.transaction(async (tx) => lockSweepDecisions(tx, ["s-b"]));
+      order.push("second locked s-b");
+      const two = second.transaction(async (tx) => {
+        await lockSweepDecisions(tx, ["s-b", "s-a"]);
+        order.push("second locked s-a");
+      });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      release();
+      await Promise.all([one, two]);
+      expect(order).toEqual(["first locked s-a", "second locked s-b", "first commits", "second locked s-a"]);
+    } finally {
+      await factory.dispose();
+    }
   });
 });

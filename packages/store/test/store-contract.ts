@@ -223,6 +223,9 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       const again = await recordRungDecision(db, { ...prune, action: "continue", reason: null });
       expect(again).toEqual(first);
       expect(first).toMatchObject({ action: "prune", reason: "rung 1", rung: 1 });
+      // A later rung of the pruned trial decides nothing more.
+      const later = { ...prune, epoch: 6, rung: 2, reason: "rung 2" };
+      expect(await recordRungDecision(db, later)).toEqual(first);
       await recordRungDecision(db, { trialId: trials[1].id, epoch: 2, rung: 1, action: "continue", reason: null });
       expect(await pendingPrunes(db, sweepId)).toEqual([
         { sweepId, trialId: trials[0].id, epoch: 2, reason: "rung 1" },
