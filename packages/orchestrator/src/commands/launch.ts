@@ -2,7 +2,6 @@ import { PRINTABLE_LENGTH, printable } from "@sweep/core";
 import { refuseChangedConfig } from "@sweep/store";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
-import { refuseAdaptive } from "../controller/adaptive.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
 import { launchSweep, planSweep } from "../nats/launch.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
@@ -22,7 +21,6 @@ export function register(program: Command): void {
     ),
   ).action(async (configPath: string, options: NatsOptions & { db?: string; new?: boolean }) => {
     const { config } = await loadConfigFile(configPath);
-    refuseAdaptive(config, "launch");
     const { sweep, trials } = planSweep(config, options.new);
     await checkTrialsAgainstData(configPath, trials, { onlyLocalSources: true });
     const result = await withDatabase(
@@ -39,7 +37,8 @@ export function register(program: Command): void {
         "Use --new for another sweep of it, or `sweep retry` to re-queue failed trials.";
       process.stderr.write(`sweep: ${printable(line, PRINTABLE_LENGTH.line)}\n`);
     } else {
-      process.stderr.write(`queued ${result.published} trials (${result.duplicates} already queued)\n`);
+      const proposing = config.method === "bayes" ? `; \`sweep serve\` proposes up to ${config.run_cap} (bayes)` : "";
+      process.stderr.write(`queued ${result.published} trials (${result.duplicates} already queued)${proposing}\n`);
     }
     process.stdout.write(`${result.sweepId}\n`);
   });

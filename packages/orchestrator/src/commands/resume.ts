@@ -1,7 +1,7 @@
 import { expandTrials, validateSweepConfig } from "@sweep/core";
 import { getSweep, requeueTrials } from "@sweep/store";
 import type { Command } from "commander";
-import { refuseAdaptive } from "../controller/adaptive.js";
+import { refuseBayes } from "../controller/adaptive.js";
 import { clearSweepCancel } from "../nats/control.js";
 import { publishTrials } from "../nats/publisher.js";
 import { trialsStillQueued } from "../nats/queued-trials.js";
@@ -30,8 +30,7 @@ export function register(program: Command): void {
       options,
       async (database) => {
         const sweep = await getSweep(database, sweepRef);
-        // A local bayes/hyperband sweep resumes with \`sweep run\` on its config.
-        refuseAdaptive(validateSweepConfig(sweep.config), "resume");
+        refuseBayes(validateSweepConfig(sweep.config), "resume");
         const trials = expandTrials(validateSweepConfig(sweep.config), sweep.id);
         const resumed = await withNatsIfReachable(options, "sweep-resume", async (nc, names) => {
           const held = await trialsStillQueued(nc, names, sweep.id);

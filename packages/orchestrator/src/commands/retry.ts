@@ -1,7 +1,7 @@
 import { expandTrials, validateSweepConfig } from "@sweep/core";
 import { getSweep, requeueTrials } from "@sweep/store";
 import type { Command } from "commander";
-import { refuseAdaptive } from "../controller/adaptive.js";
+import { refuseBayes } from "../controller/adaptive.js";
 import { clearSweepCancel } from "../nats/control.js";
 import { publishTrials } from "../nats/publisher.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
@@ -21,8 +21,7 @@ export function register(program: Command): void {
       options,
       async (database) => {
         const sweep = await getSweep(database, sweepRef);
-        // A local bayes/hyperband sweep resumes with \`sweep run\` on its config.
-        refuseAdaptive(validateSweepConfig(sweep.config), "retry");
+        refuseBayes(validateSweepConfig(sweep.config), "retry");
         const ids = new Set(await requeueTrials(database, sweep.id, ["failed", "cancelled"]));
         const trials = expandTrials(validateSweepConfig(sweep.config), sweep.id).filter((trial) => ids.has(trial.id));
         const published = await withNatsIfReachable(options, "sweep-retry", async (nc, names) => {

@@ -3,7 +3,7 @@ import { resolveNatsUrl } from "@sweep/protocol";
 import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "@sweep/store";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
-import { describeTrialCount, refuseAdaptive } from "../controller/adaptive.js";
+import { describeTrialCount } from "../controller/adaptive.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
@@ -69,7 +69,6 @@ export function register(program: Command): void {
     const intraOpThreads = parseIntraOpThreads(options.intraOpThreads);
     const taskFile = parseTaskFile(options.task);
     const { config } = await loadConfigFile(configPath);
-    if (natsNamed(options)) refuseAdaptive(config, "run --nats");
     const { sweep, trials } = planSweep(config, options.new);
     // A --task module is not the real trainer: what its dataset.source means is its own affair.
     // A bayes sweep has no trials yet: its random sample (what expandTrials checks) stands in.

@@ -1,8 +1,7 @@
 import { PRINTABLE_LENGTH, printable, redactUrls, UsageError } from "@sweep/core";
 import { describeTarget, openDatabase, resolveDatabaseTarget } from "@sweep/store";
 import type { Command } from "commander";
-import { databaseRecording } from "../nats/database-recording.js";
-import { startRecorder } from "../nats/recorder.js";
+import { startDatabaseRecorder } from "../nats/database-recording.js";
 import { withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNats, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
@@ -12,14 +11,17 @@ interface ServeOptions extends NatsOptions {
   batch: string;
 }
 
-/** `sweep serve [--nats URL] [--db URL]`: the recorder, from SWEEP_EVENTS into the database. */
+/**
+ * `sweep serve [--nats URL] [--db URL]`: the recorder, from SWEEP_EVENTS into the
+ * database, with the search controller beside it (bayes proposals, hyperband rungs).
+ */
 export function register(program: Command): void {
   withDatabaseOption(
     withNatsOptions(
       program
         .command("serve")
         .description(
-          "Record trial events from NATS into the database (acked only after commit) and copy worker heartbeats; runs until Ctrl-C.",
+          "Record trial events from NATS into the database (acked only after commit), copy worker heartbeats, and run the search controller of bayes and hyperband sweeps; runs until Ctrl-C.",
         )
         .option("--batch <n>", "events recorded per transaction at most", "5000"),
     ),
@@ -32,11 +34,11 @@ export function register(program: Command): void {
     const database = await openDatabase(target, "write");
     try {
       await withNats(options, "sweep-serve", async (nc, names) => {
-        const recorder = await startRecorder({
+        const recorder = await startDatabaseRecorder({
           nc,
           names,
           batchSize,
-          ...databaseRecording(database),
+          database,
           log: (line) => process.stderr.write(`sweep serve: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
         });
         process.stdout.write(`recording ${names.eventsStream} into ${describeTarget(target)} (Ctrl-C to stop)\n`);

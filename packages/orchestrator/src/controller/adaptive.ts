@@ -1,17 +1,15 @@
 import { earlyTerminateRules, type SweepConfig, UsageError } from "@sweep/core";
 
-/** Whether a sweep needs a controller: bayes proposals or hyperband rungs. */
-export function isAdaptive(config: SweepConfig): boolean {
-  return config.method === "bayes" || earlyTerminateRules(config.early_terminate).hyperband !== undefined;
-}
-
-/** A one-line UsageError (exit 2) for a command that cannot run an adaptive sweep. */
-export function refuseAdaptive(config: SweepConfig, command: string): void {
-  if (!isAdaptive(config)) return;
-  const [where, value] = config.method === "bayes" ? ["method", "bayes"] : ["early_terminate", "hyperband"];
+/**
+ * A one-line UsageError (exit 2) for `sweep resume` and `sweep retry` of a bayes sweep:
+ * its trials are queued by the controller in `sweep serve` (or a local `sweep run`), and
+ * a second publisher could queue a proposed trial twice.
+ */
+export function refuseBayes(config: SweepConfig, command: string): void {
+  if (config.method !== "bayes") return;
   throw new UsageError(
-    `${where}: needs the search controller, which \`sweep ${command}\` does not run yet, got "${value}"`,
-    where,
+    `method: \`sweep ${command}\` cannot re-queue a bayes sweep's trials (its controller queues them: run \`sweep serve\`, or \`sweep run\` on its config for a local one), got "bayes"`,
+    "method",
   );
 }
 

@@ -39,23 +39,24 @@ export class SweepSearches {
   async of(db: Queryable, sweepIds: Iterable<string>): Promise<Map<string, SweepSearch>> {
     const found = new Map<string, SweepSearch>();
     for (const sweepId of new Set(sweepIds)) {
-      if (!this.#known.has(sweepId)) this.#known.set(sweepId, await this.#lookUp(db, sweepId));
+      if (!this.#known.has(sweepId)) await this.#lookUp(db, sweepId);
       const search = this.#known.get(sweepId);
       if (search) found.set(sweepId, search);
     }
     return found;
   }
 
-  async #lookUp(db: Queryable, sweepId: string): Promise<SweepSearch | undefined> {
+  /** Remembers the sweep's search, or that it has none; a sweep not recorded yet is looked up again. */
+  async #lookUp(db: Queryable, sweepId: string): Promise<void> {
     const sweep = await sweepById(db, sweepId);
-    if (!sweep) return undefined;
+    if (!sweep) return;
     try {
-      return sweepSearch(validateSweepConfig(sweep.config), sweepId);
+      this.#known.set(sweepId, sweepSearch(validateSweepConfig(sweep.config), sweepId));
     } catch (error) {
+      this.#known.set(sweepId, undefined);
       this.log(
         `sweep ${sweepId}'s stored config does not validate, recording it without a controller: ${errorMessage(error)}`,
       );
-      return undefined;
     }
   }
 }

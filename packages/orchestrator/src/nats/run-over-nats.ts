@@ -1,11 +1,10 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
 import { connectNats, ensurePipeline } from "@sweep/protocol";
-import { markSweepCancelled, type NewSweep, openTrials, type SweepDatabase } from "@sweep/store";
+import { markSweepCancelled, type NewSweep, openTrials, type SweepDatabase, sweepById } from "@sweep/store";
 import { type BackendChoice, startWorkerProcess } from "@sweep/worker";
 import { publishSweepCancel } from "./control.js";
-import { databaseRecording } from "./database-recording.js";
+import { startDatabaseRecorder } from "./database-recording.js";
 import { launchSweep } from "./launch.js";
-import { startRecorder } from "./recorder.js";
 
 export interface NatsRunRequest {
   database: SweepDatabase;
@@ -32,8 +31,8 @@ const CANCEL_GRACE_MS = 15_000;
 
 /**
  * `sweep run --nats`: the distributed pipeline in one process: launch over NATS, a
- * worker and a recorder in-process (other machines' `sweep worker`s may help), until
- * every trial of the sweep is finished.
+ * worker and a recorder with the search controller in-process (other machines'
+ * `sweep worker`s may help), until every trial of the sweep is finished.
  */
 export function runOverNats(request: NatsRunRequest): NatsRun {
   const { database, sweep } = request;
@@ -42,10 +41,10 @@ export function runOverNats(request: NatsRunRequest): NatsRun {
   const finished = (async () => {
     const nc = await connectNats(request.nats, "sweep-run");
     const names = await ensurePipeline(nc, { prefix: request.prefix });
-    const recorder = await startRecorder({
+    const recorder = await startDatabaseRecorder({
       nc,
       names,
-      ...databaseRecording(database),
+      database,
       onRecorded: (events) => {
         for (const event of events) if (event.sweepId === sweep.id) request.onEvent?.(event);
       },
@@ -75,7 +74,9 @@ async function waitUntilFinished(
 ): Promise<void> {
   let cancelDeadline: number | undefined;
   for (;;) {
-    if ((await openTrials(database, sweepId)).length === 0) return;
+    // A bayes sweep is queued with no trials until its controller proposes the first.
+    const done = (await sweepById(database, sweepId))?.status !== "queued";
+    if (done && (await openTrials(database, sweepId)).length === 0) return;
     const cancelling = cancelRequested();
     if (cancelling) {
       await cancelling;
