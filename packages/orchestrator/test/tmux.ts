@@ -5,8 +5,8 @@ import path from "node:path";
 /** A private tmux server (its own socket) in which a test runs the CLI on a real terminal. */
 export interface Terminal {
   tmux(...args: string[]): string;
-  /** The visible screen, as text. */
-  screen(): string;
+  /** The visible screen of `target` (a window or pane; default the current one), as text. */
+  screen(target?: string): string;
   /** Polls `read` every 100 ms until it returns a value; on timeout throws with the screen. */
   until<T>(what: string, read: () => Promise<T | undefined> | T | undefined, timeoutMs?: number): Promise<T>;
   /** Stops the tmux server and removes its socket. */
@@ -15,7 +15,7 @@ export interface Terminal {
 
 export function privateTerminal(socket: string): Terminal {
   const tmux = (...args: string[]) => execFileSync("tmux", ["-u", "-L", socket, ...args], { encoding: "utf8" });
-  const screen = () => tmux("capture-pane", "-p");
+  const screen = (target?: string) => tmux("capture-pane", "-p", ...(target ? ["-t", target] : []));
   return {
     tmux,
     screen,

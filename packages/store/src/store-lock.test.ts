@@ -1,13 +1,13 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { access, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isDatabaseUnavailableError } from "./errors.js";
 import { openDatabase } from "./open.js";
 import { sql } from "./sql.js";
-import { storeLockPath } from "./store-lock.js";
+import { liveStoreHolder, storeLockPath } from "./store-lock.js";
 
 describe("embedded store ownership", () => {
   let dir: string;
@@ -36,6 +36,25 @@ describe("embedded store ownership", () => {
     await expect(access(storeLockPath(dir))).rejects.toThrow();
   });
 
+  it.skipIf(process.platform !== "linux")(
+    "takes over a store whose holder was killed but not yet reaped (a zombie)",
+    async () => {
+      // sh starts the holder in the background, prints its pid and becomes `sleep`, which
+      // never waits for children: the killed holder stays a zombie until the test ends.
+      other = spawn("sh", ["-c", "sleep 1000 & echo $!; exec sleep 1000"], { stdio: ["ignore", "pipe", "ignore"] });
+      const [line] = (await once(other.stdout as NodeJS.ReadableStream, "data")) as [Buffer];
+      const holder = Number(line.toString().trim());
+      process.kill(holder, "SIGKILL");
+      expect(await processStateWithin(holder, (state) => state === "Z", 10_000)).toBe("Z");
+      expect(() => process.kill(holder, 0)).not.toThrow();
+      await writeFile(storeLockPath(dir), JSON.stringify({ pid: holder, command: "sweep run quick.yaml" }));
+      expect(await liveStoreHolder(dir)).toBeNull();
+      const database = await openDatabase({ embeddedDir: dir });
+      expect(await database.query(sql`SELECT count(*)::int AS n FROM sweeps`)).toEqual([{ n: 0 }]);
+      await database.close();
+    },
+  );
+
   it("shares one instance between handles of this process until the last one closes", async () => {
     const first = await openDatabase({ embeddedDir: dir });
     const second = await openDatabase({ embeddedDir: dir });
@@ -47,3 +66,14 @@ describe("embedded store ownership", () => {
     await expect(access(storeLockPath(dir))).rejects.toThrow();
   });
 });
+
+/** The state letter of `/proc/<pid>/stat` once `wanted` accepts it, or the last one seen at the deadline. */
+async function processStateWithin(pid: number, wanted: (state: string) => boolean, ms: number): Promise<string> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const stat = await readFile(`/proc/${pid}/stat`, "utf8").catch(() => "gone) ?");
+    const state = stat.slice(stat.lastIndexOf(")") + 2, stat.lastIndexOf(")") + 3);
+    if (wanted(state) || Date.now() > deadline) return state;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

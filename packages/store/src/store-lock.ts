@@ -91,9 +91,24 @@ async function readOwner(file: string): Promise<LockOwner | null> {
 function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (error) {
-    return (error as NodeJS.ErrnoException).code === "EPERM";
+    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
+  }
+  return !isZombie(pid);
+}
+
+/**
+ * A process killed but not yet waited for by its parent still answers `kill(pid, 0)`;
+ * it holds nothing any more. Linux shows it as state Z (or X) in `/proc/<pid>/stat`,
+ * after the command name in parentheses, which may itself hold spaces and parentheses.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const state = stat.charAt(stat.lastIndexOf(")") + 2);
+    return state === "Z" || state === "X";
+  } catch {
+    return false;
   }
 }
 

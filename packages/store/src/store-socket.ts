@@ -3,7 +3,7 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
-import { lastStatus, query, startupFrame, startupReply } from "./store-socket-wire.js";
+import { lastStatus, query, startupFrame } from "./store-socket-wire.js";
 
 /*
  * The embedded store served to other processes of this user while one process holds
