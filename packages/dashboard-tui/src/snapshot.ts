@@ -1,4 +1,4 @@
-import { STALE_WORKER_AFTER_MS } from "@sweep/core";
+import { type AdaptiveSearch, type DecidedRung, STALE_WORKER_AFTER_MS } from "@sweep/core";
 
 /**
  * What the dashboard shows at one moment. The caller's loader builds it from the
@@ -15,6 +15,11 @@ export interface DashboardSnapshot {
    */
   trials: TrialView[];
   workers: WorkerView[];
+  /**
+   * The sweep's adaptive search as its config states it (bayes' run_cap, hyperband's
+   * eta and rung epochs); null for a sweep without one, or while there is no sweep.
+   */
+  search: AdaptiveSearch | null;
   /** When the loader read the database (ms since epoch); ages and ETA are measured from it. */
   takenAt: number;
 }
@@ -70,6 +75,8 @@ export interface TrialView {
   curve: EpochPoint[];
   /** The model's layer table; empty when unknown. */
   model: ModelLayerRow[];
+  /** Its stored hyperband rung decisions by epoch; empty without a hyperband rule or before its first rung. */
+  rungs: DecidedRung[];
 }
 
 export interface WorkerView {

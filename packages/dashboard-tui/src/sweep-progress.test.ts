@@ -19,6 +19,7 @@ function trial(status: string, durations: number[]): TrialView {
     testAccuracy: null,
     curve: durations.map((durationMs, i) => ({ epoch: i + 1, loss: 1, valLoss: 1, durationMs })),
     model: [],
+    rungs: [],
   };
 }
 
@@ -27,6 +28,7 @@ function snapshot(trials: TrialView[], finishedAt: number | null = null): Dashbo
     sweep: { id: "s", name: "s", status: "running", createdAt: 0, finishedAt },
     trials,
     workers: [],
+    search: null,
     takenAt: 90_000,
   };
 }

@@ -1,83 +1,10 @@
 import { render } from "ink-testing-library";
 import { afterEach, describe, expect, it } from "vitest";
-import type { DashboardSnapshot, EpochPoint, TrialView } from "../snapshot.js";
+import { sampleSnapshot } from "../../test/snapshots.js";
+import type { DashboardSnapshot } from "../snapshot.js";
 import { Dashboard } from "./Dashboard.js";
 
 const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r" };
-const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
-
-function curve(valLosses: number[]): EpochPoint[] {
-  return valLosses.map((valLoss, i) => ({ epoch: i + 1, loss: 0.3 / (i + 1), valLoss, durationMs: 1000 }));
-}
-
-function trial(id: string, rank: number | null, valLosses: number[], extra: Partial<TrialView> = {}): TrialView {
-  const best = valLosses.length ? Math.min(...valLosses) : null;
-  return {
-    id,
-    rank,
-    name: id,
-    params: {},
-    status: "completed",
-    epochsDone: valLosses.length,
-    epochsPlanned: 6,
-    bestValLoss: best,
-    bestEpoch: best === null ? null : valLosses.indexOf(best) + 1,
-    overfitEpoch: null,
-    lastValLoss: valLosses.at(-1) ?? null,
-    valAccuracy: null,
-    testAccuracy: null,
-    curve: curve(valLosses),
-    model: [
-      { layer: "conv2d_1 (Conv2D)", outputShape: "(None, 26, 26, 32)", params: 320 },
-      { layer: "dense_1 (Dense)", outputShape: "(None, 10)", params: 1290 },
-    ],
-    ...extra,
-  };
-}
-
-/** The reference case's shape: model5 ranks first, model4 overfits from epoch 3. */
-function sampleSnapshot(): DashboardSnapshot {
-  return {
-    sweep: { id: "mnist-ab12", name: "mnist-variants", status: "running", createdAt: NOW - 65_000, finishedAt: null },
-    trials: [
-      trial("model5", 1, [0.06, 0.04, 0.03, 0.029, 0.028, 0.0224], {
-        params: { "model.pool.size": 4 },
-        valAccuracy: 0.9921,
-        testAccuracy: 0.9927,
-      }),
-      trial("model3", 2, [0.07, 0.05, 0.031, 0.03, 0.0247, 0.025], { valAccuracy: 0.993, testAccuracy: 0.9926 }),
-      trial("model4", 3, [0.05, 0.037, 0.04, 0.045, 0.05, 0.06], {
-        params: { "model.pool": null },
-        overfitEpoch: 3,
-        status: "pruned",
-        valAccuracy: 0.9896,
-        testAccuracy: 0.9896,
-      }),
-      trial("model1", null, [], { status: "queued" }),
-    ],
-    workers: [
-      {
-        id: "w1",
-        host: "gpu-box",
-        threads: 2,
-        backend: "wasm",
-        imagesPerS: 231,
-        lastSeen: NOW - 1_000,
-        status: "running",
-      },
-      {
-        id: "w2",
-        host: "old-box",
-        threads: 1,
-        backend: "cpu",
-        imagesPerS: 2,
-        lastSeen: NOW - 9_000,
-        status: "running",
-      },
-    ],
-    takenAt: NOW,
-  };
-}
 
 const mounted: Array<{ unmount(): void }> = [];
 afterEach(() => {

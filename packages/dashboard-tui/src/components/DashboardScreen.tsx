@@ -1,4 +1,5 @@
 import { Box } from "ink";
+import { hasRungColumn, searchLines } from "../search-view.js";
 import type { DashboardSnapshot } from "../snapshot.js";
 import { rowWindow, selectedIndex, type ViewState, visibleTrials } from "../view-state.js";
 import { Footer } from "./Footer.js";
@@ -26,19 +27,25 @@ export function DashboardScreen({ snapshot, connectionError, view, columns, rows
   const selectedRow = selectedIndex(shown, view.selectedTrialId);
   const selected = shown.length === 0 ? null : shown[selectedRow];
   const workers = snapshot?.workers ?? [];
+  const search = searchLines(snapshot);
 
   const workerRows = Math.max(
     1,
     Math.min(workers.length, MAX_WORKER_ROWS) + (workers.length > MAX_WORKER_ROWS ? 1 : 0),
   );
   const detailRows = view.detailOpen && selected ? Math.max(CHART_HEIGHT + 3, selected.model.length + 2) + 3 : 0;
-  const headerRows = 2 + (connectionError === null ? 0 : 1);
+  const headerRows = 2 + (connectionError === null ? 0 : 1) + search.length;
   const fixedRows = headerRows + 1 + (1 + workerRows) + 1 + 1 + detailRows + 1;
   const window = rowWindow(shown.length, selectedRow, Math.max(3, rows - fixedRows));
 
   return (
     <Box flexDirection="column" width={columns}>
-      <Header snapshot={snapshot} connectionError={connectionError} barWidth={Math.min(30, Math.floor(columns / 6))} />
+      <Header
+        snapshot={snapshot}
+        connectionError={connectionError}
+        barWidth={Math.min(30, Math.floor(columns / 6))}
+        searchLines={search}
+      />
       <Box marginTop={1}>
         <Workers workers={workers} now={snapshot?.takenAt ?? Date.now()} maxRows={MAX_WORKER_ROWS} />
       </Box>
@@ -47,6 +54,7 @@ export function DashboardScreen({ snapshot, connectionError, view, columns, rows
           rows={shown.slice(window.start, window.end)}
           selectedTrialId={selected?.id ?? null}
           columns={columns}
+          rungColumn={hasRungColumn(snapshot)}
         />
       </Box>
       {view.detailOpen && selected ? (

@@ -9,12 +9,14 @@ export interface HeaderProps {
   /** The last load's error while the database is unreachable; null when connected. */
   connectionError: string | null;
   barWidth: number;
+  /** The adaptive search's lines (`searchLines`), under the progress bars; empty for other sweeps. */
+  searchLines: readonly string[];
 }
 
 const SWEEP_STATUS_COLOR: Record<string, string> = { running: "cyan", completed: "green", cancelled: "gray" };
 
-/** Sweep name and status, the trials and epochs progress bars, elapsed time and ETA. */
-export function Header({ snapshot, connectionError, barWidth }: HeaderProps) {
+/** Sweep name and status, the trials and epochs progress bars, elapsed time and ETA, the search's lines. */
+export function Header({ snapshot, connectionError, barWidth, searchLines }: HeaderProps) {
   const sweep = snapshot?.sweep ?? null;
   const progress = snapshot ? sweepProgress(snapshot) : null;
   return (
@@ -52,6 +54,11 @@ export function Header({ snapshot, connectionError, barWidth }: HeaderProps) {
           {progressBar(progress.epochsDone, progress.epochsTotal, barWidth)}
         </Text>
       ) : null}
+      {searchLines.map((line) => (
+        <Text key={line} wrap="truncate-end">
+          {line}
+        </Text>
+      ))}
     </Box>
   );
 }

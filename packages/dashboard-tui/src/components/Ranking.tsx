@@ -1,5 +1,6 @@
 import { Box, Text } from "ink";
 import { describeParams, fit, formatLoss, formatPercent, sparkline } from "../format.js";
+import { rungCell } from "../search-view.js";
 import type { TrialView } from "../snapshot.js";
 
 export interface RankingProps {
@@ -8,6 +9,8 @@ export interface RankingProps {
   selectedTrialId: string | null;
   /** Terminal width; the name and "differs" columns share what the fixed ones leave. */
   columns: number;
+  /** Whether to show the rung column (`rungCell`): a sweep with a hyperband rule. */
+  rungColumn: boolean;
 }
 
 export const STATUS_COLOR: Record<string, string> = {
@@ -21,18 +24,21 @@ export const STATUS_COLOR: Record<string, string> = {
 
 const FIXED = { mark: 2, rank: 5, status: 10, epoch: 7, best: 13, last: 8, valAcc: 8, testAcc: 9, overfit: 8 };
 const FIXED_WIDTH = Object.values(FIXED).reduce((a, b) => a + b, 0);
+/** `at r1`, `r2`. */
+const RUNG_WIDTH = 7;
 
-function flexibleWidths(columns: number): { name: number; differs: number; spark: number } {
+function flexibleWidths(columns: number, rung: number): { name: number; differs: number; spark: number } {
   const spark = columns >= 140 ? 20 : 10;
-  const free = Math.max(8, columns - FIXED_WIDTH - spark - 1);
+  const free = Math.max(8, columns - FIXED_WIDTH - rung - spark - 1);
   const name = Math.min(24, Math.max(8, Math.floor(free * 0.4)));
   const differs = free - name;
   return { name, differs: differs < 8 ? 0 : differs, spark };
 }
 
-/** The ranking table: one row per trial with its sparkline of val_loss. */
-export function Ranking({ rows, selectedTrialId, columns }: RankingProps) {
-  const width = flexibleWidths(columns);
+/** The ranking table: one row per trial with its sparkline of val_loss, and its rung under hyperband. */
+export function Ranking({ rows, selectedTrialId, columns, rungColumn }: RankingProps) {
+  const rung = rungColumn ? RUNG_WIDTH : 0;
+  const width = flexibleWidths(columns, rung);
   return (
     <Box flexDirection="column">
       <Text bold wrap="truncate-end">
@@ -41,6 +47,7 @@ export function Ranking({ rows, selectedTrialId, columns }: RankingProps) {
         {fit("variant", width.name)}
         {fit("differs", width.differs)}
         {fit("status", FIXED.status)}
+        {fit("rung", rung)}
         {fit("epoch", FIXED.epoch)}
         {fit("best val@ep", FIXED.best)}
         {fit("last", FIXED.last)}
@@ -60,7 +67,8 @@ export function Ranking({ rows, selectedTrialId, columns }: RankingProps) {
               fit(trial.name, width.name)}
             <Text dimColor={!selected}>{fit(describeParams(trial.params), width.differs)}</Text>
             <Text color={STATUS_COLOR[trial.status]}>{fit(trial.status, FIXED.status)}</Text>
-            {fit(`${trial.epochsDone}/${trial.epochsPlanned}`, FIXED.epoch) +
+            {fit(rung === 0 ? "" : rungCell(trial), rung) +
+              fit(`${trial.epochsDone}/${trial.epochsPlanned}`, FIXED.epoch) +
               fit(best, FIXED.best) +
               fit(formatLoss(trial.lastValLoss), FIXED.last) +
               fit(formatPercent(trial.valAccuracy), FIXED.valAcc) +

@@ -1,4 +1,4 @@
-import { TRIAL_STATUSES, validateSweepConfig } from "@sweep/core";
+import { TRIAL_STATUSES } from "@sweep/core";
 import {
   getSweep,
   listSweeps,
@@ -41,7 +41,7 @@ export async function describeStatus(
     `  trials:   ${ranking.length} (${counts})`,
     `  progress: ${describeProgress(ranking)}`,
     `  best:     ${describeBest(ranking[0])}`,
-    ...searchLines(sweep.config, ranking),
+    ...(await describeSearchStatus(db, sweep, ranking)),
     "",
     workers.length === 0 ? "workers: none has reported" : `workers:\n${formatTable(workers, workerColumns(now))}`,
   ];
@@ -54,14 +54,6 @@ function describeProgress(ranking: readonly TrialRankingRow[]): string {
   const epochsPlanned = ranking.reduce((sum, row) => sum + row.epochs_planned, 0);
   const percent = ranking.length === 0 ? 100 : Math.floor((100 * finished) / ranking.length);
   return `${finished}/${ranking.length} trials finished (${percent}%), ${epochsDone}/${epochsPlanned} epochs recorded`;
-}
-
-function searchLines(stored: unknown, ranking: readonly TrialRankingRow[]): string[] {
-  try {
-    return describeSearchStatus(validateSweepConfig(stored), ranking);
-  } catch {
-    return []; // a config stored by another version: no search lines
-  }
 }
 
 function describeBest(best: TrialRankingRow | undefined): string {

@@ -1,29 +1,38 @@
-import { earlyTerminateRules, rungsFor, type SweepConfig, TERMINAL_TRIAL_STATUSES } from "@sweep/core";
-import type { TrialRankingRow } from "@sweep/store";
+import {
+  type AdaptiveSearch,
+  adaptiveSearchOf,
+  describeSearchProgress,
+  type SweepConfig,
+  validateSweepConfig,
+} from "@sweep/core";
+import { type Queryable, sweepRungDecisions, type TrialRankingRow } from "@sweep/store";
+
+/** The adaptive search of a sweep's stored config; null for a sweep without one, or a config stored by another version. */
+export function storedSearch(stored: unknown): AdaptiveSearch | null {
+  let config: SweepConfig;
+  try {
+    config = validateSweepConfig(stored);
+  } catch {
+    return null;
+  }
+  return adaptiveSearchOf(config);
+}
 
 /**
- * The `sweep status` lines of an adaptive sweep: for bayes, trials proposed, running
- * and finished of run_cap; for hyperband, how many trials reached each rung and how
- * many were pruned. Empty for other sweeps.
+ * The `sweep status` lines of an adaptive sweep, core's `describeSearchProgress` (the
+ * dashboard prints the same lines): for bayes, trials proposed of run_cap, running and
+ * finished; for hyperband, per rung the trials that reached it and were pruned there,
+ * from the rung decisions, which are read only for a sweep with the rule. Empty for
+ * other sweeps.
  */
-export function describeSearchStatus(config: SweepConfig, ranking: readonly TrialRankingRow[]): string[] {
-  const lines: string[] = [];
-  if (config.method === "bayes") {
-    const running = ranking.filter((row) => row.status === "running").length;
-    const finished = ranking.filter((row) => TERMINAL_TRIAL_STATUSES.includes(row.status)).length;
-    lines.push(
-      `  search:   bayes, ${ranking.length} of run_cap ${config.run_cap} proposed, ${running} running, ${finished} finished`,
-    );
-  }
-  const { hyperband } = earlyTerminateRules(config.early_terminate);
-  if (hyperband) {
-    const rungs = rungsFor(hyperband, config.training.epochs);
-    const reached = rungs.map(
-      (epoch, index) =>
-        `rung ${index + 1} (epoch ${epoch}) reached by ${ranking.filter((row) => (row.last_epoch ?? 0) >= epoch).length}`,
-    );
-    const pruned = ranking.filter((row) => row.status === "pruned").length;
-    lines.push(`  rungs:    ${[...reached, `${pruned} pruned`].join(", ")} (hyperband, eta ${hyperband.eta})`);
-  }
-  return lines;
+export async function describeSearchStatus(
+  db: Queryable,
+  sweep: { id: string; config: unknown },
+  ranking: readonly TrialRankingRow[],
+): Promise<string[]> {
+  const search = storedSearch(sweep.config);
+  if (!search) return [];
+  const decisions = search.hyperband ? await sweepRungDecisions(db, sweep.id) : [];
+  const statuses = ranking.map((row) => row.status);
+  return describeSearchProgress(search, statuses, decisions).map((line) => `  search:   ${line}`);
 }

@@ -2,10 +2,20 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { detectOverfit } from "@sweep/core";
-import { openDatabase, resolveDatabaseTarget, type SweepDatabase, sql } from "@sweep/store";
+import { renderDashboardFrame } from "@sweep/dashboard-tui";
+import {
+  openDatabase,
+  type Queryable,
+  recordRungDecision,
+  resolveDatabaseTarget,
+  type SweepDatabase,
+  sql,
+} from "@sweep/store";
+import { newSweepId, postgresFactory } from "@sweep/store/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedSweep } from "../../bench/seed-sweep.js";
 import { syntheticTrialRows } from "../../bench/synthetic-sweep.js";
+import { HYPERBAND_TRIALS, seedHyperbandSweep } from "../../test/hyperband-sweep.js";
 import { snapshotLoader } from "./load-snapshot.js";
 
 describe("snapshotLoader on PGlite", () => {
@@ -90,5 +100,75 @@ describe("snapshotLoader on PGlite", () => {
     expect(first.model[0].outputShape).toBe("(None, 26, 26, 32)");
     expect(first.model[4].outputShape).toBe("(None, 9216)");
     expect(first.model.reduce((sum, row) => sum + row.params, 0)).toBe(1_199_882);
+  });
+});
+
+describe("snapshotLoader on a bayes + hyperband sweep (Postgres)", () => {
+  const databases = postgresFactory();
+  let db: SweepDatabase;
+  const sweepId = newSweepId();
+  const gridId = newSweepId();
+  /** The statements that read rung_decisions, counted on their way to the real database. */
+  let decisionReads = 0;
+  const counting: Queryable = {
+    query: (statement) => {
+      if (statement.text.includes("rung_decisions")) decisionReads++;
+      return db.query(statement);
+    },
+  };
+
+  beforeAll(async () => {
+    db = await databases.open();
+    await seedHyperbandSweep(db, sweepId);
+    await seedSweep(db, { sweepId: gridId, sweepName: "grid", trials: syntheticTrialRows({ trials: 3, epochs: 4 }) });
+  });
+  afterAll(() => databases.dispose());
+
+  // First: the next test records variant-6's rung-1 decision.
+  it("draws the stored rungs: the rung line and the rung column of the frame", async () => {
+    const frame = renderDashboardFrame(await snapshotLoader(db, { sweepRef: sweepId })(), { columns: 160, rows: 50 });
+    expect(frame).toContain("bayes: 7 of run_cap 12 proposed, 2 running, 4 finished");
+    expect(frame).toMatch(/hyperband eta 3: r1 @ epoch 1: 5 reached, 1 pruned · r2 @ epoch 3: 3 reached, 1 pruned/);
+    const cells = frame
+      .split("\n")
+      .map((line) => /(variant-\d)\s.*?(?:completed|running|pruned|queued)\s+(.*?)\s*\d+\/6 /.exec(line))
+      .filter((match) => match !== null)
+      .map((match) => [match[1], match[2]]);
+    expect(Object.fromEntries(cells)).toEqual({
+      "variant-1": "",
+      "variant-2": "at r1",
+      "variant-3": "r2",
+      "variant-4": "at r2",
+      "variant-5": "",
+      "variant-6": "",
+      "variant-7": "",
+    });
+  });
+
+  it("carries the sweep's search and each trial's stored decisions, read once per refresh", async () => {
+    const load = snapshotLoader(counting, { sweepRef: sweepId });
+    const snapshot = await load();
+    expect(decisionReads).toBe(1);
+    expect(snapshot.search).toEqual({ runCap: 12, hyperband: { eta: 3, rungEpochs: [1, 3] } });
+    const byOrdinal = [...snapshot.trials].sort((a, b) => a.id.localeCompare(b.id));
+    expect(byOrdinal.map((t) => t.rungs)).toEqual(
+      HYPERBAND_TRIALS.map((plan) => plan.decisions.map(([epoch, rung, action]) => ({ epoch, rung, action }))),
+    );
+
+    const waiting = byOrdinal[5];
+    if (!waiting) throw new Error("the seed has 7 trials");
+    await recordRungDecision(db, { trialId: waiting.id, epoch: 1, rung: 1, action: "continue", reason: null });
+    const next = await load();
+    expect(decisionReads).toBe(2);
+    expect(next.trials.find((t) => t.id === waiting.id)?.rungs).toEqual([{ epoch: 1, rung: 1, action: "continue" }]);
+  });
+
+  it("reads no decisions and has no search for a sweep without one", async () => {
+    const before = decisionReads;
+    const snapshot = await snapshotLoader(counting, { sweepRef: gridId })();
+    expect(decisionReads).toBe(before);
+    expect(snapshot.search).toBeNull();
+    expect(snapshot.trials.every((t) => t.rungs.length === 0)).toBe(true);
+    expect(renderDashboardFrame(snapshot)).not.toMatch(/hyperband| rung /);
   });
 });

@@ -1,21 +1,38 @@
-import { isTerminal, PRINTABLE_LENGTH, printable } from "@sweep/core";
+import { type AdaptiveSearch, type DecidedRung, isTerminal, PRINTABLE_LENGTH, printable } from "@sweep/core";
 import type { DashboardSnapshot, ModelLayerRow, SnapshotLoader, TrialView } from "@sweep/dashboard-tui";
 import { type Queryable, type TrialRankingRow, trialRanking } from "@sweep/store";
 import { readModelTables } from "./model-tables.js";
-import { readCurves, readSweep, readWorkers, type TrialCurve } from "./sweep-rows.js";
+import { readCurves, readRungs, readSearch, readSweep, readWorkers, type TrialCurve } from "./sweep-rows.js";
 
 /**
  * What the dashboard already read and will not read again: the curves of finished
- * trials (a terminal trial is never modified) and every trial's layer table (a
- * trial's model never changes). A trial seen running again (a retry) is dropped.
+ * trials (a terminal trial is never modified), every trial's layer table (a trial's
+ * model never changes) and each sweep's search (its config never changes). A trial
+ * seen running again (a retry) is dropped.
  */
 class ReadCache {
   readonly finishedCurves = new Map<string, TrialCurve>();
   readonly modelTables = new Map<string, ModelLayerRow[]>();
+  private readonly searches = new Map<string, AdaptiveSearch | null>();
+
+  async searchOf(db: Queryable, sweepId: string): Promise<AdaptiveSearch | null> {
+    if (!this.searches.has(sweepId)) this.searches.set(sweepId, await readSearch(db, sweepId));
+    return this.searches.get(sweepId) ?? null;
+  }
+}
+
+export interface TrialViewOptions {
+  cache?: ReadCache;
+  /** Read the trials' rung decisions (one query): for a sweep with a hyperband rule. */
+  rungs?: boolean;
 }
 
 /** The trials of one sweep as the dashboard and the plots show them, in `trial_ranking` order. */
-export async function readTrialViews(db: Queryable, sweepId: string, cache = new ReadCache()): Promise<TrialView[]> {
+export async function readTrialViews(
+  db: Queryable,
+  sweepId: string,
+  { cache = new ReadCache(), rungs = false }: TrialViewOptions = {},
+): Promise<TrialView[]> {
   const ranked = await trialRanking(db, sweepId);
   for (const row of ranked) if (!isTerminal(row.status)) cache.finishedCurves.delete(row.trial_id);
   const toRead = ranked.filter((row) => !cache.finishedCurves.has(row.trial_id)).map((row) => row.trial_id);
@@ -25,14 +42,16 @@ export async function readTrialViews(db: Queryable, sweepId: string, cache = new
   for (const row of ranked)
     if (isTerminal(row.status) && toRead.includes(row.trial_id))
       cache.finishedCurves.set(row.trial_id, fresh.get(row.trial_id) ?? EMPTY_CURVE);
-  return ranked.map((row) =>
-    trialView(row, cache.finishedCurves.get(row.trial_id) ?? fresh.get(row.trial_id) ?? EMPTY_CURVE, cache),
-  );
+  const decisions = rungs ? await readRungs(db, sweepId) : new Map<string, DecidedRung[]>();
+  return ranked.map((row) => {
+    const curve = cache.finishedCurves.get(row.trial_id) ?? fresh.get(row.trial_id) ?? EMPTY_CURVE;
+    return trialView(row, curve, cache, decisions.get(row.trial_id) ?? []);
+  });
 }
 
 const EMPTY_CURVE: TrialCurve = { points: [], lastValAccuracy: null };
 
-function trialView(row: TrialRankingRow, curve: TrialCurve, cache: ReadCache): TrialView {
+function trialView(row: TrialRankingRow, curve: TrialCurve, cache: ReadCache, rungs: DecidedRung[]): TrialView {
   return {
     id: row.trial_id,
     rank: row.rank,
@@ -49,6 +68,7 @@ function trialView(row: TrialRankingRow, curve: TrialCurve, cache: ReadCache): T
     testAccuracy: row.test_accuracy,
     curve: curve.points,
     model: cache.modelTables.get(row.trial_id) ?? [],
+    rungs,
   };
 }
 
@@ -59,15 +79,17 @@ export interface SnapshotSource {
 
 /**
  * A loader for the dashboard: each call reads the sweep, its ranking, the curves
- * of unfinished trials and the workers through `db`.
+ * of unfinished trials, the rung decisions of a hyperband sweep and the workers
+ * through `db`; a sweep's search once.
  */
 export function snapshotLoader(db: Queryable, source: SnapshotSource = {}): SnapshotLoader {
   const cache = new ReadCache();
   return async (): Promise<DashboardSnapshot> => {
     const { sweep, now } = await readSweep(db, source.sweepRef);
     const workers = await readWorkers(db);
-    const trials = sweep ? await readTrialViews(db, sweep.id, cache) : [];
-    return printableSnapshot({ sweep, trials, workers, takenAt: now });
+    const search = sweep ? await cache.searchOf(db, sweep.id) : null;
+    const trials = sweep ? await readTrialViews(db, sweep.id, { cache, rungs: Boolean(search?.hyperband) }) : [];
+    return printableSnapshot({ sweep, trials, workers, search, takenAt: now });
   };
 }
 

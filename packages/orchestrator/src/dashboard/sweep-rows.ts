@@ -1,5 +1,7 @@
+import type { AdaptiveSearch, DecidedRung } from "@sweep/core";
 import type { EpochPoint, SweepView, WorkerView } from "@sweep/dashboard-tui";
-import { listWorkers, type Queryable, sweepAtNow, trialEpochs } from "@sweep/store";
+import { listWorkers, type Queryable, sweepAtNow, sweepById, sweepRungDecisions, trialEpochs } from "@sweep/store";
+import { storedSearch } from "../controller/search-status.js";
 
 /** The sweep on screen and the database's clock, read in one statement. */
 export interface SweepAt {
@@ -21,6 +23,23 @@ export async function readSweep(db: Queryable, sweepRef: string | undefined): Pr
       finishedAt: sweep.finished_at === null ? null : new Date(sweep.finished_at).getTime(),
     },
   };
+}
+
+/** The adaptive search of the sweep's stored config; null for a sweep without one. */
+export async function readSearch(db: Queryable, sweepId: string): Promise<AdaptiveSearch | null> {
+  const sweep = await sweepById(db, sweepId);
+  return sweep ? storedSearch(sweep.config) : null;
+}
+
+/** The rung decisions of a sweep's trials, by trial, in epoch order: one query. */
+export async function readRungs(db: Queryable, sweepId: string): Promise<Map<string, DecidedRung[]>> {
+  const byTrial = new Map<string, DecidedRung[]>();
+  for (const { trialId, epoch, rung, action } of await sweepRungDecisions(db, sweepId)) {
+    const rungs = byTrial.get(trialId);
+    if (rungs) rungs.push({ epoch, rung, action });
+    else byTrial.set(trialId, [{ epoch, rung, action }]);
+  }
+  return byTrial;
 }
 
 export interface TrialCurve {

@@ -24,6 +24,7 @@ function trial(id: string, rank: number | null, valLosses: number[], overfitEpoc
     testAccuracy: 0.9927,
     curve: valLosses.map((valLoss, i) => ({ epoch: i + 1, loss: 0.3 / (i + 1), valLoss, durationMs: 1000 })),
     model: [],
+    rungs: [],
   };
 }
 

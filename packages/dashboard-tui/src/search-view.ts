@@ -1,0 +1,37 @@
+import { describeSearchProgress, isTerminal, rungName } from "@sweep/core";
+import type { DashboardSnapshot, TrialView } from "./snapshot.js";
+
+/**
+ * The header's lines for an adaptive sweep, the ones `sweep status` prints (core's
+ * `describeSearchProgress` over the snapshot's trials and their rung decisions); none
+ * for a sweep without a search.
+ */
+export function searchLines(snapshot: DashboardSnapshot | null): string[] {
+  const search = snapshot?.search;
+  if (!snapshot || !search) return [];
+  return describeSearchProgress(
+    search,
+    snapshot.trials.map((trial) => trial.status),
+    snapshot.trials.flatMap((trial) => trial.rungs),
+  );
+}
+
+/** Whether the ranking shows the rung column: only for a sweep with a hyperband rule. */
+export function hasRungColumn(snapshot: DashboardSnapshot | null): boolean {
+  return Boolean(snapshot?.search?.hyperband);
+}
+
+/**
+ * A trial's cell in the rung column: `at r1` when its stored decision pruned it at
+ * rung 1; `r2` while it is still going (queued or running) and rung 2 is the highest
+ * it passed; blank otherwise: no rung reached yet, finished past its rungs, or stopped
+ * by something else (the overfit rule, a failure, a cancel).
+ */
+export function rungCell(trial: Pick<TrialView, "status" | "rungs">): string {
+  let passed = 0;
+  for (const decision of trial.rungs) {
+    if (decision.action === "prune") return `at ${rungName(decision.rung)}`;
+    passed = Math.max(passed, decision.rung);
+  }
+  return passed > 0 && !isTerminal(trial.status) ? rungName(passed) : "";
+}
