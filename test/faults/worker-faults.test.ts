@@ -26,7 +26,8 @@ describe("worker faults: SIGTERM (12), poison (4), transient (5), double launch 
     const p = await pipeline("f12", { ackWaitMs, maxDeliver: 5 });
     await p.serve();
     const stopping = await p.worker(SYNTHETIC_TASK, 1);
-    const sweepId = await p.launch("sigterm", ["synthetic:epoch_ms=100"], 20);
+    // 8 s of training: on a loaded machine a 2 s trial could finish before the SIGTERM.
+    const sweepId = await p.launch("sigterm", ["synthetic:epoch_ms=400"], 20);
     let trials = await p.trials(sweepId);
     for (let tries = 0; tries < 100 && trials[0]?.status !== "running"; tries++) {
       await sleep(100);
