@@ -74,7 +74,7 @@ describe("query commands on the embedded store", () => {
   it("migrates on request and names the store", async () => {
     const { code, out } = await sweep("db", "migrate", "--db", db);
     expect(code).toBe(0);
-    expect(out).toBe(`embedded store ${db}: schema up to date (4 migrations, latest 0003_metric_ranking)\n`);
+    expect(out).toBe(`embedded store ${db}: schema up to date (5 migrations, latest 0004_rung_decisions)\n`);
   });
 
   it("refuses to read an embedded store that does not exist, and leaves none behind", async () => {
