@@ -7,6 +7,8 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: "forks",
+    // Two files at once on two cores: most tests wait on child processes and servers.
+    maxWorkers: 2,
     // TEST_PG_URL and TEST_NATS_URL: the servers on 127.0.0.1, else private ones it starts.
     globalSetup: ["test/support/global-services.ts"],
     coverage: {
