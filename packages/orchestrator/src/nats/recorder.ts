@@ -93,7 +93,13 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
   })();
 
   const heartbeats = await new Kvm(options.nc).open(names.heartbeatBucket);
-  const copyHeartbeats = () => copyLatestHeartbeats(heartbeats, options.recordHeartbeats);
+  // One copy at a time, so that stop() waits for one the timer started before it.
+  let copying: Promise<void> = Promise.resolve();
+  const copyHeartbeats = () => {
+    const copy = copying.then(() => copyLatestHeartbeats(heartbeats, options.recordHeartbeats));
+    copying = copy.catch(() => {});
+    return copy;
+  };
   const heartbeatTimer = setInterval(
     () => copyHeartbeats().catch((error) => log(`copying heartbeats failed: ${errorMessage(error)}`)),
     options.heartbeatCopyMs ?? HEARTBEAT_INTERVAL_MS,
