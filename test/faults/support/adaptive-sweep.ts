@@ -1,5 +1,5 @@
 import { rungsFor } from "@sweep/core";
-import { sql, sweepById, sweepRungDecisions } from "@sweep/store";
+import { type RungDecisionRow, sql, sweepById, sweepRungDecisions } from "@sweep/store";
 import { sleep } from "./servers.js";
 import type { FaultPipeline } from "./sweep.js";
 
@@ -144,20 +144,7 @@ export async function adaptiveFigures(
       );
     })
     .map((trial) => trial.name);
-  const notHonoured: string[] = [];
-  let tooLate = 0;
-  for (const prune of prunes) {
-    const trial = byId.get(prune.trialId);
-    if (trial?.status !== "completed" || !trial.finished_at) continue;
-    const finished = trial.finished_at.getTime();
-    let sendable = prune.decidedAt.getTime();
-    for (const down of options.serveDown ?? []) {
-      if (sendable < down.to.getTime() && finished > down.from.getTime())
-        sendable = Math.max(sendable, down.to.getTime());
-    }
-    if (finished > sendable + options.graceMs) notHonoured.push(`${trial.name} (rung epoch ${prune.epoch})`);
-    else tooLate++;
-  }
+  const { notHonoured, tooLate } = honouredPrunes(prunes, byId, options);
   return {
     sweepStatus: (await sweepById(db, sweepId))?.status ?? "missing",
     trials: trials.length,
@@ -175,6 +162,29 @@ export async function adaptiveFigures(
     notHonoured,
     tooLate,
   };
+}
+
+/** Prunes of trials that completed: not honoured when it had `graceMs` left after the order could go out, else too late. */
+function honouredPrunes(
+  prunes: readonly RungDecisionRow[],
+  byId: ReadonlyMap<string, TrialRow>,
+  options: { graceMs: number; serveDown?: ServeDown[] },
+): { notHonoured: string[]; tooLate: number } {
+  const notHonoured: string[] = [];
+  let tooLate = 0;
+  for (const prune of prunes) {
+    const trial = byId.get(prune.trialId);
+    if (trial?.status !== "completed" || !trial.finished_at) continue;
+    const finished = trial.finished_at.getTime();
+    let sendable = prune.decidedAt.getTime();
+    for (const down of options.serveDown ?? []) {
+      if (sendable < down.to.getTime() && finished > down.from.getTime())
+        sendable = Math.max(sendable, down.to.getTime());
+    }
+    if (finished > sendable + options.graceMs) notHonoured.push(`${trial.name} (rung epoch ${prune.epoch})`);
+    else tooLate++;
+  }
+  return { notHonoured, tooLate };
 }
 
 /** `trials N (C completed, P pruned), decisions D (prunes X), undecided rungs U, prunes not honoured H, prunes too late L`. */
