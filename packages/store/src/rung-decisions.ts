@@ -22,21 +22,25 @@ export type NewRungDecision = Pick<RungDecisionRow, "trialId" | "epoch" | "rung"
 /**
  * Stores a decision unless the trial's rung was decided before, or the trial was pruned
  * at an earlier rung (one prune per trial: the epochs its worker sent before it stopped
- * decide nothing more). Returns the decision that stands: the earlier prune, else the
- * one at this rung.
+ * decide nothing more), or it is a prune and the trial was pruned at a later rung (its
+ * epochs came out of order: one held by a recorder that died comes back after the ack
+ * wait, behind the later ones). Returns the decision that stands: the earlier prune,
+ * else the one at this rung, else that later prune.
  */
 export async function recordRungDecision(tx: Queryable, decision: NewRungDecision): Promise<RungDecisionRow> {
   const { trialId, epoch } = decision;
+  const pruning = decision.action === "prune";
   await tx.query(sql`
     INSERT INTO rung_decisions (trial_id, epoch, rung, action, reason)
     SELECT ${trialId}, ${epoch}, ${decision.rung}, ${decision.action}, ${decision.reason}
     WHERE NOT EXISTS (
-      SELECT 1 FROM rung_decisions WHERE trial_id = ${trialId} AND action = 'prune' AND epoch < ${epoch})
+      SELECT 1 FROM rung_decisions
+      WHERE trial_id = ${trialId} AND action = 'prune' AND (epoch < ${epoch} OR ${pruning}::boolean))
     ON CONFLICT (trial_id, epoch) DO NOTHING`);
   const [stored] = await tx.query<RungDecisionRow>(sql`
     SELECT trial_id AS "trialId", epoch, rung, action, reason, decided_at AS "decidedAt"
     FROM rung_decisions
-    WHERE trial_id = ${trialId} AND (epoch = ${epoch} OR (action = 'prune' AND epoch < ${epoch}))
+    WHERE trial_id = ${trialId} AND (epoch = ${epoch} OR (action = 'prune' AND (epoch < ${epoch} OR ${pruning}::boolean)))
     ORDER BY epoch LIMIT 1`);
   return stored as RungDecisionRow;
 }

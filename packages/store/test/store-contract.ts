@@ -239,6 +239,32 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       ]);
     });
 
+    it("stores no second prune when a later rung pruned the trial before an earlier rung's epoch came", async () => {
+      // Epoch 1 was held by a recorder that died: it comes back after the ack wait, once
+      // epoch 3 was recorded and decided.
+      const { sweepId, trials } = await launch(2);
+      await recordEvents(db, [events.started(trials[0]), events.started(trials[1])]);
+      const atRung2 = { trialId: trials[0].id, epoch: 3, rung: 2, action: "prune" as const, reason: "rung 2" };
+      const pruned = await recordRungDecision(db, atRung2);
+      expect(await recordRungDecision(db, { ...atRung2, epoch: 1, rung: 1, reason: "rung 1" })).toEqual(pruned);
+      // A late continue is still its rung's decision.
+      await recordRungDecision(db, { ...atRung2, trialId: trials[1].id });
+      const late = await recordRungDecision(db, {
+        trialId: trials[1].id,
+        epoch: 1,
+        rung: 1,
+        action: "continue",
+        reason: null,
+      });
+      expect(late).toMatchObject({ epoch: 1, action: "continue" });
+      expect((await sweepRungDecisions(db, sweepId)).map((row) => [row.trialId, row.epoch, row.action])).toEqual([
+        [trials[0].id, 3, "prune"],
+        [trials[1].id, 1, "continue"],
+        [trials[1].id, 3, "prune"],
+      ]);
+      expect(await pendingPrunes(db, sweepId)).toHaveLength(2);
+    });
+
     it("cancels queued trials at once and running ones on their worker's event", async () => {
       const { sweepId, trials } = await launch(3);
       await recordEvent(db, events.started(trials[0]));

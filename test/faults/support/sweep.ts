@@ -123,10 +123,15 @@ export class FaultPipeline {
     );
   }
 
-  /** Writes the config and runs `sweep launch`; returns the sweep id. */
-  async launch(name: string, sources: string[], epochs: number): Promise<string> {
+  /** Writes a list sweep of one trial per synthetic source and runs `sweep launch`; returns the sweep id. */
+  launch(name: string, sources: string[], epochs: number): Promise<string> {
+    return this.launchConfig(name, sweepYaml(name, sources, epochs));
+  }
+
+  /** Writes `yaml` as a config file and runs `sweep launch` on it; returns the sweep id. */
+  async launchConfig(name: string, yaml: string): Promise<string> {
     const file = path.join(this.dir, `${this.prefix}-${name}.yaml`);
-    await writeFile(file, sweepYaml(name, sources, epochs));
+    await writeFile(file, yaml);
     const launch = await runSweep(["launch", file], this.env);
     if (launch.code !== 0) throw new Error(`sweep launch failed (${launch.code}): ${launch.stderr}`);
     return launch.stdout.trim();

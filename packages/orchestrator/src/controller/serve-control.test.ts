@@ -123,15 +123,17 @@ describe("the search controller in sweep serve: two recorders, one worker, real 
     );
     for (const { error } of errors)
       expect(error).toMatch(/^pruned at epoch \d+: rung [12] \(epoch [13]\): val_accuracy/);
-    // Every trial that reached a rung epoch has its decision there.
-    const epochs = await database.query<{ trial_id: string; epoch: number }>(
-      sql`SELECT e.trial_id, e.epoch FROM epochs e JOIN trials t ON t.id = e.trial_id
+    // Every trial that reached a rung epoch before it was pruned has its decision there
+    // (an epoch recorded after a prune at a later rung, out of order, decides nothing).
+    const epochs = await database.query<{ trial_id: string; epoch: number; recorded_at: Date }>(
+      sql`SELECT e.trial_id, e.epoch, e.recorded_at FROM epochs e JOIN trials t ON t.id = e.trial_id
           WHERE t.sweep_id = ${sweep.id} AND e.epoch IN (1, 3)`,
     );
     const decided = new Set(decisions.map((row) => `${row.trialId}@${row.epoch}`));
-    const firstPrune = new Map(prunes.map((row) => [row.trialId, row.epoch]));
-    for (const { trial_id, epoch } of epochs) {
-      if (epoch <= (firstPrune.get(trial_id) ?? Number.POSITIVE_INFINITY))
+    const prunedOf = new Map(prunes.map((row) => [row.trialId, row]));
+    for (const { trial_id, epoch, recorded_at } of epochs) {
+      const prune = prunedOf.get(trial_id);
+      if (!prune || (epoch <= prune.epoch && recorded_at.getTime() <= prune.decidedAt.getTime()))
         expect(decided).toContain(`${trial_id}@${epoch}`);
     }
   });
