@@ -23,10 +23,9 @@ export async function readDatasetShape(source: string): Promise<DatasetShape> {
     const side = { height: CIFAR_SIDE, width: CIFAR_SIDE, channels: CIFAR_CHANNELS };
     return { source, ...side, trainImages, testImages: cifarRecords(files.test) };
   }
-  const [train, test] = await Promise.all([
-    readImageDims(findIdxFile(folder, "train-images-idx3-ubyte")),
-    readImageDims(findIdxFile(folder, "t10k-images-idx3-ubyte")),
-  ]);
+  // One after the other: when both are bad, the error always names the training file.
+  const train = await readImageDims(findIdxFile(folder, "train-images-idx3-ubyte"));
+  const test = await readImageDims(findIdxFile(folder, "t10k-images-idx3-ubyte"));
   return { source, height: train[1], width: train[2], channels: 1, trainImages: train[0], testImages: test[0] };
 }
 
