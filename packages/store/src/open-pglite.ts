@@ -9,7 +9,7 @@ import { DatabaseUnavailableError, describeDriverError } from "./errors.js";
 import { MIGRATIONS_FOLDER, requireCurrentSchema } from "./migrations.js";
 import { openPostgres } from "./open-postgres.js";
 import type { SqlStatement } from "./sql.js";
-import { acquireStoreLock, liveStoreHolder } from "./store-lock.js";
+import { acquireStoreLock, liveStoreHolder, servingStoreHolder } from "./store-lock.js";
 import { SOCKET_FILE, serveStoreSocket } from "./store-socket.js";
 import { checkEmbeddedStore, type OpenMode } from "./store-state.js";
 import { pgliteDataDir } from "./target.js";
@@ -27,11 +27,11 @@ const openStores = new Map<string, { handles: number; store: Promise<SweepDataba
  */
 export async function openPglite(embeddedDir: string, mode: OpenMode): Promise<SweepDatabase> {
   const key = path.resolve(embeddedDir);
-  const holder = mode === "read" && !openStores.has(key) ? await liveStoreHolder(key) : null;
+  const holder = mode === "read" && !openStores.has(key) ? await servingStoreHolder(key) : null;
   if (holder?.socket) return openServedStore(holder.socket, embeddedDir);
   if (holder) {
     throw new DatabaseUnavailableError(
-      `the embedded store ${embeddedDir} is being opened by process ${holder.pid}: try again in a moment`,
+      `the embedded store ${embeddedDir} is still being opened by process ${holder.pid} after 30 s: try again in a moment`,
     );
   }
   let entry = openStores.get(key);

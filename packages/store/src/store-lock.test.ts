@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isDatabaseUnavailableError } from "./errors.js";
 import { openDatabase } from "./open.js";
 import { sql } from "./sql.js";
-import { liveStoreHolder, storeLockPath } from "./store-lock.js";
+import { liveStoreHolder, servingStoreHolder, storeLockPath } from "./store-lock.js";
 
 describe("embedded store ownership", () => {
   let dir: string;
@@ -54,6 +54,20 @@ describe("embedded store ownership", () => {
       await database.close();
     },
   );
+
+  it("waits for a holder that is still opening the store to serve it (a reader started with the run)", async () => {
+    other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
+    const owner = { pid: other.pid, command: "sweep run quick.yaml" };
+    await writeFile(storeLockPath(dir), JSON.stringify(owner));
+    expect(await servingStoreHolder(dir, 300)).toEqual({ pid: other.pid, socket: null });
+    setTimeout(() => void writeFile(storeLockPath(dir), JSON.stringify({ ...owner, socket: "/tmp/served" })), 500);
+    const started = Date.now();
+    expect(await servingStoreHolder(dir, 10_000)).toEqual({ pid: other.pid, socket: "/tmp/served" });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    other.kill();
+    await once(other, "exit");
+    expect(await servingStoreHolder(dir, 10_000)).toBeNull();
+  });
 
   it("shares one instance between handles of this process until the last one closes", async () => {
     const first = await openDatabase({ embeddedDir: dir });

@@ -75,6 +75,26 @@ export async function liveStoreHolder(embeddedDir: string): Promise<{ pid: numbe
   return { pid: owner.pid, socket: owner.socket ?? null };
 }
 
+/** How long a reader waits for a process that is opening the store to start serving it. */
+const OPENING_WAIT_MS = 30_000;
+
+/**
+ * `liveStoreHolder`, but a holder still opening the store (no socket yet: a `sweep run`
+ * in its first seconds) is waited for, up to `waitMs`, so a dashboard started with the
+ * run attaches to it. Resolves with a holder without a socket only when the wait ran out.
+ */
+export async function servingStoreHolder(
+  embeddedDir: string,
+  waitMs = OPENING_WAIT_MS,
+): Promise<{ pid: number; socket: string | null } | null> {
+  const deadline = Date.now() + waitMs;
+  for (;;) {
+    const holder = await liveStoreHolder(embeddedDir);
+    if (!holder || holder.socket || Date.now() >= deadline) return holder;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
 /** Removes the lock of `embeddedDir` if this process holds it (after a thread holding it was terminated). */
 export function releaseStoreLockOf(embeddedDir: string): void {
   unlinkIfOwned(storeLockPath(embeddedDir));
