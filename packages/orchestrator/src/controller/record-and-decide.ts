@@ -93,13 +93,13 @@ export async function recordAndDecide(
     const ended = applied.filter(endsTrial);
     const endedTrials = new Set(ended.map((event) => event.trialId));
     const proposals: TrialSpec[] = [];
-    if (options.inFlightTarget) {
-      const sweeps = new Set([...ended.map((event) => event.sweepId), ...(options.fill ?? [])]);
+    const proposing = [...new Set([...ended.map((event) => event.sweepId), ...(options.fill ?? [])])]
+      .map((sweepId) => bySweep.get(sweepId))
+      .filter((search): search is SweepSearch => search?.proposes === true);
+    // The target costs a query: read it only when a bayes sweep may propose (most batches end none).
+    if (options.inFlightTarget && proposing.length > 0) {
       const target = await options.inFlightTarget(tx);
-      for (const sweepId of sweeps) {
-        const search = bySweep.get(sweepId);
-        if (search?.proposes) proposals.push(...(await proposeUpTo(tx, search, target)));
-      }
+      for (const search of proposing) proposals.push(...(await proposeUpTo(tx, search, target)));
     }
     return {
       outcomes,
