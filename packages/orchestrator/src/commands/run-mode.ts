@@ -9,25 +9,22 @@ import {
 } from "@sweep/core";
 import { resolveNatsUrl } from "@sweep/protocol";
 import type { DatabaseTarget, NewSweep, SweepDatabase } from "@sweep/store";
-import { type BackendChoice, expectedBackend, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
+import { expectedBackend, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
 import { searchController } from "../controller/search-controller.js";
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { runLocally } from "../embedded/run-local.js";
 import { runOverNats } from "../nats/run-over-nats.js";
 import { type NatsOptions, natsNamed, natsPrefixOf } from "./nats-option.js";
+import type { TrainingSettings } from "./training-options.js";
 
 export { expectedBackend };
 
-/** What `sweep run` trains, and where its results go. */
-export interface RunPlan {
+/** What `sweep run` trains, on what, and where its results go. */
+export interface RunPlan extends TrainingSettings {
   database: SweepDatabase;
   config: SweepConfig;
   sweep: NewSweep;
   trials: TrialSpec[];
-  threads: number;
-  intraOpThreads?: number;
-  backend: BackendChoice;
-  taskFile?: string;
   target: DatabaseTarget;
 }
 

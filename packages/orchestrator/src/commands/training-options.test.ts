@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { parseBackend, parseIntraOpThreads, parseThreads } from "./threads-option.js";
+import { parseBackend, parseIntraOpThreads, parseThreads } from "./training-options.js";
 
 describe("--threads and --backend", () => {
   it("accepts a thread count from 1 to 256 and defaults to one per core", () => {

@@ -2,6 +2,46 @@ import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { describeValue, UsageError } from "@sweep/core";
 import { BACKEND_CHOICES, type BackendChoice, parseBackendChoice } from "@sweep/worker/lite";
+import type { Command } from "commander";
+
+/** The options of the commands that train (`sweep run`, `sweep worker`), as commander hands them over. */
+export interface TrainingOptions {
+  threads?: string;
+  backend: string;
+  intraOpThreads?: string;
+  task?: string;
+}
+
+/** The training options, checked: what a training pool is made with. */
+export interface TrainingSettings {
+  threads: number;
+  backend: BackendChoice;
+  intraOpThreads: number;
+  /** A Piscina task module instead of the real trainer. */
+  taskFile?: string;
+}
+
+const BACKEND_HELP = "auto (tensorflow if built, else wasm), tensorflow (native tfjs-node; alias node), wasm or cpu";
+const INTRA_OP_HELP = "threads each trial may use on backend tensorflow (default 1: one core per trial)";
+
+/** Adds `--threads`, `--backend`, `--intra-op-threads` and `--task`, shared by every command that trains. */
+export function withTrainingOptions(command: Command): Command {
+  return command
+    .option("--threads <n>", "trials trained at once (default: one per CPU core)")
+    .option("--backend <name>", BACKEND_HELP, "auto")
+    .option("--intra-op-threads <n>", INTRA_OP_HELP)
+    .option("--task <file>", "Piscina task module to train with instead of the real trainer (benchmarks)");
+}
+
+/** Checks the training options; a bad one is a usage error naming it. */
+export function parseTrainingOptions(options: TrainingOptions): TrainingSettings {
+  return {
+    threads: parseThreads(options.threads),
+    backend: parseBackend(options.backend),
+    intraOpThreads: parseIntraOpThreads(options.intraOpThreads),
+    taskFile: parseTaskFile(options.task),
+  };
+}
 
 /** `--threads`: trials trained at once; default one per core. */
 export function parseThreads(value: string | undefined): number {
@@ -45,9 +85,3 @@ export function parseTaskFile(value: string | undefined): string | undefined {
     throw new UsageError(`--task: must be a task module file, got ${describeValue(value)} (no such file)`, "--task");
   return value;
 }
-
-/** The help text of `--backend`. */
-export const BACKEND_HELP =
-  "auto (tensorflow if built, else wasm), tensorflow (native tfjs-node; alias node), wasm or cpu";
-/** The help text of `--intra-op-threads`. */
-export const INTRA_OP_HELP = "threads each trial may use on backend tensorflow (default 1: one core per trial)";
