@@ -30,7 +30,9 @@ export interface RunPlan extends TrainingSettings {
 
 /** Over NATS when a server is named (`--nats`, NATS_URL), else on a training pool in this process. */
 export function startRun(options: NatsOptions, plan: RunPlan, onEvent: (event: TrialEvent, trial?: TrialSpec) => void) {
-  const { database, sweep, trials, threads, intraOpThreads, backend, taskFile } = plan;
+  const { database, sweep, trials, threads, intraOpThreads, backend, taskFile, stuckAfterMs } = plan;
+  const log = (line: string) =>
+    process.stderr.write(`sweep run: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`);
   if (natsNamed(options)) {
     return runOverNats({
       database,
@@ -42,11 +44,12 @@ export function startRun(options: NatsOptions, plan: RunPlan, onEvent: (event: T
       intraOpThreads,
       backend,
       taskFile,
+      stuckAfterMs,
       onEvent,
-      log: (line) => process.stderr.write(`sweep run: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
+      log,
     });
   }
-  return runWithPool({ threads, intraOpThreads, backend, taskFile }, (trainer) =>
+  return runWithPool({ threads, intraOpThreads, backend, taskFile, stuckAfterMs, log }, (trainer) =>
     runLocally({
       database,
       trainer,

@@ -1,6 +1,7 @@
 import { expandTrials, redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
 import { resolveNatsUrl } from "@sweep/protocol";
 import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "@sweep/store";
+import { exitProcess } from "@sweep/worker/lite";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
 import { describeTrialCount } from "../controller/adaptive.js";
@@ -44,7 +45,7 @@ export function register(program: Command): void {
         program
           .command("run")
           .description(
-            "Train a sweep here and print its ranking. No services needed (PGlite under ./.sweep); with --nats or NATS_URL it goes through NATS. Exits 3 when some trials failed; Ctrl-C cancels the running trials (exit 130).",
+            "Train a sweep here and print its ranking. No services needed (PGlite under ./.sweep); with --nats or NATS_URL it goes through NATS. Exits 3 when some trials failed (a stuck trial, see --stuck-after, fails); Ctrl-C cancels the running trials (exit 130).",
           )
           .argument("<config>", "sweep config file (YAML)"),
       ).option("--new", "run a config that ran before as a new sweep (default: resume it)"),
@@ -102,7 +103,7 @@ export function register(program: Command): void {
       live?.close();
       await database.close();
     }
-    if (interrupted) process.exit(INTERRUPTED);
+    if (interrupted) exitProcess(INTERRUPTED);
     if (failed > 0)
       throw new TrialsFailedError(`${failed} trial${failed === 1 ? "" : "s"} failed (exit ${TRIALS_FAILED})`);
   });
