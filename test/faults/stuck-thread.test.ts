@@ -75,8 +75,10 @@ describe("fault 18: a training thread blocked in native code", () => {
   });
 
   it("sweep worker hands the stuck trial back and exits 1 to be restarted; every trial completes once", async () => {
-    // maxDeliver stays at its default (5): a hand-back by a stopping worker costs a delivery too.
-    const p = await env.pipeline("f18", { ackWaitMs: 2000 });
+    // Every hand-back costs a delivery: the stuck attempt, and each stopping worker's
+    // running trials and the ones its last pull brings (nak'd at once, often to the other
+    // stopping worker). Above the default 5, so that no trial runs out of them here.
+    const p = await env.pipeline("f18", { ackWaitMs: 2000, maxDeliver: 8 });
     await p.serve();
     const supervisor = superviseWorkers(p, 2);
     const sweepId = await p.launch("stuck", sources(env.dir, "nats"), EPOCHS);

@@ -57,4 +57,5 @@ export function describeStuck(stuck: StuckThread): string {
   return `training thread ${stuck.threadId} completed no batch for ${seconds(stuck.silentMs)} (allowed ${seconds(stuck.deadlineMs)} ${grounds})`;
 }
 
-export const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)} s`;
+/** `0.14 s`, `3.1 s`, `62 s`. */
+export const seconds = (ms: number) => `${(ms / 1000).toFixed(ms < 1000 ? 2 : ms < 10_000 ? 1 : 0)} s`;
