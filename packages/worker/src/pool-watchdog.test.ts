@@ -28,16 +28,23 @@ async function eventually(check: () => boolean): Promise<void> {
   while (!check()) await new Promise((resolve) => setTimeout(resolve, 20));
 }
 
+/** A one-thread pool on the synthetic trainer with the watchdog's floor `stuckAfterMs`; its lines in `lines`. */
+function watchedPool(stuckAfterMs: number, onStrandedThread?: (threadId: number) => void) {
+  const lines: string[] = [];
+  const pool = new TrainingPool({
+    threads: 1,
+    backend: "cpu",
+    taskFile: syntheticTask,
+    stuckAfterMs,
+    log: (line) => lines.push(line),
+    onStrandedThread,
+  });
+  return { pool, lines };
+}
+
 describe("TrainingPool's watchdog", () => {
   it("declares a trial whose thread stops completing batches stuck, in one line, and trains on a new thread", async () => {
-    const lines: string[] = [];
-    const pool = new TrainingPool({
-      threads: 1,
-      backend: "cpu",
-      taskFile: syntheticTask,
-      stuckAfterMs: 300,
-      log: (line) => lines.push(line),
-    });
+    const { pool, lines } = watchedPool(300);
     try {
       // Two epochs (batches) in, the thread spins in JavaScript, which terminate() ends.
       const hanging = trial("js", 4, `epoch_ms=5,hang=${dir}/js,hang_epoch=3,hang_in=js`);
@@ -63,15 +70,7 @@ describe("TrainingPool's watchdog", () => {
 
   it("reports a thread blocked in native code that terminate() cannot stop, and counts it until it exits", async () => {
     const stranded: number[] = [];
-    const lines: string[] = [];
-    const pool = new TrainingPool({
-      threads: 1,
-      backend: "cpu",
-      taskFile: syntheticTask,
-      stuckAfterMs: 300,
-      log: (line) => lines.push(line),
-      onStrandedThread: (threadId) => stranded.push(threadId),
-    });
+    const { pool, lines } = watchedPool(300, (threadId) => stranded.push(threadId));
     const release = path.join(dir, "release-native");
     try {
       // Before its first batch, blocked in a synchronous child process until `release` exists.
@@ -101,14 +100,7 @@ describe("TrainingPool's watchdog", () => {
   });
 
   it("never declares stuck a trial that keeps completing batches, nor one still queued for a thread", async () => {
-    const lines: string[] = [];
-    const pool = new TrainingPool({
-      threads: 1,
-      backend: "cpu",
-      taskFile: syntheticTask,
-      stuckAfterMs: 1000,
-      log: (line) => lines.push(line),
-    });
+    const { pool, lines } = watchedPool(1000);
     try {
       // Each runs 80 epochs of at least 40 ms, longer than the 3 s warm-up deadline: the second waits that long for the thread.
       const outcomes = await Promise.all(
