@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -69,6 +69,17 @@ describe("embedded store ownership", () => {
     other.kill();
     await once(other, "exit");
     expect(await servingStoreHolder(dir, 10_000)).toBeNull();
+  });
+
+  it("says another process holds a store it is still creating (pgdata empty), not that it is damaged", async () => {
+    other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
+    await writeFile(storeLockPath(dir), JSON.stringify(lockOwner(other.pid as number, "sweep run quick.yaml")));
+    await mkdir(path.join(dir, "pgdata"));
+    for (const mode of ["create", "write"] as const) {
+      await expect(openDatabase({ embeddedDir: dir }, mode)).rejects.toThrow(
+        `the embedded store ${dir} is in use by process ${other.pid} (sweep run quick.yaml); PGlite serves one process at a time`,
+      );
+    }
   });
 
   it.skipIf(process.platform !== "linux")(
