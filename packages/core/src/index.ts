@@ -6,7 +6,13 @@ export { compileLayers, toPair } from "./layers.js";
 export * from "./messages.js";
 export { formatCount, kerasShape } from "./model-format.js";
 export * from "./model-spec.js";
-export { formatShape, type LayerSummary, type ModelSummary, summarizeModel } from "./model-summary.js";
+export {
+  FLOPS_COUNTED,
+  formatShape,
+  type LayerSummary,
+  type ModelSummary,
+  summarizeModel,
+} from "./model-summary.js";
 export {
   DEFAULT_OVERFIT_RULE,
   detectOverfit,
