@@ -123,7 +123,7 @@ function handleOver(client: PGlite, releaseLock: () => Promise<void>): SweepData
         }),
       ),
     queryWithColumns: async (sql) => {
-      const result = await client.query<Record<string, unknown>>(sql);
+      const result = await client.query<unknown[]>(sql, [], { rowMode: "array" });
       return { columns: result.fields.map((field) => field.name), rows: result.rows };
     },
     close: async () => {

@@ -345,9 +345,14 @@ export function describeStoreContract(label: string, makeFactory: () => Database
     it("answers a statement with its column names, even when no row comes back", async () => {
       const { sweepId } = await launch(1);
       const result = await db.queryWithColumns(`SELECT id, status FROM sweeps WHERE id = '${sweepId}'`);
-      expect(result).toEqual({ columns: ["id", "status"], rows: [{ id: sweepId, status: "queued" }] });
+      expect(result).toEqual({ columns: ["id", "status"], rows: [[sweepId, "queued"]] });
       const none = await db.queryWithColumns("SELECT id, status FROM sweeps WHERE false");
       expect(none).toEqual({ columns: ["id", "status"], rows: [] });
+    });
+
+    it("keeps each column's own value when two columns share a name", async () => {
+      const result = await db.queryWithColumns("SELECT 1 AS a, 2 AS a, 3");
+      expect(result).toEqual({ columns: ["a", "a", "?column?"], rows: [[1, 2, 3]] });
     });
 
     it("finds a sweep by id, id prefix or name, and names the argument when it cannot", async () => {
