@@ -364,6 +364,11 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       expect(isUsageError(missing)).toBe(true);
       expect((missing as Error).message).toMatch(/^<sweep>: no sweep has the id or name "no-such-sweep"/);
       await expect(getSweep(db, "s")).rejects.toThrow(/<sweep>: "s" is the start of several sweep ids/);
+      for (const blank of ["", " "]) {
+        await expect(getSweep(db, blank)).rejects.toThrow(
+          `<sweep>: must be a sweep id, a unique start of one, or a name, got ${JSON.stringify(blank)}`,
+        );
+      }
       const listed = (await listSweeps(db)).find((sweep) => sweep.id === sweepId);
       expect(listed).toMatchObject({ trials: 1, queued: 1, running: 0, best_trial: null });
     });

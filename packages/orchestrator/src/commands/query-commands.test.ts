@@ -86,6 +86,20 @@ describe("query commands on the embedded store", () => {
     await expectDuplicateColumns("--db", db);
   });
 
+  it("refuses an empty or blank sweep reference in every command taking one, exit 2", async () => {
+    const commands = ["results", "status", "plot", "report", "dashboard", "cancel", "resume", "retry"];
+    for (const command of commands) {
+      for (const ref of ["", "  "]) {
+        const run = await sweep(command, ref, "--db", db);
+        expect(run, `${command} ${JSON.stringify(ref)}`).toMatchObject({
+          code: 2,
+          out: "",
+          err: `sweep: <sweep>: must be a sweep id, a unique start of one, or a name, got ${JSON.stringify(ref)}\n`,
+        });
+      }
+    }
+  });
+
   it("migrates on request and names the store", async () => {
     const { code, out } = await sweep("db", "migrate", "--db", db);
     expect(code).toBe(0);

@@ -68,12 +68,12 @@ export function register(program: Command): void {
     const backend = parseBackend(options.backend);
     const intraOpThreads = parseIntraOpThreads(options.intraOpThreads);
     const taskFile = parseTaskFile(options.task);
-    const { config } = await loadConfigFile(configPath);
+    const { config, writtenSources } = await loadConfigFile(configPath);
     const { sweep, trials } = planSweep(config, options.new);
     // A --task module is not the real trainer: what its dataset.source means is its own affair.
     // A bayes sweep has no trials yet: its random sample (what expandTrials checks) stands in.
     const checked = config.method === "bayes" ? expandTrials(config, sweep.id) : trials;
-    if (taskFile === undefined) await checkTrialsAgainstData(configPath, checked);
+    if (taskFile === undefined) await checkTrialsAgainstData(configPath, checked, { written: writtenSources });
     const target = resolveDatabaseTarget(options);
     const database = await openDatabase(target, "create");
     const byId = new Map<string, TrialSpec>(trials.map((trial) => [trial.id, trial]));
