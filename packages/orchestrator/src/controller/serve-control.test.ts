@@ -22,6 +22,7 @@ import { publishSweepCancel } from "../nats/control.js";
 import { startDatabaseRecorder } from "../nats/database-recording.js";
 import { launchSweep, planSweep } from "../nats/launch.js";
 import type { Recorder } from "../nats/recorder.js";
+import { startServeControl } from "./serve-control.js";
 
 const CONFIG = (name: string) => `
 name: ${name}
@@ -180,7 +181,9 @@ describe("the search controller in sweep serve: two recorders, one worker, real 
     await publishSweepCancel(nats.nc, names, slow.sweep.id);
     while ((await openTrials(database, slow.sweep.id)).length > 0) await sleep(50);
     const proposed = (await searchHistory(database, slow.sweep.id)).length;
-    await sleep(1500); // several reconciles of both serves
+    // One whole reconcile surely runs now: a third serve's, at its start (stop awaits it).
+    const third = await startServeControl({ database, nc: nats.nc, names, log: (line) => logged.push(line) });
+    await third.stop();
     expect(await searchHistory(database, sweep.id)).toEqual([]);
     expect(await searchHistory(database, slow.sweep.id)).toHaveLength(proposed);
     expect(proposed).toBeLessThanOrEqual(3);
