@@ -9,7 +9,7 @@ import {
 } from "@sweep/core";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
-import { describeSearch } from "../controller/describe-search.js";
+import { describeSearchPlan } from "../controller/search-plan.js";
 import { checkTrialsAgainstData, type DatasetShapes } from "../dataset-check.js";
 import { expandAndSummarize, formatMagnitude, type SummarizedTrial } from "../models/trial-summary.js";
 import { formatTable } from "../output/format-rows.js";
@@ -93,7 +93,7 @@ export function planSweep(
     metric: config.metric,
     trials,
     collapsed: expansion.collapsed,
-    search: describeSearch(config),
+    search: describeSearchPlan(config),
     totals: {
       trials: trials.length,
       epochs: sum((t) => t.epochs),

@@ -1,7 +1,7 @@
 import { expandTrials, validateSweepConfig } from "@sweep/core";
 import { getSweep, requeueTrials } from "@sweep/store";
 import type { Command } from "commander";
-import { refuseBayes } from "../controller/adaptive.js";
+import { refuseBayes } from "../controller/refuse-bayes.js";
 import { clearSweepCancel } from "../nats/control.js";
 import { publishTrials } from "../nats/publisher.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";

@@ -3,7 +3,7 @@ import { resolveNatsUrl } from "@sweep/protocol";
 import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "@sweep/store";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
-import { describeTrialCount } from "../controller/adaptive.js";
+import { describeTrialCount } from "../controller/search-plan.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";

@@ -10,7 +10,7 @@ import {
   type SweepDatabase,
 } from "@sweep/store";
 import type { TrialTrainer } from "@sweep/worker";
-import type { SearchController } from "../controller/search-controller.js";
+import type { LocalController } from "../controller/local-controller.js";
 import { checkpointFiles } from "./checkpoint-files.js";
 import { runEmbedded } from "./run-embedded.js";
 
@@ -26,7 +26,7 @@ export interface LocalRunRequest {
   checkpointDir?: string;
   onEvent?(event: TrialEvent, trial: TrialSpec): void;
   /** The sweep's search controller (bayes proposals, hyperband rungs), if it has one. */
-  controller?: SearchController;
+  controller?: LocalController;
 }
 
 export interface LocalRun {
@@ -103,7 +103,7 @@ export function runLocally(request: LocalRunRequest): LocalRun {
 async function pruneDecidedBefore(
   database: SweepDatabase,
   opened: Array<{ trial: TrialSpec; attempt: number }>,
-  controller: SearchController | undefined,
+  controller: LocalController | undefined,
   checkpoints: TrialCheckpoints | undefined,
 ): Promise<Array<{ trial: TrialSpec; attempt: number }>> {
   const prunes = new Map((await controller?.pendingPrunes())?.map((prune) => [prune.trialId, prune]));

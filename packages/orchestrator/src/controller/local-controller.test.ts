@@ -14,7 +14,7 @@ import { newSweepId, pgliteFactory } from "@sweep/store/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { curveTrainer, sleep } from "../../test/curve-trainer.js";
 import { runLocally } from "../embedded/run-local.js";
-import { searchController } from "./search-controller.js";
+import { localController } from "./local-controller.js";
 
 const CONFIG = `
 name: bayes hyperband
@@ -46,7 +46,7 @@ describe("the search controller in a local run", () => {
       sweep,
       trials: [],
       worker: "embedded",
-      controller: searchController(database, config, sweepId),
+      controller: localController(database, config, sweepId),
     });
   }
 
@@ -103,7 +103,7 @@ describe("a grid sweep with hyperband", () => {
       sweep,
       trials,
       worker: "embedded",
-      controller: searchController(database, config, sweepId),
+      controller: localController(database, config, sweepId),
     });
     expect(await run.finished).toBe(5);
     const ranking = await trialRanking(database, sweepId);
@@ -159,7 +159,7 @@ describe("a grid sweep with hyperband", () => {
       sweep,
       trials,
       worker: "embedded",
-      controller: searchController(database, config, sweepId),
+      controller: localController(database, config, sweepId),
     });
     await run.finished;
     expect(trained).not.toContain(doomed.id);

@@ -1,7 +1,8 @@
 import type { SweepConfig, TrialEvent, TrialSpec } from "@sweep/core";
 import { lockSweepDecisions, type PendingPrune, pendingPrunes, type SweepDatabase, searchHistory } from "@sweep/store";
-import { recordAndDecide, SweepSearches } from "./record-and-decide.js";
-import { sweepSearch } from "./sweep-search.js";
+import { recordAndDecide } from "./record-and-decide.js";
+import { sweepController } from "./sweep-controller.js";
+import { SweepControllers } from "./sweep-controllers.js";
 
 /**
  * The search controller of a local `sweep run`: with `method: bayes` it proposes the
@@ -10,7 +11,7 @@ import { sweepSearch } from "./sweep-search.js";
  * `recordAndDecide`), and a trial stopped there is pruned. Its state is the database:
  * a resumed run reads the sweep's trials, epochs and decisions again and continues.
  */
-export interface SearchController {
+export interface LocalController {
   /** Whether it proposes trials (bayes). */
   readonly proposes: boolean;
   /** The trials it proposed before (a resumed sweep), as specs to train. */
@@ -24,36 +25,36 @@ export interface SearchController {
 }
 
 /** The sweep's controller, or none when the sweep is neither bayes nor hyperband. */
-export function searchController(
+export function localController(
   database: SweepDatabase,
   config: SweepConfig,
   sweepId: string,
-): SearchController | undefined {
-  const search = sweepSearch(config, sweepId);
-  if (!search) return undefined;
-  const searches = new SweepSearches().add(search);
+): LocalController | undefined {
+  const controller = sweepController(config, sweepId);
+  if (!controller) return undefined;
+  const controllers = new SweepControllers().add(controller);
   // One proposal at a time: two free threads must not propose from the same history at once.
   let proposing: Promise<unknown> = Promise.resolve();
   const propose = () =>
     database.transaction(async (tx) => {
       await lockSweepDecisions(tx, [sweepId]);
-      return search.propose(tx);
+      return controller.propose(tx);
     });
 
   return {
-    proposes: search.proposes,
+    proposes: controller.proposes,
     async proposedTrials() {
-      if (!search.proposes) return [];
-      return (await searchHistory(database, sweepId)).map(search.specOf);
+      if (!controller.proposes) return [];
+      return (await searchHistory(database, sweepId)).map(controller.specOf);
     },
     next() {
-      if (!search.proposes) return Promise.resolve(undefined);
+      if (!controller.proposes) return Promise.resolve(undefined);
       const proposal = proposing.then(propose);
       proposing = proposal.catch(() => {});
       return proposal;
     },
     async record(event) {
-      const { decisions } = await recordAndDecide(database, [event], searches);
+      const { decisions } = await recordAndDecide(database, [event], controllers);
       return decisions.prunes.find((prune) => prune.trialId === event.trialId)?.reason;
     },
     pendingPrunes: () => pendingPrunes(database, sweepId),

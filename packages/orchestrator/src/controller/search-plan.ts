@@ -5,7 +5,7 @@ import { earlyTerminateRules, rungsFor, type SweepConfig, startupTrialsFor } fro
  * one): bayes proposes its trials as results come in, so they cannot be listed in
  * advance; hyperband stops trials at its rungs.
  */
-export function describeSearch(config: SweepConfig): string[] {
+export function describeSearchPlan(config: SweepConfig): string[] {
   const lines: string[] = [];
   const { hyperband } = earlyTerminateRules(config.early_terminate);
   if (config.method === "bayes") {
@@ -25,4 +25,11 @@ export function describeSearch(config: SweepConfig): string[] {
     );
   }
   return lines;
+}
+
+/** `12 trials`, or for bayes `up to 30 trials (bayes proposes them)`, plus the hyperband rule if any. */
+export function describeTrialCount(config: SweepConfig, trials: number): string {
+  const count = config.method === "bayes" ? `up to ${config.run_cap} trials (bayes proposes them)` : `${trials} trials`;
+  const { hyperband } = earlyTerminateRules(config.early_terminate);
+  return hyperband ? `${count}, hyperband min_iter ${hyperband.min_iter} eta ${hyperband.eta}` : count;
 }

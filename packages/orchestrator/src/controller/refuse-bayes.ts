@@ -1,4 +1,4 @@
-import { earlyTerminateRules, type SweepConfig, UsageError } from "@sweep/core";
+import { type SweepConfig, UsageError } from "@sweep/core";
 
 /**
  * A one-line UsageError (exit 2) for `sweep resume` and `sweep retry` of a bayes sweep:
@@ -11,11 +11,4 @@ export function refuseBayes(config: SweepConfig, command: string): void {
     `method: \`sweep ${command}\` cannot re-queue a bayes sweep's trials (its controller queues them: run \`sweep serve\`, or \`sweep run\` on its config for a local one), got "bayes"`,
     "method",
   );
-}
-
-/** `12 trials`, or for bayes `up to 30 trials (bayes proposes them)`, plus the hyperband rule if any. */
-export function describeTrialCount(config: SweepConfig, trials: number): string {
-  const count = config.method === "bayes" ? `up to ${config.run_cap} trials (bayes proposes them)` : `${trials} trials`;
-  const { hyperband } = earlyTerminateRules(config.early_terminate);
-  return hyperband ? `${count}, hyperband min_iter ${hyperband.min_iter} eta ${hyperband.eta}` : count;
 }

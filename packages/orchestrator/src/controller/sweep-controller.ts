@@ -30,13 +30,13 @@ import {
 export type EpochEvent = Extract<TrialEvent, { type: "epoch" }>;
 
 /**
- * One sweep's search decisions, each read from and written to the database in the
+ * One sweep's controller: its search decisions, each read from and written to the database in the
  * caller's transaction (which holds the sweep's decision lock, `lockSweepDecisions`):
  * with `method: bayes` it proposes the next trial (TPE over the finished trials), up to
  * run_cap; with `early_terminate: hyperband` it decides at each rung whether a trial
  * goes on (ASHA). No state of its own: a restarted controller reads the same rows.
  */
-export interface SweepSearch {
+export interface SweepController {
   readonly sweepId: string;
   readonly config: SweepConfig;
   /** Whether it proposes trials (bayes). */
@@ -53,8 +53,8 @@ export interface SweepSearch {
   specOf(row: SearchHistoryRow): TrialSpec;
 }
 
-/** The sweep's search, or none when the sweep is neither bayes nor hyperband. */
-export function sweepSearch(config: SweepConfig, sweepId: string): SweepSearch | undefined {
+/** The sweep's controller, or none when the sweep is neither bayes nor hyperband. */
+export function sweepController(config: SweepConfig, sweepId: string): SweepController | undefined {
   const { hyperband } = earlyTerminateRules(config.early_terminate);
   const proposes = config.method === "bayes";
   if (!proposes && !hyperband) return undefined;
