@@ -10,7 +10,7 @@ import {
   type SweepDatabase,
   sweepById,
 } from "@sweep/store";
-import type { EpochEvent, SweepController } from "./sweep-controller.js";
+import type { ControllerProposer, EpochEvent, SweepController } from "./sweep-controller.js";
 import type { SweepControllers } from "./sweep-controllers.js";
 
 /** What the search controller decided while a batch was recorded: to carry out after commit. */
@@ -23,7 +23,7 @@ export interface ControllerDecisions {
 
 export interface DecideOptions {
   /**
-   * With bayes: how many trials to keep queued or running; each trial that ends makes
+   * With a proposer: how many trials to keep queued or running; each trial that ends makes
    * room for proposals up to it. None: no proposals here (a local run asks for them).
    */
   inFlightTarget?(tx: Queryable): Promise<number>;
@@ -35,7 +35,7 @@ export interface DecideOptions {
  * Records a batch of events and takes the search controller's decisions in ONE
  * transaction: each sweep's decision lock first (in sweep id order, before the row
  * locks that recording takes), then the events, then a decision at every rung epoch
- * recorded and, for bayes, proposals for the trials that ended. So a decision is never
+ * recorded and, for a sweep with a proposer, proposals for the trials that ended. So a decision is never
  * lost between an epoch and its prune, and two recorders never both decide.
  */
 export async function recordAndDecide(
@@ -53,13 +53,17 @@ export async function recordAndDecide(
     const ended = applied.filter(endsTrial);
     const endedTrials = new Set(ended.map((event) => event.trialId));
     const proposals: TrialSpec[] = [];
-    const proposing = [...new Set([...ended.map((event) => event.sweepId), ...(options.fill ?? [])])]
-      .map((sweepId) => bySweep.get(sweepId))
-      .filter((controller): controller is SweepController => controller?.proposes === true);
-    // The target costs a query: read it only when a bayes sweep may propose (most batches end none).
+    const proposing = [...new Set([...ended.map((event) => event.sweepId), ...(options.fill ?? [])])].flatMap(
+      (sweepId) => {
+        const proposer = bySweep.get(sweepId)?.proposer;
+        return proposer ? [{ sweepId, proposer }] : [];
+      },
+    );
+    // The target costs a query: read it only when a sweep with a proposer may propose (most batches end none).
     if (options.inFlightTarget && proposing.length > 0) {
       const target = await options.inFlightTarget(tx);
-      for (const controller of proposing) proposals.push(...(await proposeUpTo(tx, controller, target)));
+      for (const { sweepId, proposer } of proposing)
+        proposals.push(...(await proposeUpTo(tx, sweepId, proposer, target)));
     }
     return {
       outcomes,
@@ -74,7 +78,7 @@ async function decideRungs(
   bySweep: Map<string, SweepController>,
 ): Promise<PendingPrune[]> {
   const onRungs = applied.filter(
-    (event): event is EpochEvent => event.type === "epoch" && bySweep.get(event.sweepId)?.hyperband !== undefined,
+    (event): event is EpochEvent => event.type === "epoch" && bySweep.get(event.sweepId)?.rungs !== undefined,
   );
   if (onRungs.length === 0) return [];
   const planned = await plannedEpochs(
@@ -84,9 +88,9 @@ async function decideRungs(
   const prunes: PendingPrune[] = [];
   for (const event of onRungs) {
     const epochs = planned.get(event.trialId);
-    const controller = bySweep.get(event.sweepId);
-    if (epochs === undefined || !controller) continue;
-    const decision = await controller.decideRung(tx, event, epochs);
+    const rungs = bySweep.get(event.sweepId)?.rungs;
+    if (epochs === undefined || !rungs) continue;
+    const decision = await rungs.decide(tx, event, epochs);
     if (decision?.action === "prune" && decision.reason !== null) {
       prunes.push({ sweepId: event.sweepId, trialId: event.trialId, epoch: decision.epoch, reason: decision.reason });
     }
@@ -95,13 +99,18 @@ async function decideRungs(
 }
 
 /** Proposals until `target` trials of the sweep are queued or running (none for a cancelled sweep). */
-async function proposeUpTo(tx: Queryable, controller: SweepController, target: number): Promise<TrialSpec[]> {
-  const sweep = await sweepById(tx, controller.sweepId);
+async function proposeUpTo(
+  tx: Queryable,
+  sweepId: string,
+  proposer: ControllerProposer,
+  target: number,
+): Promise<TrialSpec[]> {
+  const sweep = await sweepById(tx, sweepId);
   if (!sweep || sweep.status === "cancelled") return [];
   const proposals: TrialSpec[] = [];
-  let open = (await openTrials(tx, controller.sweepId)).length;
+  let open = (await openTrials(tx, sweepId)).length;
   while (open < target) {
-    const trial = await controller.propose(tx);
+    const trial = await proposer.propose(tx);
     if (!trial) break;
     proposals.push(trial);
     open++;

@@ -40,7 +40,7 @@ const PROPOSED = "proposed";
  * found again from the database by a reconcile (at start, then every `reconcileMs`):
  * prunes of trials still open are put again, proposals queued but not published by
  * this process are published (a copy already queued is harmless: see `PROPOSED`), and
- * bayes sweeps short of work (a fresh launch, a worker that joined) get proposals.
+ * sweeps with a proposer short of work (a fresh launch, a worker that joined) get proposals.
  */
 export async function startServeController(options: ServeControllerOptions): Promise<ServeController> {
   const { database, nc, names, log } = options;
@@ -74,15 +74,17 @@ export async function startServeController(options: ServeControllerOptions): Pro
       database,
       sweeps.map((sweep) => sweep.id),
     );
-    const bayes = [...bySweep.values()].filter((controller) => controller.proposes);
-    if (bayes.length > 0) {
-      const fill = bayes.map((controller) => controller.sweepId);
+    const proposing = [...bySweep.values()].flatMap(({ sweepId, proposer }) =>
+      proposer ? [{ sweepId, proposer }] : [],
+    );
+    if (proposing.length > 0) {
+      const fill = proposing.map(({ sweepId }) => sweepId);
       await carryOut((await recordAndDecide(database, [], controllers, { ...decide, fill })).decisions);
-      for (const controller of bayes) {
-        const unpublished = (await searchHistory(database, controller.sweepId)).filter(
+      for (const { sweepId, proposer } of proposing) {
+        const unpublished = (await searchHistory(database, sweepId)).filter(
           (row) => row.status === "queued" && !published.has(row.trial_id),
         );
-        await publish(unpublished.map(controller.specOf));
+        await publish(unpublished.map(proposer.specOf));
       }
     }
     await sendPrunes((await pendingPrunes(database)).filter((prune) => !prunesSent.has(prune.trialId)));

@@ -1,16 +1,13 @@
 import {
-  earlyTerminateRules,
-  type HyperbandRule,
   isUsageError,
   type Observation,
+  type Proposer,
   pointOverrides,
-  proposeTrial,
+  type RungSchedule,
   resolvePoint,
-  rungDecision,
-  rungMetric,
+  type SearchPoint,
   type SweepConfig,
-  searchSpace,
-  startupTrialsFor,
+  sweepSearch,
   TERMINAL_TRIAL_STATUSES,
   type TrialEvent,
   type TrialSpec,
@@ -30,94 +27,92 @@ import {
 export type EpochEvent = Extract<TrialEvent, { type: "epoch" }>;
 
 /**
- * One sweep's controller: its search decisions, each read from and written to the database in the
- * caller's transaction (which holds the sweep's decision lock, `lockSweepDecisions`):
- * with `method: bayes` it proposes the next trial (TPE over the finished trials), up to
- * run_cap; with `early_terminate: hyperband` it decides at each rung whether a trial
- * goes on (ASHA). No state of its own: a restarted controller reads the same rows.
+ * One sweep's controller: the parts of its search (core's `sweepSearch`) acting on the
+ * database, each in the caller's transaction (which holds the sweep's decision lock,
+ * `lockSweepDecisions`). No state of its own: a restarted controller reads the same rows.
  */
 export interface SweepController {
   readonly sweepId: string;
-  readonly config: SweepConfig;
-  /** Whether it proposes trials (bayes). */
-  readonly proposes: boolean;
-  readonly hyperband?: HyperbandRule;
-  /** The next trial, inserted queued; none at run_cap or when nothing untried is left. */
+  /** With a proposer (`method: bayes`): the sweep's trials, proposed one at a time. */
+  readonly proposer?: ControllerProposer;
+  /** With rungs (`early_terminate: hyperband`): whether a trial goes on at each rung (ASHA). */
+  readonly rungs?: ControllerRungs;
+}
+
+export interface ControllerProposer {
+  /** The next trial (TPE over the finished trials), inserted queued; none at run_cap or when nothing untried is left. */
   propose(tx: Queryable): Promise<TrialSpec | undefined>;
-  /**
-   * At a rung epoch, the trial's decision there: taken now and stored if there is none
-   * yet, else the one stored before. Off the rungs nothing is read.
-   */
-  decideRung(tx: Queryable, event: EpochEvent, epochsPlanned: number): Promise<RungDecisionRow | undefined>;
   /** The trial spec of a stored (proposed) trial. */
   specOf(row: SearchHistoryRow): TrialSpec;
 }
 
-/** The sweep's controller, or none when the sweep is neither bayes nor hyperband. */
+export interface ControllerRungs {
+  /**
+   * At a rung epoch, the trial's decision there: taken now and stored if there is none
+   * yet, else the one stored before. Off the rungs nothing is read.
+   */
+  decide(tx: Queryable, event: EpochEvent, epochsPlanned: number): Promise<RungDecisionRow | undefined>;
+}
+
+/** The sweep's controller, or none when its search has neither a proposer nor rungs. */
 export function sweepController(config: SweepConfig, sweepId: string): SweepController | undefined {
-  const { hyperband } = earlyTerminateRules(config.early_terminate);
-  const proposes = config.method === "bayes";
-  if (!proposes && !hyperband) return undefined;
-  const space = searchSpace(config.parameters);
-  const runCap = config.run_cap ?? 0;
-  const seed = config.seed ?? config.training.seed;
-  const metric = rungMetric(config.metric.name);
-
-  async function propose(tx: Queryable): Promise<TrialSpec | undefined> {
-    if (!proposes) return undefined;
-    const history = await searchHistory(tx, sweepId);
-    if (history.length >= runCap) return undefined;
-    const keys = new Set(history.map((row) => row.key));
-    const observations: Observation[] = history
-      .filter((row) => TERMINAL_TRIAL_STATUSES.includes(row.status))
-      .map((row) => ({ point: trialPoint(config, row.params), value: row.metric_value, step: row.last_epoch }));
-    let trial: TrialSpec | undefined;
-    const accept = (point: Record<string, unknown>) => {
-      try {
-        trial = resolvePoint(config, sweepId, history.length, pointOverrides(point));
-      } catch (error) {
-        if (isUsageError(error)) return false; // a point whose model collapses: not a trial
-        throw error;
-      }
-      return !keys.has(trial.key);
-    };
-    const point = proposeTrial(space, observations, {
-      goal: config.metric.goal,
-      seed,
-      startupTrials: startupTrialsFor(runCap),
-      accept,
-    });
-    if (!point || !trial) return undefined;
-    await insertTrials(tx, [trial]);
-    await refreshSweepStatus(tx, [sweepId], { reopen: false });
-    return trial;
-  }
-
-  async function decideRung(tx: Queryable, event: EpochEvent, epochsPlanned: number) {
-    if (!hyperband) return undefined;
-    const { epoch } = event.metrics;
-    const question = { rule: hyperband, epochs: epochsPlanned, epoch, metric, goal: config.metric.goal };
-    if (rungDecision({ ...question, value: 0, others: [] }).action === "none") return undefined;
-    const reached = await epochMetricOfSweep(tx, sweepId, epoch, metric);
-    const others = reached.filter((row) => row.trial_id !== event.trialId).map((row) => row.value);
-    const decision = rungDecision({ ...question, value: event.metrics[metric], others });
-    if (decision.action === "none") return undefined;
-    return recordRungDecision(tx, {
-      trialId: event.trialId,
-      epoch,
-      rung: decision.rung,
-      action: decision.action,
-      reason: decision.action === "prune" ? decision.reason : null,
-    });
-  }
-
+  const { proposer, rungs } = sweepSearch(config);
+  if (!proposer && !rungs) return undefined;
   return {
     sweepId,
-    config,
-    proposes,
-    hyperband,
-    propose,
-    decideRung,
+    ...(proposer ? { proposer: controllerProposer(config, sweepId, proposer) } : {}),
+    ...(rungs ? { rungs: controllerRungs(sweepId, rungs) } : {}),
+  };
+}
+
+function controllerProposer(config: SweepConfig, sweepId: string, proposer: Proposer): ControllerProposer {
+  return {
+    async propose(tx) {
+      const history = await searchHistory(tx, sweepId);
+      if (history.length >= proposer.runCap) return undefined;
+      const tried = new Set(history.map((row) => row.key));
+      const observations: Observation[] = history
+        .filter((row) => TERMINAL_TRIAL_STATUSES.includes(row.status))
+        .map((row) => ({ point: trialPoint(config, row.params), value: row.metric_value, step: row.last_epoch }));
+      const trial = proposer.propose(observations, (point) => {
+        const proposal = trialAt(config, sweepId, history.length, point);
+        return proposal && !tried.has(proposal.key) ? proposal : undefined;
+      });
+      if (!trial) return undefined;
+      await insertTrials(tx, [trial]);
+      await refreshSweepStatus(tx, [sweepId], { reopen: false });
+      return trial;
+    },
     specOf: (row) => resolvePoint(config, sweepId, row.ordinal, pointOverrides(trialPoint(config, row.params))),
+  };
+}
+
+/** The trial at a point of the space; none when its model collapses (a usage error: not a trial). */
+function trialAt(config: SweepConfig, sweepId: string, ordinal: number, point: SearchPoint): TrialSpec | undefined {
+  try {
+    return resolvePoint(config, sweepId, ordinal, pointOverrides(point));
+  } catch (error) {
+    if (isUsageError(error)) return undefined;
+    throw error;
+  }
+}
+
+function controllerRungs(sweepId: string, rungs: RungSchedule): ControllerRungs {
+  return {
+    async decide(tx, event, epochsPlanned) {
+      const { epoch } = event.metrics;
+      const rung = rungs.rungAt(epoch, epochsPlanned);
+      if (rung === undefined) return undefined;
+      const reached = await epochMetricOfSweep(tx, sweepId, epoch, rungs.metric);
+      const others = reached.filter((row) => row.trial_id !== event.trialId).map((row) => row.value);
+      const decision = rungs.decide({ rung, epoch, value: event.metrics[rungs.metric], others });
+      return recordRungDecision(tx, {
+        trialId: event.trialId,
+        epoch,
+        rung: decision.rung,
+        action: decision.action,
+        reason: decision.action === "prune" ? decision.reason : null,
+      });
+    },
   };
 }

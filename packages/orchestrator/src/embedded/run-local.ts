@@ -56,14 +56,15 @@ export function runLocally(request: LocalRunRequest): LocalRun {
     else await requeueTrials(database, sweep.id, ["cancelled"]);
     const open = await openTrials(database, sweep.id);
     const { controller } = request;
-    const known = [...request.trials, ...((await controller?.proposedTrials()) ?? [])];
+    const proposer = controller?.proposer;
+    const known = [...request.trials, ...((await proposer?.proposedTrials()) ?? [])];
     const byId = new Map(known.map((trial) => [trial.id, trial]));
     const opened = open.flatMap(({ id, attempt }) => {
       const trial = byId.get(id);
       return trial ? [{ trial, attempt: attempt + 1 }] : [];
     });
     const todo = await pruneDecidedBefore(database, opened, controller, checkpoints);
-    if (cancelled || (todo.length === 0 && !controller?.proposes)) return 0;
+    if (cancelled || (todo.length === 0 && !proposer)) return 0;
     let proposed = 0;
     const run = runEmbedded({
       database,
@@ -75,9 +76,9 @@ export function runLocally(request: LocalRunRequest): LocalRun {
       onEvent: request.onEvent,
       record: controller && ((event) => controller.record(event)),
       next:
-        controller &&
+        proposer &&
         (async () => {
-          const trial = await controller.next();
+          const trial = await proposer.next();
           if (trial) proposed++;
           return trial && { trial, attempt: 1 };
         }),
