@@ -2,7 +2,7 @@ import { expandTrials, validateSweepConfig } from "@sweep/core";
 import { getSweep, requeueTrials } from "@sweep/store";
 import type { Command } from "commander";
 import { refuseBayes } from "../controller/refuse-bayes.js";
-import { clearSweepCancel } from "../nats/control.js";
+import { clearSweepCancel } from "../nats/cancel.js";
 import { publishTrials } from "../nats/publisher.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNatsIfReachable, withNatsOptions } from "./nats-option.js";

@@ -18,7 +18,7 @@ import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgresDatabase } from "../../test/cli-processes.js";
 import { curveTrainer, sleep } from "../../test/curve-trainer.js";
-import { publishSweepCancel } from "../nats/control.js";
+import { publishSweepCancel } from "../nats/cancel.js";
 import { startDatabaseRecorder } from "../nats/database-recording.js";
 import { launchSweep, planSweep } from "../nats/launch.js";
 import type { Recorder } from "../nats/recorder.js";
