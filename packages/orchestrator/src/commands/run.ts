@@ -3,7 +3,7 @@ import { resolveNatsUrl } from "@sweep/protocol";
 import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "@sweep/store";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
-import { describeTrialCount } from "../controller/adaptive.js";
+import { describeTrialCount } from "../controller/search-plan.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
@@ -69,10 +69,10 @@ export function register(program: Command): void {
     const intraOpThreads = parseIntraOpThreads(options.intraOpThreads);
     const taskFile = parseTaskFile(options.task);
     const { config, writtenSources } = await loadConfigFile(configPath);
-    const { sweep, trials } = planSweep(config, options.new);
+    const { sweep, search, trials } = planSweep(config, options.new);
     // A --task module is not the real trainer: what its dataset.source means is its own affair.
-    // A bayes sweep has no trials yet: its random sample (what expandTrials checks) stands in.
-    const checked = config.method === "bayes" ? expandTrials(config, sweep.id) : trials;
+    // A sweep with a proposer has no trials yet: its random sample (what expandTrials checks) stands in.
+    const checked = search.proposer ? expandTrials(config, sweep.id) : trials;
     if (taskFile === undefined) await checkTrialsAgainstData(configPath, checked, { written: writtenSources });
     const target = resolveDatabaseTarget(options);
     const database = await openDatabase(target, "create");
