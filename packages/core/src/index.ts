@@ -13,13 +13,7 @@ export {
   type ModelSummary,
   summarizeModel,
 } from "./model-summary.js";
-export {
-  DEFAULT_OVERFIT_RULE,
-  detectOverfit,
-  type OverfitAnalysis,
-  type OverfitOptions,
-  shouldPrune,
-} from "./overfit.js";
+export { detectOverfit, type OverfitAnalysis, type OverfitOptions, shouldPrune } from "./overfit.js";
 export { parseSweepConfig, validateSweepConfig } from "./parse-sweep-config.js";
 export { PRINTABLE_LENGTH, printable } from "./printable.js";
 export { SeededRandom, seededRandom } from "./random.js";

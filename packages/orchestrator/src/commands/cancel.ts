@@ -1,6 +1,6 @@
 import { getSweep, markSweepCancelled } from "@sweep/store";
 import type { Command } from "commander";
-import { publishSweepCancel } from "../nats/control.js";
+import { publishSweepCancel } from "../nats/cancel.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNatsIfReachable, withNatsOptions } from "./nats-option.js";
 import { sweepArgument } from "./sweep-argument.js";

@@ -6,11 +6,13 @@ import {
   PRINTABLE_LENGTH,
   printable,
   type SweepConfig,
+  type SweepSearch,
   sweepIdFor,
+  sweepSearch,
 } from "@sweep/core";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
-import { describeSearch } from "../controller/describe-search.js";
+import { describeSearchPlan } from "../controller/search-plan.js";
 import { checkTrialsAgainstData, type DatasetShapes } from "../dataset-check.js";
 import { expandAndSummarize, formatMagnitude, type SummarizedTrial } from "../models/trial-summary.js";
 import { formatTable } from "../output/format-rows.js";
@@ -32,7 +34,9 @@ export function register(program: Command): void {
         { written: writtenSources },
       );
       const plan = planSweep(config, sweepId, expansion, shapes);
-      process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : describePlan(plan));
+      process.stdout.write(
+        options.json ? `${JSON.stringify(plan, null, 2)}\n` : describePlan(plan, sweepSearch(config)),
+      );
     });
 }
 
@@ -53,7 +57,7 @@ export interface SweepPlan {
   }>;
   /** Grid points that resolved to an earlier trial and were dropped. */
   collapsed: CollapsedPoint[];
-  /** What the search controller will do (bayes, hyperband); empty without one. */
+  /** What the sweep's search will do (its proposer, its rungs); empty with neither. */
   search: string[];
   totals: {
     trials: number;
@@ -95,7 +99,7 @@ export function planSweep(
     metric: config.metric,
     trials,
     collapsed: expansion.collapsed,
-    search: describeSearch(config),
+    search: describeSearchPlan(config),
     totals: {
       trials: trials.length,
       epochs: sum((t) => t.epochs),
@@ -105,8 +109,8 @@ export function planSweep(
   };
 }
 
-/** The text `sweep plan` prints: a header, one row per trial, the totals. */
-export function describePlan(plan: SweepPlan): string {
+/** The text `sweep plan` prints: a header, one row per trial, the totals (at most, when `search` proposes them). */
+export function describePlan(plan: SweepPlan, search: SweepSearch): string {
   const paramsWidth = Math.max(0, ...plan.trials.map((t) => formatCount(t.paramCount).length));
   const table = formatTable(plan.trials, [
     { header: "#", value: (t) => t.ordinal },
@@ -123,7 +127,7 @@ export function describePlan(plan: SweepPlan): string {
     "",
     table.trimEnd(),
     "",
-    `${plan.method === "bayes" ? "at most " : ""}${totals.trials} trials, ${totals.epochs} epochs, ${formatCount(totals.params)} params in all, ` +
+    `${search.proposer ? "at most " : ""}${totals.trials} trials, ${totals.epochs} epochs, ${formatCount(totals.params)} params in all, ` +
       `~${formatMagnitude(totals.trainingFlops)} training FLOPs (3 × forward, per training image and epoch)`,
     `FLOPs/image: forward, ${FLOPS_COUNTED}`,
   ];

@@ -1,8 +1,8 @@
 import { expandTrials, validateSweepConfig } from "@sweep/core";
 import { getSweep, requeueTrials } from "@sweep/store";
 import type { Command } from "commander";
-import { refuseBayes } from "../controller/adaptive.js";
-import { clearSweepCancel } from "../nats/control.js";
+import { refuseBayes } from "../controller/refuse-bayes.js";
+import { clearSweepCancel } from "../nats/cancel.js";
 import { publishTrials } from "../nats/publisher.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNatsIfReachable, withNatsOptions } from "./nats-option.js";

@@ -1,4 +1,4 @@
-import { type AdaptiveSearch, type DecidedRung, isTerminal, PRINTABLE_LENGTH, printable } from "@sweep/core";
+import { type DecidedRung, isTerminal, PRINTABLE_LENGTH, printable, type SearchOutline } from "@sweep/core";
 import type { DashboardSnapshot, ModelLayerRow, SnapshotLoader, TrialView } from "@sweep/dashboard-tui";
 import { type Queryable, type TrialRankingRow, trialRanking } from "@sweep/store";
 import { readModelTables } from "./model-tables.js";
@@ -13,9 +13,9 @@ import { readCurves, readRungs, readSearch, readSweep, readWorkers, type TrialCu
 class ReadCache {
   readonly finishedCurves = new Map<string, TrialCurve>();
   readonly modelTables = new Map<string, ModelLayerRow[]>();
-  private readonly searches = new Map<string, AdaptiveSearch | null>();
+  private readonly searches = new Map<string, SearchOutline | null>();
 
-  async searchOf(db: Queryable, sweepId: string): Promise<AdaptiveSearch | null> {
+  async searchOf(db: Queryable, sweepId: string): Promise<SearchOutline | null> {
     if (!this.searches.has(sweepId)) this.searches.set(sweepId, await readSearch(db, sweepId));
     return this.searches.get(sweepId) ?? null;
   }
@@ -23,7 +23,7 @@ class ReadCache {
 
 export interface TrialViewOptions {
   cache?: ReadCache;
-  /** Read the trials' rung decisions (one query): for a sweep with a hyperband rule. */
+  /** Read the trials' rung decisions (one query): for a sweep with rungs (a hyperband rule). */
   rungs?: boolean;
 }
 
@@ -79,7 +79,7 @@ export interface SnapshotSource {
 
 /**
  * A loader for the dashboard: each call reads the sweep, its ranking, the curves
- * of unfinished trials, the rung decisions of a hyperband sweep and the workers
+ * of unfinished trials, the rung decisions of a sweep with rungs and the workers
  * through `db`; a sweep's search once.
  */
 export function snapshotLoader(db: Queryable, source: SnapshotSource = {}): SnapshotLoader {
@@ -88,7 +88,7 @@ export function snapshotLoader(db: Queryable, source: SnapshotSource = {}): Snap
     const { sweep, now } = await readSweep(db, source.sweepRef);
     const workers = await readWorkers(db);
     const search = sweep ? await cache.searchOf(db, sweep.id) : null;
-    const trials = sweep ? await readTrialViews(db, sweep.id, { cache, rungs: Boolean(search?.hyperband) }) : [];
+    const trials = sweep ? await readTrialViews(db, sweep.id, { cache, rungs: Boolean(search?.rungs) }) : [];
     return printableSnapshot({ sweep, trials, workers, search, takenAt: now });
   };
 }
