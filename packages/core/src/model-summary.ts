@@ -35,6 +35,10 @@ export interface ModelSummary {
   flopsPerImage: number;
 }
 
+/** What a printed FLOPs figure counts (`sweep plan`, `sweep models`): said where it is printed. */
+export const FLOPS_COUNTED =
+  "2 × the multiply-adds of Conv2D and Dense (bias adds, BatchNormalization, pooling, activations and Dropout not counted)";
+
 const KERAS_TYPES = {
   conv2d: ["Conv2D", "conv2d"],
   max: ["MaxPooling2D", "max_pooling2d"],

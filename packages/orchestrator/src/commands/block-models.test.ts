@@ -100,7 +100,7 @@ describe("block models in plan and models", () => {
     const run = await sweep(["plan", "cifar.yaml"]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe(
-      'sweep: cifar.yaml: model.input_shape: trial "base" takes 28x28 images with 1 channels, but the data set "cifar" holds 32x32 images with 3 channels, got [28,28,1]\n',
+      'sweep: cifar.yaml: model.input_shape: trial "base" takes 28x28 images with 1 channel, but the data set "cifar" holds 32x32 images with 3 channels, got [28,28,1]\n',
     );
   });
 

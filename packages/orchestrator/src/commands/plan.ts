@@ -1,6 +1,7 @@
 import {
   type CollapsedPoint,
   describeTrialParams,
+  FLOPS_COUNTED,
   formatCount,
   PRINTABLE_LENGTH,
   printable,
@@ -128,6 +129,7 @@ export function describePlan(plan: SweepPlan, search: SweepSearch): string {
     "",
     `${search.proposer ? "at most " : ""}${totals.trials} trials, ${totals.epochs} epochs, ${formatCount(totals.params)} params in all, ` +
       `~${formatMagnitude(totals.trainingFlops)} training FLOPs (3 × forward, per training image and epoch)`,
+    `FLOPs/image: forward, ${FLOPS_COUNTED}`,
   ];
   if (plan.collapsed.length > 0) {
     lines.push(`${plan.collapsed.length} more point(s) resolved to an earlier trial and were dropped:`);
