@@ -68,8 +68,8 @@ export function kerasLayerNames(layers: readonly Layer[]): { name: string; type:
 /**
  * Shapes, parameter counts and FLOPs of a layer stack with Keras semantics (see
  * `layerShape`). Throws a UsageError naming the layer and the shapes when the stack
- * collapses (an output side < 1, a window bigger than its input, a global pooling
- * of a 1x1 map, a Dense or Flatten in the wrong place).
+ * collapses (an output side < 1, a window bigger than its input, a Dense or Flatten
+ * in the wrong place). A global pooling of a 1x1 map is not a collapse: (None, C).
  */
 export function summarizeModel(inputShape: [number, number, number], layers: readonly Layer[]): ModelSummary {
   const names = kerasLayerNames(layers);

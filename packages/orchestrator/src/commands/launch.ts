@@ -20,9 +20,9 @@ export function register(program: Command): void {
         .option("--new", "launch a config that was launched before as a new sweep (a suffixed id)"),
     ),
   ).action(async (configPath: string, options: NatsOptions & { db?: string; new?: boolean }) => {
-    const { config } = await loadConfigFile(configPath);
+    const { config, writtenSources } = await loadConfigFile(configPath);
     const { sweep, search, trials } = planSweep(config, options.new);
-    await checkTrialsAgainstData(configPath, trials, { onlyLocalSources: true });
+    await checkTrialsAgainstData(configPath, trials, { onlyLocalSources: true, written: writtenSources });
     const result = await withDatabase(
       options,
       async (database) => {

@@ -24,12 +24,13 @@ export function register(program: Command): void {
     .argument("<config>", "sweep config file (YAML)")
     .option("--json", "print the plan as JSON")
     .action(async (file: string, options: { json?: boolean }) => {
-      const { config } = await loadConfigFile(file);
+      const { config, writtenSources } = await loadConfigFile(file);
       const sweepId = sweepIdFor(config);
       const expansion = expandAndSummarize(config, sweepId);
       const shapes = await checkTrialsAgainstData(
         file,
         expansion.trials.map(({ trial }) => trial),
+        { written: writtenSources },
       );
       const plan = planSweep(config, sweepId, expansion, shapes);
       process.stdout.write(

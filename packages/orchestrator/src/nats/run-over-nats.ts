@@ -16,6 +16,8 @@ export interface NatsRunRequest {
   intraOpThreads?: number;
   backend: BackendChoice;
   taskFile?: string;
+  /** The watchdog's floor (`--stuck-after`). */
+  stuckAfterMs?: number;
   onEvent?(event: TrialEvent): void;
   log(line: string): void;
 }
