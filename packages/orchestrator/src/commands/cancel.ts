@@ -1,6 +1,6 @@
 import { markSweepCancelled } from "@sweep/store";
 import type { Command } from "commander";
-import { publishSweepCancel } from "../nats/control.js";
+import { publishSweepCancel } from "../nats/cancel.js";
 import { withNatsIfReachable } from "./nats-option.js";
 import { registerSweepChange } from "./sweep-change.js";
 

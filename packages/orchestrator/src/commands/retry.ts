@@ -1,8 +1,8 @@
 import { expandTrials, validateSweepConfig } from "@sweep/core";
 import { requeueTrials } from "@sweep/store";
 import type { Command } from "commander";
-import { refuseBayes } from "../controller/adaptive.js";
-import { clearSweepCancel } from "../nats/control.js";
+import { refuseBayes } from "../controller/refuse-bayes.js";
+import { clearSweepCancel } from "../nats/cancel.js";
 import { publishTrials } from "../nats/publisher.js";
 import { withNatsIfReachable } from "./nats-option.js";
 import { registerSweepChange } from "./sweep-change.js";

@@ -10,7 +10,7 @@ import {
 import { resolveNatsUrl } from "@sweep/protocol";
 import type { DatabaseTarget, NewSweep, SweepDatabase } from "@sweep/store";
 import { expectedBackend, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
-import { searchController } from "../controller/search-controller.js";
+import { localController } from "../controller/local-controller.js";
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { runLocally } from "../embedded/run-local.js";
 import { runOverNats } from "../nats/run-over-nats.js";
@@ -59,7 +59,7 @@ export function startRun(options: NatsOptions, plan: RunPlan, onEvent: (event: T
       backend: expectedBackend(backend),
       checkpointDir: checkpointDirOf(plan.target),
       onEvent,
-      controller: searchController(database, plan.config, sweep.id),
+      controller: localController(database, plan.config, sweep.id),
     }),
   );
 }

@@ -4,7 +4,7 @@ import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarge
 import { exitProcess } from "@sweep/worker/lite";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
-import { describeTrialCount } from "../controller/adaptive.js";
+import { describeTrialCount } from "../controller/search-plan.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
@@ -53,12 +53,12 @@ export function register(program: Command): void {
   ).action(async (configPath: string, options: RunOptions) => {
     const training = parseTrainingOptions(options);
     const { threads, backend, taskFile } = training;
-    const { config } = await loadConfigFile(configPath);
-    const { sweep, trials } = planSweep(config, options.new);
+    const { config, writtenSources } = await loadConfigFile(configPath);
+    const { sweep, search, trials } = planSweep(config, options.new);
     // A --task module is not the real trainer: what its dataset.source means is its own affair.
-    // A bayes sweep has no trials yet: its random sample (what expandTrials checks) stands in.
-    const checked = config.method === "bayes" ? expandTrials(config, sweep.id) : trials;
-    if (taskFile === undefined) await checkTrialsAgainstData(configPath, checked);
+    // A sweep with a proposer has no trials yet: its random sample (what expandTrials checks) stands in.
+    const checked = search.proposer ? expandTrials(config, sweep.id) : trials;
+    if (taskFile === undefined) await checkTrialsAgainstData(configPath, checked, { written: writtenSources });
     const target = resolveDatabaseTarget(options);
     const database = await openDatabase(target, "create");
     const byId = new Map<string, TrialSpec>(trials.map((trial) => [trial.id, trial]));

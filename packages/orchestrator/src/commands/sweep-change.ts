@@ -2,6 +2,7 @@ import { getSweep, type SweepDatabase, type SweepRow } from "@sweep/store";
 import type { Command } from "commander";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNatsOptions } from "./nats-option.js";
+import { sweepArgument } from "./sweep-argument.js";
 
 /**
  * Registers a command that changes one sweep (`sweep cancel`, `retry`, `resume`): a
@@ -16,9 +17,7 @@ export function registerSweepChange(
   change: (sweep: SweepRow, database: SweepDatabase, options: NatsOptions) => Promise<void>,
 ): void {
   withDatabaseOption(
-    withNatsOptions(
-      program.command(name).description(description).argument("<sweep>", "sweep id, unique id prefix, or name"),
-    ),
+    withNatsOptions(program.command(name).description(description).addArgument(sweepArgument())),
   ).action(async (sweepRef: string, options: NatsOptions & { db?: string }) => {
     await withDatabase(
       options,
