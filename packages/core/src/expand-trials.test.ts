@@ -161,6 +161,20 @@ parameters:
   });
 });
 
+describe("a sweep with no trial to run", () => {
+  it("is refused with the reason, whatever let the parameters through", () => {
+    const config = parseSweepConfig(
+      "name: none\nmethod: random\nrun_cap: 2\nparameters:\n  training.learning_rate: {min: 0.1, max: 1, distribution: q_uniform, q: 0.5}\n",
+      "n.yaml",
+    );
+    // A q below what parsing accepts (its step count is not a number): random search draws nothing.
+    const tiny = { ...config.parameters["training.learning_rate"], q: 5e-324 };
+    expect(() => expandSweep({ ...config, parameters: { "training.learning_rate": tiny } }, "n")).toThrow(
+      "parameters: resolve to no trial to run (random search has no point to draw), got a space of NaN distinct points",
+    );
+  });
+});
+
 describe("configHash and sweepIdFor", () => {
   it("ignore key order, change with content, and slug the name and suffix", () => {
     const a = parseSweepConfig("name: My Study!\ntraining: {epochs: 2, batch_size: 64}\n", "a.yaml");

@@ -1,8 +1,9 @@
 import { getSweep, markSweepCancelled } from "@sweep/store";
 import type { Command } from "commander";
-import { publishSweepCancel } from "../nats/control.js";
+import { publishSweepCancel } from "../nats/cancel.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNatsIfReachable, withNatsOptions } from "./nats-option.js";
+import { sweepArgument } from "./sweep-argument.js";
 
 /** `sweep cancel <sweep>`: queued trials become cancelled; workers stop the running ones. */
 export function register(program: Command): void {
@@ -13,7 +14,7 @@ export function register(program: Command): void {
         .description(
           "Cancel a sweep: queued trials are cancelled at once, workers stop its running trials between batches.",
         )
-        .argument("<sweep>", "sweep id, unique id prefix, or name"),
+        .addArgument(sweepArgument()),
     ),
   ).action(async (sweepRef: string, options: NatsOptions & { db?: string }) => {
     await withDatabase(

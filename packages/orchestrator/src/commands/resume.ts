@@ -1,12 +1,13 @@
 import { expandTrials, validateSweepConfig } from "@sweep/core";
 import { getSweep, requeueTrials } from "@sweep/store";
 import type { Command } from "commander";
-import { refuseBayes } from "../controller/adaptive.js";
-import { clearSweepCancel } from "../nats/control.js";
+import { refuseBayes } from "../controller/refuse-bayes.js";
+import { clearSweepCancel } from "../nats/cancel.js";
 import { publishTrials } from "../nats/publisher.js";
 import { trialsStillQueued } from "../nats/queued-trials.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNatsIfReachable, withNatsOptions } from "./nats-option.js";
+import { sweepArgument } from "./sweep-argument.js";
 
 /**
  * `sweep resume <sweep>`: queue again every trial that did not finish (queued,
@@ -23,7 +24,7 @@ export function register(program: Command): void {
         .description(
           "Queue a sweep's unfinished trials again (queued, running and cancelled ones no worker holds); each continues from its last checkpoint.",
         )
-        .argument("<sweep>", "sweep id, unique id prefix, or name"),
+        .addArgument(sweepArgument()),
     ),
   ).action(async (sweepRef: string, options: NatsOptions & { db?: string }) => {
     await withDatabase(

@@ -1,11 +1,12 @@
 import { expandTrials, validateSweepConfig } from "@sweep/core";
 import { getSweep, requeueTrials } from "@sweep/store";
 import type { Command } from "commander";
-import { refuseBayes } from "../controller/adaptive.js";
-import { clearSweepCancel } from "../nats/control.js";
+import { refuseBayes } from "../controller/refuse-bayes.js";
+import { clearSweepCancel } from "../nats/cancel.js";
 import { publishTrials } from "../nats/publisher.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNatsIfReachable, withNatsOptions } from "./nats-option.js";
+import { sweepArgument } from "./sweep-argument.js";
 
 /** `sweep retry <sweep>`: re-queue failed and cancelled trials and publish them again. */
 export function register(program: Command): void {
@@ -14,7 +15,7 @@ export function register(program: Command): void {
       program
         .command("retry")
         .description("Put a sweep's failed and cancelled trials back in the queue (completed ones are kept).")
-        .argument("<sweep>", "sweep id, unique id prefix, or name"),
+        .addArgument(sweepArgument()),
     ),
   ).action(async (sweepRef: string, options: NatsOptions & { db?: string }) => {
     await withDatabase(

@@ -18,11 +18,11 @@ import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgresDatabase } from "../../test/cli-processes.js";
 import { type AfterEpoch, curveTrainer, sleep } from "../../test/curve-trainer.js";
-import { publishSweepCancel } from "../nats/control.js";
+import { publishSweepCancel } from "../nats/cancel.js";
 import { startDatabaseRecorder } from "../nats/database-recording.js";
 import { launchSweep, planSweep } from "../nats/launch.js";
 import type { Recorder } from "../nats/recorder.js";
-import { startServeControl } from "./serve-control.js";
+import { startServeController } from "./serve-controller.js";
 
 const CONFIG = (name: string) => `
 name: ${name}
@@ -182,7 +182,7 @@ describe("the search controller in sweep serve: two recorders, one worker, real 
     while ((await openTrials(database, slow.sweep.id)).length > 0) await sleep(50);
     const proposed = (await searchHistory(database, slow.sweep.id)).length;
     // One whole reconcile surely runs now: a third serve's, at its start (stop awaits it).
-    const third = await startServeControl({ database, nc: nats.nc, names, log: (line) => logged.push(line) });
+    const third = await startServeController({ database, nc: nats.nc, names, log: (line) => logged.push(line) });
     await third.stop();
     expect(await searchHistory(database, sweep.id)).toEqual([]);
     expect(await searchHistory(database, slow.sweep.id)).toHaveLength(proposed);

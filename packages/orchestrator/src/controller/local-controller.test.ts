@@ -14,7 +14,7 @@ import { newSweepId, pgliteFactory } from "@sweep/store/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { curveTrainer } from "../../test/curve-trainer.js";
 import { type LocalRunRequest, runLocally } from "../embedded/run-local.js";
-import { searchController } from "./search-controller.js";
+import { localController } from "./local-controller.js";
 
 const CONFIG = `
 name: bayes hyperband
@@ -51,7 +51,7 @@ describe("the search controller in a local run", () => {
       trials: [],
       worker: "embedded",
       onEvent,
-      controller: searchController(database, config, sweepId),
+      controller: localController(database, config, sweepId),
     });
   }
 
@@ -114,7 +114,7 @@ describe("a grid sweep with hyperband", () => {
       sweep,
       trials,
       worker: "embedded",
-      controller: searchController(database, config, sweepId),
+      controller: localController(database, config, sweepId),
     });
     expect(await run.finished).toBe(5);
     const ranking = await trialRanking(database, sweepId);
@@ -170,7 +170,7 @@ describe("a grid sweep with hyperband", () => {
       sweep,
       trials,
       worker: "embedded",
-      controller: searchController(database, config, sweepId),
+      controller: localController(database, config, sweepId),
     });
     await run.finished;
     expect(trained).not.toContain(doomed.id);
