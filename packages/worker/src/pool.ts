@@ -80,7 +80,8 @@ export class TrainingPool implements TrialTrainer {
     this.threads = options.threads;
     this.backend = options.backend;
     this.#shareDatasets = options.shareDatasets ?? options.taskFile === undefined;
-    this.#watchdog = { ...options, stuckAfterMs: options.stuckAfterMs ?? DEFAULT_STUCK_AFTER_MS };
+    const { stuckAfterMs = DEFAULT_STUCK_AFTER_MS, log, onStrandedThread } = options;
+    this.#watchdog = { stuckAfterMs, log, onStrandedThread };
     const taskFile = options.taskFile ?? realTrainer;
     this.#piscina = new Piscina({
       filename: threadEntry.href,
