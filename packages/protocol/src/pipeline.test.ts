@@ -34,7 +34,8 @@ describe("ensurePipeline", () => {
     const checkpoints = await openNatsCheckpoints(nats.nc, names);
     await checkpoints.save("t1", 3, new Uint8Array([3]));
     expect([...((await checkpoints.load("t1")) ?? [])]).toEqual([3]);
-    const deadline = Date.now() + 10_000;
+    // Gone about 1.1 s after it was saved (max_age 1 s); the wait gives up at 20 s.
+    const deadline = Date.now() + 20_000;
     let loaded = await checkpoints.load("t1");
     while (loaded !== undefined && Date.now() < deadline) {
       await new Promise((resolve) => setTimeout(resolve, 250));

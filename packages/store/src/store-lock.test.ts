@@ -62,10 +62,9 @@ describe("embedded store ownership", () => {
     await writeFile(storeLockPath(dir), JSON.stringify(owner));
     const command = owner.command;
     expect(await servingStoreHolder(dir, 300)).toEqual({ pid: other.pid, command, socket: null });
+    // The socket is written only later: getting it back shows the call waited for it.
     setTimeout(() => void writeFile(storeLockPath(dir), JSON.stringify({ ...owner, socket: "/tmp/served" })), 500);
-    const started = Date.now();
     expect(await servingStoreHolder(dir, 10_000)).toEqual({ pid: other.pid, command, socket: "/tmp/served" });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
     other.kill();
     await once(other, "exit");
     expect(await servingStoreHolder(dir, 10_000)).toBeNull();

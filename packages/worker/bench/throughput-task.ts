@@ -7,6 +7,7 @@ import { buildNetwork } from "../dist/training/network.js";
 import { createOptimizer } from "../dist/training/optimizers.js";
 import { TrialRandom } from "../dist/training/random.js";
 import { trainBatch } from "../dist/training/train-trial.js";
+import { countBatch } from "../dist/watchdog/batch-clock.js";
 
 /** How `bench:train` asks a thread to time training steps: in `trial.params.bench`. */
 export interface ThroughputSettings {
@@ -41,6 +42,7 @@ export default async function throughputTask(task: TrainTask): Promise<Throughpu
     const positions = order.subarray(cursor, cursor + batchSize);
     cursor = (cursor + batchSize) % (order.length - batchSize);
     trainBatch(network, optimizer, makeBatch(data.train, positions, trial.model.classes), random);
+    countBatch(task.batchClock); // the pool's watchdog: this thread is not stuck
   };
   try {
     for (let i = 0; i < settings.warmupBatches; i++) step();

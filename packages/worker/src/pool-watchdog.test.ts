@@ -44,7 +44,8 @@ function watchedPool(stuckAfterMs: number, onStrandedThread?: (threadId: number)
 
 describe("TrainingPool's watchdog", () => {
   it("declares a trial whose thread stops completing batches stuck, in one line, and trains on a new thread", async () => {
-    const { pool, lines } = watchedPool(300);
+    // A floor of 2 s: 6 s before the first batch, for a new thread to start even on a busy machine.
+    const { pool, lines } = watchedPool(2000);
     try {
       // Two epochs (batches) in, the thread spins in JavaScript, which terminate() ends.
       const hanging = trial("js", 4, `epoch_ms=5,hang=${dir}/js,hang_epoch=3,hang_in=js`);
@@ -70,10 +71,13 @@ describe("TrainingPool's watchdog", () => {
 
   it("reports a thread blocked in native code that terminate() cannot stop, and counts it until it exits", async () => {
     const stranded: number[] = [];
-    const { pool, lines } = watchedPool(300, (threadId) => stranded.push(threadId));
+    // A floor of 2 s: 6 s before the first batch, for a new thread to start even on a busy machine.
+    const { pool, lines } = watchedPool(2000, (threadId) => stranded.push(threadId));
     const release = path.join(dir, "release-native");
     try {
-      // Before its first batch, blocked in a synchronous child process until `release` exists.
+      // A trial first, so that the thread has loaded its task module: the next one blocks
+      // before its deadline, before its first batch, in a synchronous child process until `release` exists.
+      await pool.train(trial("warm-up", 1, "epoch_ms=5"), { onProgress: () => {} });
       const blocked = trial("native", 2, `epoch_ms=5,hang=${dir}/native,hang_until=${release}`);
       await expect(pool.train(blocked, { onProgress: () => {} })).rejects.toMatchObject({
         name: "TrialStuckError",
@@ -102,6 +106,8 @@ describe("TrainingPool's watchdog", () => {
   it("never declares stuck a trial that keeps completing batches, nor one still queued for a thread", async () => {
     const { pool, lines } = watchedPool(1000);
     try {
+      // The thread loads its task module first (a busy machine may take seconds to).
+      await pool.train(trial("warm-up", 1, "epoch_ms=5"), { onProgress: () => {} });
       // Each runs 80 epochs of at least 40 ms, longer than the 3 s warm-up deadline: the second waits that long for the thread.
       const outcomes = await Promise.all(
         ["first", "queued"].map((name) => pool.train(trial(name, 80, "epoch_ms=40"), { onProgress: () => {} })),

@@ -2,22 +2,22 @@ import { type DecidedRung, isTerminal, PRINTABLE_LENGTH, printable, type SearchO
 import type { DashboardSnapshot, ModelLayerRow, SnapshotLoader, TrialView } from "@sweep/dashboard-tui";
 import { type Queryable, type TrialRankingRow, trialRanking } from "@sweep/store";
 import { readModelTables } from "./model-tables.js";
-import { readCurves, readRungs, readSearch, readSweep, readWorkers, type TrialCurve } from "./sweep-rows.js";
+import { readCurves, readRungs, readSearchOutline, readSweep, readWorkers, type TrialCurve } from "./sweep-rows.js";
 
 /**
  * What the dashboard already read and will not read again: the curves of finished
  * trials (a terminal trial is never modified), every trial's layer table (a trial's
- * model never changes) and each sweep's search (its config never changes). A trial
+ * model never changes) and each sweep's search outline (its config never changes). A trial
  * seen running again (a retry) is dropped.
  */
 class ReadCache {
   readonly finishedCurves = new Map<string, TrialCurve>();
   readonly modelTables = new Map<string, ModelLayerRow[]>();
-  private readonly searches = new Map<string, SearchOutline | null>();
+  private readonly outlines = new Map<string, SearchOutline | null>();
 
-  async searchOf(db: Queryable, sweepId: string): Promise<SearchOutline | null> {
-    if (!this.searches.has(sweepId)) this.searches.set(sweepId, await readSearch(db, sweepId));
-    return this.searches.get(sweepId) ?? null;
+  async outlineOf(db: Queryable, sweepId: string): Promise<SearchOutline | null> {
+    if (!this.outlines.has(sweepId)) this.outlines.set(sweepId, await readSearchOutline(db, sweepId));
+    return this.outlines.get(sweepId) ?? null;
   }
 }
 
@@ -87,7 +87,7 @@ export function snapshotLoader(db: Queryable, source: SnapshotSource = {}): Snap
   return async (): Promise<DashboardSnapshot> => {
     const { sweep, now } = await readSweep(db, source.sweepRef);
     const workers = await readWorkers(db);
-    const search = sweep ? await cache.searchOf(db, sweep.id) : null;
+    const search = sweep ? await cache.outlineOf(db, sweep.id) : null;
     const trials = sweep ? await readTrialViews(db, sweep.id, { cache, rungs: Boolean(search?.rungs) }) : [];
     return printableSnapshot({ sweep, trials, workers, search, takenAt: now });
   };

@@ -26,7 +26,7 @@ export async function readSweep(db: Queryable, sweepRef: string | undefined): Pr
 }
 
 /** The search outline of the sweep's stored config; null for a sweep with neither a proposer nor rungs. */
-export async function readSearch(db: Queryable, sweepId: string): Promise<SearchOutline | null> {
+export async function readSearchOutline(db: Queryable, sweepId: string): Promise<SearchOutline | null> {
   const sweep = await sweepById(db, sweepId);
   return sweep ? storedSearchOutline(sweep.config) : null;
 }

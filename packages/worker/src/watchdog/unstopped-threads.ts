@@ -30,12 +30,14 @@ export function exitProcess(code: number): never {
 
 /**
  * Ends the process with exit status `code` without waiting for its threads: the way
- * out past a thread that does not stop. Output already written stays written (stdout and stderr
- * are synchronous on Linux pipes, files and terminals).
+ * out past a thread that does not stop. Output already written stays written (stdout
+ * and stderr are synchronous on Linux pipes, files and terminals).
  *
  * Node has one documented call that ends the process with a status and joins no
- * thread: a WASI program's `proc_exit` with `returnOnExit: false` (C `exit()`). Where
- * that is not available, the process kills itself (status 137 to a supervisor).
+ * thread: a WASI program's `proc_exit` with `returnOnExit: false` (C `exit()`; static
+ * destructors run, so a thread spinning over an addon's static data could crash the
+ * exit: the status is then the signal's, still not 0). Where that is not available,
+ * the process kills itself (status 137 to a supervisor).
  */
 export function exitPastUnstoppedThreads(code: number): never {
   try {
