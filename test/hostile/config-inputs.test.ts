@@ -190,7 +190,7 @@ const cases: Case[] = [
   { name: "a swept input shape MNIST cannot feed", yaml: "name: x\nparameters:\n  model.input_shape: {values: [[28, 28, 1], [56, 56, 1]]}\n", message: /^model.input_shape: trial "input_shape=\[56,56,1\]" takes 56x56/ },
   { name: "kernel bigger than the input", yaml: "name: x\nmodel: {conv: [{filters: 1, kernel: 29}]}\n", message: /collapses at conv2d_1: kernel 29x29 is bigger than its input 28x28x1/ },
   { name: "train_limit above MNIST", yaml: "name: x\ndataset: {train_limit: 60001}\n", message: /^dataset.train_limit: trial "base" asks for more training images than the 60000 the data set holds, got 60001$/, run: true },
-  { name: "train_limit of one image", yaml: "name: x\ndataset: {train_limit: 1}\n", message: /^training.validation_split: trial "base" splits 1 training images into 0 to train and 1 to validate/, run: true },
+  { name: "train_limit of one image", yaml: "name: x\ndataset: {train_limit: 1}\n", message: /^training.validation_split: trial "base" splits 1 training image into 0 to train and 1 to validate/, run: true },
   { name: "test_limit above MNIST", yaml: "name: x\ndataset: {test_limit: 10001}\n", message: /^dataset.test_limit: .*got 10001$/ },
   { name: "a swept train_limit above MNIST", yaml: "name: x\nparameters:\n  dataset.train_limit: {values: [100, 70000]}\n", message: /^dataset.train_limit: trial "train_limit=70000"/, run: true },
   { name: "a missing data folder", yaml: "name: x\ndataset: {source: /nonexistent/mnist}\n", message: /^dataset.source: must be "mnist" or a folder/, run: true },
