@@ -87,7 +87,7 @@ beforeAll(async () => {
   expect(migrate.code, migrate.stderr).toBe(0);
   storeBefore = await treeDigest(store);
   await mkdir(path.join(dir, "empty-folder"));
-}, 60_000);
+}, 120_000);
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });

@@ -189,7 +189,7 @@ describe("sweep sql on a server: time bounds", () => {
     });
     expect(run.code).toBe(130);
     expect(await runningOnServer("pg_sleep(3600)")).toBe(0);
-  }, 30_000);
+  });
 });
 
 describe("sweep sql on the embedded store: interrupted", () => {
@@ -213,7 +213,7 @@ describe("sweep sql on the embedded store: interrupted", () => {
     expect(run.code).toBe(130);
     expect(existsSync(path.join(embeddedDir, "pgdata.lock"))).toBe(false);
     expect(await fingerprint({ embeddedDir })).toBe(before);
-  }, 30_000);
+  });
 });
 
 /** Runs the built CLI with a small heap and counts the lines it prints, without keeping them. */
