@@ -105,7 +105,9 @@ export async function seedCliSweep(target: DatabaseTarget): Promise<void> {
       images_per_s: 321,
       status: "running" as const,
     };
-    await recordHeartbeat(db, { ...beat, id: "fresh-worker", at: new Date().toISOString() });
+    // Stamped an hour ahead, so it is still fresh however late a loaded machine runs the
+    // test that reads it; the silent one is a minute old, past STALE_WORKER_AFTER_MS.
+    await recordHeartbeat(db, { ...beat, id: "fresh-worker", at: new Date(Date.now() + 3_600_000).toISOString() });
     await recordHeartbeat(db, { ...beat, id: "silent-worker", at: new Date(Date.now() - 60_000).toISOString() });
   } finally {
     await db.close();
