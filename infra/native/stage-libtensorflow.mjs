@@ -1,8 +1,9 @@
 // Unpacks libtensorflow from a TensorFlow wheel into @tensorflow/tfjs-node's deps/.
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { progress } from "./build-addon.mjs";
 import { InstallError, lastLine } from "./wheel.mjs";
 
 const wheelMembers = {
@@ -21,7 +22,7 @@ export function stageLibtensorflow(packageDir, wheel, onChanging) {
   const staging = `${deps}.staging`;
   rmSync(staging, { recursive: true, force: true });
   mkdirSync(join(staging, "lib"), { recursive: true });
-  console.log("native:install: unpacking libtensorflow and its C API headers (about 800 MB)");
+  progress.line("unpacking libtensorflow and its C API headers (about 800 MB)");
   const unpack = `
 import sys, zipfile, os, shutil
 wheel, deps, include, *libraries = sys.argv[1:]
@@ -70,4 +71,16 @@ with zipfile.ZipFile(wheel) as z:
     join(packageDir, "scripts/custom-binary.json"),
     `${JSON.stringify({ "tf-lib": pathToFileURL(wheel).href })}\n`,
   );
+}
+
+/** Whether deps/ already holds the libraries of this wheel (staged by a previous run, not since replaced). */
+export function stagedFrom(packageDir, wheel) {
+  try {
+    const custom = JSON.parse(readFileSync(join(packageDir, "scripts/custom-binary.json"), "utf8"));
+    return (
+      custom["tf-lib"] === pathToFileURL(wheel).href && existsSync(join(packageDir, "deps/lib/libtensorflow_cc.so.2"))
+    );
+  } catch {
+    return false;
+  }
 }

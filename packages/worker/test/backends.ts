@@ -4,16 +4,18 @@ import { prepareNativeEnvironment } from "../src/backends/native-environment.js"
 
 /**
  * Test support: training tests run on each backend by name, never on whatever `auto`
- * picks. tensorflow runs where @tensorflow/tfjs-node is built (`npm run
- * native:install`), and must run when SWEEP_EXPECT_NATIVE=1 (CI after a native
- * build): then a missing build fails the tests instead of skipping them.
+ * picks. tensorflow runs where @tensorflow/tfjs-node is built with sweep's thread-safety
+ * patch (`npm run native:install`), and must run when SWEEP_EXPECT_NATIVE=1 (CI after a
+ * native build): then a missing or stock build fails the tests instead of skipping them.
  */
 export type TestBackend = "tensorflow" | "wasm" | "cpu";
 
 const nativeExpected = process.env.SWEEP_EXPECT_NATIVE === "1";
 const nativeSkipped = !tensorflowInstalled() && !nativeExpected;
 if (nativeSkipped) {
-  console.warn("backend tests: tensorflow skipped, @tensorflow/tfjs-node is not built here (npm run native:install)");
+  console.warn(
+    "backend tests: tensorflow skipped, @tensorflow/tfjs-node is not built here with sweep's patch (npm run native:install)",
+  );
 }
 
 /** The engines: tensorflow and wasm; with `cpu`, the pure-JavaScript backend too (small tests only). */

@@ -1,6 +1,5 @@
-import { existsSync, readdirSync } from "node:fs";
 import { createRequire } from "node:module";
-import { dirname, join } from "node:path";
+import { dirname } from "node:path";
 import { UsageError } from "@sweep/core";
 // The Node build of tfjs-core ships without gradient definitions; this registers them
 // (and the cpu backend).
@@ -8,6 +7,7 @@ import "@tensorflow/tfjs";
 import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 import * as tf from "@tensorflow/tfjs-core";
 import type { BackendChoice } from "../protocol.js";
+import { nativeAddon, unpatchedAddonMessage } from "./native-addon.js";
 import { registerTensorflowTrainingKernels } from "./tensorflow-kernels/index.js";
 import { registerWasmTrainingKernels } from "./wasm-kernels/index.js";
 
@@ -23,11 +23,16 @@ let tfjsNodeLoad: Promise<boolean> | undefined;
  * Selects and initialises the tfjs backend of the calling thread. `auto` tries
  * tfjs-node (`tensorflow`), then wasm (with this project's training kernels, one
  * thread), then cpu. Idempotent per thread. Throws a `UsageError` for `tensorflow`
- * when @tensorflow/tfjs-node is not installed or does not load. tensorflow's thread
- * count is set per process (`prepareNativeEnvironment`), not here.
+ * when @tensorflow/tfjs-node is not installed, does not load, or is built without
+ * sweep's thread-safety patch (`auto` then goes on to wasm without loading it).
+ * tensorflow's thread count is set per process (`prepareNativeEnvironment`), not here.
  */
 export async function initBackend(choice: BackendChoice): Promise<ActiveBackend> {
-  if (choice === "tensorflow" || choice === "auto") {
+  const addon = nativeAddon();
+  if (choice === "tensorflow" && addon.state === "unpatched") {
+    throw new UsageError(`--backend tensorflow: ${unpatchedAddonMessage(addon.path)}`, "--backend");
+  }
+  if (choice === "tensorflow" || (choice === "auto" && addon.state !== "unpatched")) {
     if (await loadTfjsNode()) {
       const active = await activate("tensorflow");
       registerTensorflowTrainingKernels();
@@ -51,26 +56,31 @@ export async function initBackend(choice: BackendChoice): Promise<ActiveBackend>
 }
 
 /**
- * Whether @tensorflow/tfjs-node is installed with a built addon, without loading it
- * (loading starts libtensorflow in the calling thread: ~750 MB, and its thread
- * settings fixed for the process). `initBackend` is the real test.
+ * Whether @tensorflow/tfjs-node is installed with an addon built with sweep's
+ * thread-safety patch, without loading it (loading starts libtensorflow in the calling
+ * thread: ~750 MB, and its thread settings fixed for the process). `initBackend` is the
+ * real test.
  */
 export function tensorflowInstalled(): boolean {
-  try {
-    const packageJson = createRequire(import.meta.url).resolve(`${tfjsNodePackage}/package.json`);
-    const libDir = join(dirname(packageJson), "lib");
-    return readdirSync(libDir).some((napi) => existsSync(join(libDir, napi, "tfjs_binding.node")));
-  } catch {
-    return false;
-  }
+  return nativeAddon().state === "patched";
 }
+
+let refusalPrinted = false;
 
 /**
  * The backend a choice will train on, named as trials record it, for headers printed
- * before any thread starts: `auto` is tensorflow where tfjs-node is built, else wasm.
+ * before any thread starts: `auto` is tensorflow where tfjs-node is built with the
+ * patch, else wasm. Where it is built without it, `auto` prints (once per process, on
+ * stderr) the line that says so and how to fix it.
  */
 export function expectedBackend(choice: BackendChoice): string {
-  return choice === "auto" ? (tensorflowInstalled() ? "tensorflow" : "wasm") : choice;
+  if (choice !== "auto") return choice;
+  const addon = nativeAddon();
+  if (addon.state === "unpatched" && !refusalPrinted) {
+    refusalPrinted = true;
+    console.error(`backend auto: training on wasm: ${unpatchedAddonMessage(addon.path)}`);
+  }
+  return addon.state === "patched" ? "tensorflow" : "wasm";
 }
 
 function loadTfjsNode(): Promise<boolean> {

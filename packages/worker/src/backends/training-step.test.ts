@@ -135,12 +135,12 @@ describe("initBackend", () => {
   });
 
   it.skipIf(tensorflowInstalled())(
-    "rejects --backend tensorflow with a UsageError where tfjs-node is not built",
+    "rejects --backend tensorflow with a UsageError where tfjs-node is not built (with sweep's patch)",
     async () => {
       await expect(initBackend("tensorflow")).rejects.toMatchObject({
         name: "UsageError",
         message: expect.stringMatching(
-          /^--backend tensorflow: @tensorflow\/tfjs-node is not installed or does not load; build it with `npm run native:install`/,
+          /^--backend tensorflow: @tensorflow\/tfjs-node(?: is not installed or does not load; build it|'s addon .* is built without sweep's thread-safety patch .*; rebuild it) with `npm run native:install`/,
         ),
       });
     },
