@@ -1,5 +1,4 @@
 import { execFileSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
 
 /** Keras's figures for one model: images/s and images per CPU-second (infra/keras-reference.py). */
 export interface KerasFigures {
@@ -16,7 +15,8 @@ export interface MeasuredRow {
   images_per_cpu_s: number;
 }
 
-const script = fileURLToPath(new URL("../../../infra/keras-reference.py", import.meta.url));
+/** From the repository's root, where `npm run` starts benches. */
+const SCRIPT = "infra/keras-reference.py";
 const LINE = /^keras (model\d+|blocks): (\d+) images\/s .*?, (\d+) per CPU-second$/;
 
 /**
@@ -25,7 +25,7 @@ const LINE = /^keras (model\d+|blocks): (\d+) images\/s .*?, (\d+) per CPU-secon
  * and returns its figures by bench name.
  */
 export function measureKeras(python: string, models: string[]): Map<string, KerasFigures> {
-  const output = execFileSync(python, [script, models.join(",")], {
+  const output = execFileSync(python, [SCRIPT, models.join(",")], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "inherit"],
   });
