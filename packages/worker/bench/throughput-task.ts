@@ -16,8 +16,12 @@ export interface ThroughputSettings {
   runs: number;
 }
 
-/** The outcome plus images/s of each timed run. */
-export type ThroughputOutcome = TrainOutcome & { imagesPerSecond: number[] };
+/**
+ * The outcome plus images/s of each timed run, and the same runs' images per second
+ * of the process's CPU time (user + system, every thread: a fair per-core figure only
+ * while this thread is the one training).
+ */
+export type ThroughputOutcome = TrainOutcome & { imagesPerSecond: number[]; imagesPerCpuSecond: number[] };
 
 /**
  * BENCHMARK TASK for `TrainingPool`: trains the trial's model with the real training
@@ -47,10 +51,14 @@ export default async function throughputTask(task: TrainTask): Promise<Throughpu
   try {
     for (let i = 0; i < settings.warmupBatches; i++) step();
     const imagesPerSecond: number[] = [];
+    const imagesPerCpuSecond: number[] = [];
+    const images = settings.timedBatches * batchSize;
     for (let run = 0; run < settings.runs; run++) {
-      const started = performance.now();
+      const [started, cpuStarted] = [performance.now(), process.cpuUsage()];
       for (let i = 0; i < settings.timedBatches; i++) step();
-      imagesPerSecond.push((settings.timedBatches * batchSize) / ((performance.now() - started) / 1000));
+      const cpu = process.cpuUsage(cpuStarted);
+      imagesPerSecond.push(images / ((performance.now() - started) / 1000));
+      imagesPerCpuSecond.push(images / ((cpu.user + cpu.system) / 1e6));
     }
     return {
       status: "completed",
@@ -59,6 +67,7 @@ export default async function throughputTask(task: TrainTask): Promise<Throughpu
       epochs: 0,
       backend: backend.name,
       imagesPerSecond,
+      imagesPerCpuSecond,
     };
   } finally {
     optimizer.dispose();
