@@ -103,10 +103,11 @@ async function fingerprint(target: DatabaseTarget): Promise<string> {
 function escapeSuite(store: string, targetOf: () => { db: string; target: DatabaseTarget }): void {
   describe(`sweep sql escapes on ${store}`, () => {
     let before = "";
+    // Setting up is not under test: creating the embedded store outran 60 s at load 20.
     beforeAll(async () => {
       await seedCliSweep(targetOf().target);
       before = await fingerprint(targetOf().target);
-    });
+    }, 120_000);
 
     for (const [name, statement, refusal, extra = []] of ESCAPES) {
       it(`refuses or stops ${name}: exit 2, one line, in bounded time`, async () => {
