@@ -6,10 +6,13 @@
 // - A package imports only the packages of ALLOWED below, by name (`@sweep/core`),
 //   never another package's `src/`, `dist/` or `test/`; no relative import leaves its
 //   package; the repo's own tests (`test/`) import packages by name too.
+// - No import circle among a package's files, type-only imports included: one line
+//   per circle, naming its files.
 // - Source files other than tests and generated code: at most 200 lines, and no
 //   function body over 80 lines.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
+import { circleLines, resolveSpecifier } from "./structure/import-circles.mjs";
 import { blankLiterals, functionSpans, importsOf } from "./structure/scan-source.mjs";
 
 /** What each package (its folder under packages/) may import of ours. */
@@ -35,16 +38,29 @@ export function checkStructure(root) {
     if (!(name in ALLOWED)) violations.push(`packages/${name}: not in the package graph (infra/check-structure.mjs)`);
   }
   const files = [...sourceFiles(root, "packages"), ...sourceFiles(root, "test"), ...sourceFiles(root, "infra")];
+  const known = new Set(files);
+  /** Per package folder: file → the files of the package it loads. */
+  const graphs = new Map();
   for (const file of files) {
     const text = readFileSync(path.join(root, file), "utf8");
     const owner = file.startsWith("packages/") ? file.split("/")[1] : null;
-    for (const { specifier, line } of importsOf(blankComments(text))) {
+    const edges = [];
+    for (const { specifier, line, loads } of importsOf(blankComments(text))) {
       const problem = importProblem(root, file, owner, specifier);
       if (problem) violations.push(`${file}:${line}: ${problem}`);
+      const target = owner && loads && specifier.startsWith(".") ? resolveSpecifier(file, specifier, known) : null;
+      if (target?.startsWith(`packages/${owner}/`)) edges.push({ target, line });
     }
+    if (owner) graphOf(graphs, `packages/${owner}`).set(file, edges);
     if (!isTest(file)) violations.push(...sizeProblems(file, text));
   }
+  for (const [dir, imports] of graphs) violations.push(...circleLines(dir, imports));
   return violations;
+}
+
+function graphOf(graphs, dir) {
+  if (!graphs.has(dir)) graphs.set(dir, new Map());
+  return graphs.get(dir);
 }
 
 function* sourceFiles(root, dir) {

@@ -59,19 +59,23 @@ function regexEnd(text, i) {
   return i + 1;
 }
 
-/** The module specifiers `text` imports or re-exports, with their 1-based lines. */
+/**
+ * The module specifiers `text` imports or re-exports, with their 1-based lines and
+ * whether each loads the module (`import`/`export … from`, type-only ones too, and
+ * `import()`) or only names its file (`new URL(…, import.meta.url)`, a thread's file).
+ */
 export function importsOf(text) {
   const found = [];
   const patterns = [
-    /^\s*(?:import|export)\b[^"'`;]*?\bfrom\s*["']([^"']+)["']/gm,
-    /^\s*import\s*["']([^"']+)["']/gm,
-    /\bimport\(\s*["']([^"']+)["']\s*\)/g,
-    /\bnew URL\(\s*["'](\.{1,2}\/[^"']+)["']\s*,\s*import\.meta\.url/g,
+    [/^\s*(?:import|export)\b[^"'`;]*?\bfrom\s*["']([^"']+)["']/gm, true],
+    [/^\s*import\s*["']([^"']+)["']/gm, true],
+    [/\bimport\(\s*["']([^"']+)["']\s*\)/g, true],
+    [/\bnew URL\(\s*["'](\.{1,2}\/[^"']+)["']\s*,\s*import\.meta\.url/g, false],
   ];
-  for (const pattern of patterns) {
+  for (const [pattern, loads] of patterns) {
     for (const match of text.matchAll(pattern)) {
       const at = match.index + match[0].lastIndexOf(match[1]);
-      found.push({ specifier: match[1], line: text.slice(0, at).split("\n").length });
+      found.push({ specifier: match[1], line: text.slice(0, at).split("\n").length, loads });
     }
   }
   return found;

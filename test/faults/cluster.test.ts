@@ -63,22 +63,27 @@ describe("fault 9: one node of the 3-node JetStream cluster (infra/nats-cluster)
     await sleep(1500);
     // Kill the node leading the trials stream: the hardest one to lose.
     const leader = (await jsm.streams.info(p.names.trialsStream)).cluster?.leader;
-    const victim = cluster.nodes.find((node) => node.name === leader) ?? cluster.nodes[0];
+    const victim = cluster.nodes.find((node) => node.name === leader);
+    expect(victim, `the trials stream's leader ${leader} among the nodes`).toBeDefined();
     await victim?.server.kill9();
     await p.waitForTerminal(sweepId, 90_000);
     const f = await p.figures(sweepId);
     let newLeader: string | undefined;
-    for (let tries = 0; tries < 20 && newLeader === undefined; tries++) {
+    for (let tries = 0; tries < 60 && newLeader === undefined; tries++) {
       // The test's own connection may be re-homing from the killed node: ask again.
       newLeader = await jsm.streams
         .info(p.names.trialsStream)
         .then((info) => info.cluster?.leader)
-        .catch(() => sleep(500).then(() => undefined));
+        .catch(() => undefined);
+      if (newLeader === undefined) await sleep(500);
     }
     reportFigures(
       `fault 9 cluster node ${victim?.name} (trials stream leader) killed -9 mid-sweep, streams R${replicas}, new leader ${newLeader}: ${describeFigures(f)}, trials redelivered ${f.redeliveredTrials}, finished trials redelivered and acked untrained ${p.finishedRedeliveries()}, epoch events lost before the stream ${f.epochsNotInStream}, lost by the recorder ${f.epochsNotRecorded}`,
     );
     expect(replicas).toBe(3);
+    // A leader was found (not merely "none"), and it is another node.
+    expect(newLeader, "the trials stream's leader after the kill").toBeDefined();
+    expect(cluster.nodes.map((node) => node.name)).toContain(newLeader);
     expect(newLeader).not.toBe(victim?.name);
     expect(f.lost).toBe(0);
     expect(f.completed).toBe(TRIALS);

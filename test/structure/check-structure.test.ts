@@ -51,4 +51,28 @@ describe("infra/check-structure.mjs", () => {
       "test/cross.test.ts:1: relative import of a package's files: ../packages/worker/src/a.js (import it by name)",
     ]);
   });
+
+  it("fails with one line per import circle inside a package, type-only imports included", async () => {
+    const result = await check({
+      // a circle of two files, one side a type-only import
+      "packages/worker/src/handler.ts": 'import { train } from "./attempt.js";\nexport interface Context {}\n',
+      "packages/worker/src/attempt.ts": 'import type { Context } from "./handler.js";\nexport const train = 1;\n',
+      // a ring of three files through an index, with a fourth file on a second ring of the same group
+      "packages/core/src/a.ts": 'export { b } from "./b.js";\n',
+      "packages/core/src/b.ts": '\nimport { c } from "./c/index.js";\n',
+      "packages/core/src/c/index.ts": 'import { a } from "../a.js";\nimport { d } from "./d.js";\n',
+      "packages/core/src/c/d.ts": 'const b = await import("../b.js");\n',
+      // one way, and a thread's file named by URL: no circle
+      "packages/worker/src/pool.ts":
+        'import type { Task } from "./thread.js";\nconst file = new URL("./thread.js", import.meta.url);\n',
+      "packages/worker/src/thread.ts": 'import { poolSize } from "./settings.js";\nexport type Task = 1;\n',
+      "packages/worker/src/settings.ts": "export const poolSize = 1;\n// import { pool } from './pool.js';\n",
+      "packages/worker/src/thread-file.ts": 'export const file = new URL("./pool.js", import.meta.url);\n',
+    });
+    expect(result.code).toBe(1);
+    expect(result.lines.sort()).toEqual([
+      "packages/core/src/a.ts:1: import circle in packages/core: src/a.ts → src/b.ts → src/c/index.ts → src/a.ts (and src/c/d.ts, in the same circle)",
+      "packages/worker/src/attempt.ts:1: import circle in packages/worker: src/attempt.ts → src/handler.ts → src/attempt.ts",
+    ]);
+  });
 });

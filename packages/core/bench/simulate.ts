@@ -3,6 +3,7 @@ import {
   type HyperbandRule,
   type Observation,
   proposeTrial,
+  rungAt,
   rungDecision,
   type SearchPoint,
   samplePoint,
@@ -74,7 +75,7 @@ export function bayesMethod(seed: number, runCap: number, hyperband?: HyperbandR
         goal: "minimize",
         seed,
         startupTrials: startupTrialsFor(runCap),
-        accept: (point) => !tried.has(canonicalJson(point)),
+        resolve: (point) => (tried.has(canonicalJson(point)) ? undefined : point),
       });
     },
   };
@@ -109,19 +110,14 @@ export function simulate(method: SearchMethod, seed: number, workers = 4): Searc
       trial.curve.push(value);
       epochs++;
       const others = atEpoch.get(epoch) ?? [];
-      const decision = method.hyperband
-        ? rungDecision({
-            rule: method.hyperband,
-            epochs: SYNTHETIC_EPOCHS,
-            epoch,
-            metric: "val_loss",
-            goal: "minimize",
-            value,
-            others,
-          })
-        : { action: "none" };
+      const rule = method.hyperband;
+      const rung = rule ? rungAt(rule, SYNTHETIC_EPOCHS, epoch) : undefined;
+      const decision =
+        rule && rung !== undefined
+          ? rungDecision({ rule, rung, epoch, metric: "val_loss", goal: "minimize", value, others })
+          : undefined;
       atEpoch.set(epoch, [...others, value]);
-      trial.pruned = decision.action === "prune";
+      trial.pruned = decision?.action === "prune";
       if (trial.pruned || epoch === SYNTHETIC_EPOCHS) {
         running.splice(running.indexOf(trial), 1);
         finished.push(trial);

@@ -20,7 +20,11 @@ describe("checkTrialFitsData: a trial's input against its data set", () => {
     ["3 channels on MNIST", "model: {input_shape: [28, 28, 3]}", /with 3 channels, but the data set "mnist" holds/],
     ["train_limit above the data", "dataset: {train_limit: 60001}", /^dataset\.train_limit: .*got 60001$/],
     ["test_limit above the data", "dataset: {test_limit: 10001}", /^dataset\.test_limit: .*got 10001$/],
-    ["one image cannot be split", "dataset: {train_limit: 1}", /^training\.validation_split: .*1 training images/],
+    [
+      "one image cannot be split",
+      "dataset: {train_limit: 1}",
+      /^training\.validation_split: trial "base" splits 1 training image into 0 to train/,
+    ],
     [
       "a split that leaves nothing to validate",
       "dataset: {train_limit: 5}\ntraining: {validation_split: 1e-17}",
@@ -29,6 +33,12 @@ describe("checkTrialFitsData: a trial's input against its data set", () => {
   ];
   it.each(refused)("refuses %s", (_name, yaml, message) => {
     expect(() => checkTrialFitsData(trialOf(yaml), MNIST)).toThrow(message);
+  });
+
+  it("counts one channel and one image in the singular", () => {
+    expect(() => checkTrialFitsData(trialOf(""), { ...MNIST, source: "rgb", channels: 3 })).toThrow(
+      'model.input_shape: trial "base" takes 28x28 images with 1 channel, but the data set "rgb" holds 28x28 images with 3 channels, got [28,28,1]',
+    );
   });
 
   const accepted: Array<[string, string]> = [

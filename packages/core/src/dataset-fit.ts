@@ -25,13 +25,13 @@ export function checkTrialFitsData(trial: TrialSpec, data: DatasetShape): void {
     throw new UsageError(`${where}: trial ${describeValue(trial.name)} ${rule}, got ${describeValue(got)}`, where);
   };
   const [height, width, channels] = trial.model.input_shape;
-  const holds = `data set ${describeValue(data.source)} holds ${data.height}x${data.width} images with ${data.channels} channel${data.channels === 1 ? "" : "s"}`;
+  const holds = `data set ${describeValue(data.source)} holds ${data.height}x${data.width} images with ${countOf(data.channels, "channel")}`;
   if (height !== data.height || width !== data.width || channels !== data.channels) {
-    fail("model.input_shape", `takes ${height}x${width} images with ${channels} channels, but the ${holds}`, [
-      height,
-      width,
-      channels,
-    ]);
+    fail(
+      "model.input_shape",
+      `takes ${height}x${width} images with ${countOf(channels, "channel")}, but the ${holds}`,
+      [height, width, channels],
+    );
   }
   const { train_limit, test_limit } = trial.dataset;
   if (train_limit !== undefined && train_limit > data.trainImages) {
@@ -50,8 +50,13 @@ export function checkTrialFitsData(trial: TrialSpec, data: DatasetShape): void {
   if (trainPart < 1 || trainPart === images) {
     fail(
       "training.validation_split",
-      `splits ${images} training images into ${trainPart} to train and ${images - trainPart} to validate; both need at least one`,
+      `splits ${countOf(images, "training image")} into ${trainPart} to train and ${images - trainPart} to validate; both need at least one`,
       split,
     );
   }
+}
+
+/** `1 channel`, `3 channels`: a count and its noun, in the singular for one. */
+function countOf(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? "" : "s"}`;
 }

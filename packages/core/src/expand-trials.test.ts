@@ -1,8 +1,23 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { expandSweep, expandTrials } from "./expand-trials.js";
 import { parseSweepConfig } from "./parse-sweep-config.js";
 import { configHash, sweepIdFor } from "./sweep-id.js";
 import { describeTrialParams } from "./trial-name.js";
+
+/** Random points drawn by expandTrials: the same draws, counted. */
+const randomDraws = vi.hoisted(() => ({ count: 0 }));
+vi.mock("./sweep-points.js", async (importOriginal) => {
+  const original = await importOriginal<typeof import("./sweep-points.js")>();
+  return {
+    ...original,
+    *randomPoints(config: Parameters<typeof original.randomPoints>[0]) {
+      for (const point of original.randomPoints(config)) {
+        randomDraws.count++;
+        yield point;
+      }
+    },
+  };
+});
 
 const DEPTH_POOL_DENSE = `
 name: Depth x pool x dense
@@ -138,9 +153,25 @@ parameters:
       "name: tiny\nmethod: random\nrun_cap: 10000\nparameters:\n  training.epochs: {min: 1, max: 2, distribution: int_uniform}\n  model.pool.size: {values: [2, 2]}\n",
       "t.yaml",
     );
-    const startedAt = performance.now();
+    randomDraws.count = 0;
     expect(expandTrials(config, "t")).toHaveLength(2);
-    expect(performance.now() - startedAt).toBeLessThan(1000);
+    // Both points drawn ends it: not the 1,000 fruitless draws that end an endless space.
+    expect(randomDraws.count).toBeGreaterThanOrEqual(2);
+    expect(randomDraws.count).toBeLessThan(1000);
+  });
+});
+
+describe("a sweep with no trial to run", () => {
+  it("is refused with the reason, whatever let the parameters through", () => {
+    const config = parseSweepConfig(
+      "name: none\nmethod: random\nrun_cap: 2\nparameters:\n  training.learning_rate: {min: 0.1, max: 1, distribution: q_uniform, q: 0.5}\n",
+      "n.yaml",
+    );
+    // A q below what parsing accepts (its step count is not a number): random search draws nothing.
+    const tiny = { ...config.parameters["training.learning_rate"], q: 5e-324 };
+    expect(() => expandSweep({ ...config, parameters: { "training.learning_rate": tiny } }, "n")).toThrow(
+      "parameters: resolve to no trial to run (random search has no point to draw), got a space of NaN distinct points",
+    );
   });
 });
 

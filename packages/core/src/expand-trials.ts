@@ -28,7 +28,8 @@ const RANDOM_FRUITLESS_DRAWS = 1000;
  * Its `params` hold every override (as written) whose resolved value differs from the base spec.
  * A grid with more distinct trials than
  * `run_cap` (or than MAX_TRIALS) is a UsageError, as is a point whose model is
- * invalid or collapses (the message names the trial, the layer and the shapes).
+ * invalid or collapses (the message names the trial, the layer and the shapes), and a
+ * random search that draws no trial at all (a grid or list always has one).
  */
 export function expandTrials(config: SweepConfig, sweepId: string): TrialSpec[] {
   return expandSweep(config, sweepId).trials;
@@ -78,6 +79,12 @@ export function expandSweep(
         add(undefined, -1, point);
       }
       fruitless = trials.length > before ? 0 : fruitless + 1;
+    }
+    if (trials.length === 0) {
+      throw new UsageError(
+        `parameters: resolve to no trial to run (random search has no point to draw), got a space of ${space} distinct points`,
+        "parameters",
+      );
     }
     return { trials, collapsed };
   }

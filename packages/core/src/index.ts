@@ -6,14 +6,14 @@ export { compileLayers, toPair } from "./layers.js";
 export * from "./messages.js";
 export { formatCount, kerasShape } from "./model-format.js";
 export * from "./model-spec.js";
-export { formatShape, type LayerSummary, type ModelSummary, summarizeModel } from "./model-summary.js";
 export {
-  DEFAULT_OVERFIT_RULE,
-  detectOverfit,
-  type OverfitAnalysis,
-  type OverfitOptions,
-  shouldPrune,
-} from "./overfit.js";
+  FLOPS_COUNTED,
+  formatShape,
+  type LayerSummary,
+  type ModelSummary,
+  summarizeModel,
+} from "./model-summary.js";
+export { detectOverfit, type OverfitAnalysis, type OverfitOptions, shouldPrune } from "./overfit.js";
 export { parseSweepConfig, validateSweepConfig } from "./parse-sweep-config.js";
 export { PRINTABLE_LENGTH, printable } from "./printable.js";
 export { SeededRandom, seededRandom } from "./random.js";

@@ -35,6 +35,10 @@ export interface ModelSummary {
   flopsPerImage: number;
 }
 
+/** What a printed FLOPs figure counts (`sweep plan`, `sweep models`): said where it is printed. */
+export const FLOPS_COUNTED =
+  "2 × the multiply-adds of Conv2D and Dense (bias adds, BatchNormalization, pooling, activations and Dropout not counted)";
+
 const KERAS_TYPES = {
   conv2d: ["Conv2D", "conv2d"],
   max: ["MaxPooling2D", "max_pooling2d"],
@@ -68,8 +72,8 @@ export function kerasLayerNames(layers: readonly Layer[]): { name: string; type:
 /**
  * Shapes, parameter counts and FLOPs of a layer stack with Keras semantics (see
  * `layerShape`). Throws a UsageError naming the layer and the shapes when the stack
- * collapses (an output side < 1, a window bigger than its input, a global pooling
- * of a 1x1 map, a Dense or Flatten in the wrong place).
+ * collapses (an output side < 1, a window bigger than its input, a Dense or Flatten
+ * in the wrong place). A global pooling of a 1x1 map is not a collapse: (None, C).
  */
 export function summarizeModel(inputShape: [number, number, number], layers: readonly Layer[]): ModelSummary {
   const names = kerasLayerNames(layers);

@@ -1,11 +1,5 @@
-import type { EarlyTerminate } from "./training-spec.js";
+import { DEFAULT_OVERFIT_RULE, type EarlyTerminate } from "./training-spec.js";
 import type { EpochMetrics } from "./trial.js";
-
-/**
- * The overfit rule when a trial names none: val_loss above its best for 2 epochs in
- * a row (the default `patience` of `early_terminate` too), by any margin.
- */
-export const DEFAULT_OVERFIT_RULE = { patience: 2, minDelta: 0 } as const;
 
 export interface OverfitOptions {
   /** Epochs in a row val_loss must stay above its best (default 2). */

@@ -62,6 +62,11 @@ const MALFORMED: Array<[string, string, string]> = [
     `${SOURCE}: parameters.training.batch_size.q: q_uniform needs q, got nothing`,
   ],
   [
+    "q too small for its range (a sweep of no trial)",
+    "name: x\nmethod: random\nrun_cap: 2\nparameters:\n  training.learning_rate: {min: 0.1, max: 1, distribution: q_uniform, q: 5e-324}\n",
+    `${SOURCE}: parameters.training.learning_rate.q: q_uniform needs a q for which max / q and min / q are finite numbers of steps, got 5e-324`,
+  ],
+  [
     "log_uniform from 0",
     "name: x\nmethod: random\nrun_cap: 4\nparameters:\n  training.learning_rate: {min: 0, max: 1, distribution: log_uniform_values}\n",
     `${SOURCE}: parameters.training.learning_rate.min: log_uniform_values needs min > 0, got 0`,

@@ -91,7 +91,8 @@ function sample(spec: ParameterSpec, random: () => number): unknown {
 
 /**
  * The rules a parameter spec must follow beyond its schema: exactly one form;
- * `min ≤ max`; `distribution`/`q` only with a range; q_uniform needs `q`;
+ * `min ≤ max`; `distribution`/`q` only with a range; q_uniform needs `q`, and one
+ * that leaves a finite number of steps (q: 5e-324 would draw nothing);
  * int_uniform needs integer bounds; log_uniform_values needs `min > 0`.
  */
 export function checkParameter(path: string, spec: ParameterSpec): void {
@@ -118,6 +119,9 @@ export function checkParameter(path: string, spec: ParameterSpec): void {
   }
   if (distribution === "log_uniform_values" && min <= 0) fail("log_uniform_values needs min > 0", `${where}.min`, min);
   if (distribution === "q_uniform" && spec.q === undefined) fail("q_uniform needs q", `${where}.q`, undefined);
+  if (distribution === "q_uniform" && !(Number.isFinite(max / (spec.q ?? 1)) && Number.isFinite(min / (spec.q ?? 1)))) {
+    fail("q_uniform needs a q for which max / q and min / q are finite numbers of steps", `${where}.q`, spec.q);
+  }
   if (distribution !== "q_uniform" && spec.q !== undefined)
     fail("q needs distribution q_uniform", `${where}.q`, spec.q);
 }

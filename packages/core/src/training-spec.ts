@@ -1,5 +1,4 @@
 import { z } from "zod";
-import { DEFAULT_OVERFIT_RULE } from "./overfit.js";
 
 export const OPTIMIZERS = ["adadelta", "sgd", "adam", "rmsprop"] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -51,13 +50,19 @@ export const datasetSchema = z
   .strict();
 export type DatasetSpec = z.infer<typeof datasetSchema>;
 
+/**
+ * The overfit rule when a trial names none: val_loss above its best for 2 epochs in
+ * a row (the default `patience` of `early_terminate` too), by any margin.
+ */
+export const DEFAULT_OVERFIT_RULE = { patience: 2, minDelta: 0 } as const;
+
 /** `{type: overfit}`: the trainer stops a trial once it overfits (`detectOverfit`). */
 export const overfitRuleSchema = z
   .object({
     type: z.literal("overfit"),
     /** Epochs val_loss must stay above its best (by `min_delta`) before the trial is pruned. */
     patience: z.number().int().positive().default(DEFAULT_OVERFIT_RULE.patience),
-    min_delta: z.number().min(0).default(0),
+    min_delta: z.number().min(0).default(DEFAULT_OVERFIT_RULE.minDelta),
   })
   .strict();
 /** The overfit rule: what a trial carries to its trainer (`TrialSpec.earlyTerminate`). */

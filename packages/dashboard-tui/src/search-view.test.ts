@@ -37,7 +37,7 @@ describe("searchLines and hasRungColumn", () => {
   });
 
   it("gives a bayes sweep without hyperband its line and no column", () => {
-    const snapshot = { ...hyperbandSnapshot(), search: { runCap: 12, hyperband: null } };
+    const snapshot = { ...hyperbandSnapshot(), search: { proposer: { runCap: 12 }, rungs: null } };
     expect(searchLines(snapshot)).toEqual(["bayes: 5 of run_cap 12 proposed, 1 running, 3 finished"]);
     expect(hasRungColumn(snapshot)).toBe(false);
   });

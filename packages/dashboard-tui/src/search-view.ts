@@ -2,9 +2,9 @@ import { describeSearchProgress, isTerminal, rungName } from "@sweep/core";
 import type { DashboardSnapshot, TrialView } from "./snapshot.js";
 
 /**
- * The header's lines for an adaptive sweep, the ones `sweep status` prints (core's
- * `describeSearchProgress` over the snapshot's trials and their rung decisions); none
- * for a sweep without a search.
+ * The header's lines for a sweep with a proposer or rungs, the ones `sweep status`
+ * prints (core's `describeSearchProgress` over the snapshot's trials and their rung
+ * decisions); none for other sweeps.
  */
 export function searchLines(snapshot: DashboardSnapshot | null): string[] {
   const search = snapshot?.search;
@@ -16,9 +16,9 @@ export function searchLines(snapshot: DashboardSnapshot | null): string[] {
   );
 }
 
-/** Whether the ranking shows the rung column: only for a sweep with a hyperband rule. */
+/** Whether the ranking shows the rung column: only for a sweep with rungs (a hyperband rule). */
 export function hasRungColumn(snapshot: DashboardSnapshot | null): boolean {
-  return Boolean(snapshot?.search?.hyperband);
+  return Boolean(snapshot?.search?.rungs);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { type AdaptiveSearch, type DecidedRung, STALE_WORKER_AFTER_MS } from "@sweep/core";
+import { type DecidedRung, type SearchOutline, STALE_WORKER_AFTER_MS } from "@sweep/core";
 
 /**
  * What the dashboard shows at one moment. The caller's loader builds it from the
@@ -16,10 +16,10 @@ export interface DashboardSnapshot {
   trials: TrialView[];
   workers: WorkerView[];
   /**
-   * The sweep's adaptive search as its config states it (bayes' run_cap, hyperband's
-   * eta and rung epochs); null for a sweep without one, or while there is no sweep.
+   * The sweep's search as its config states it (`searchOutline`: the proposer's run_cap,
+   * the rungs' eta and epochs); null for a sweep with neither, or while there is no sweep.
    */
-  search: AdaptiveSearch | null;
+  search: SearchOutline | null;
   /** When the loader read the database (ms since epoch); ages and ETA are measured from it. */
   takenAt: number;
 }

@@ -108,6 +108,6 @@ export function hyperbandSnapshot(): DashboardSnapshot {
   return {
     ...sample,
     trials: [...trials.slice(0, 3), model2, ...trials.slice(3)],
-    search: { runCap: 12, hyperband: { eta: 3, rungEpochs: [1, 3] } },
+    search: { proposer: { runCap: 12 }, rungs: { eta: 3, epochs: [1, 3] } },
   };
 }

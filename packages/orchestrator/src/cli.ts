@@ -1,4 +1,5 @@
 import { errorMessage, isUsageError, PRINTABLE_LENGTH, printable, redactUrls } from "@sweep/core";
+import { exitPastUnstoppedThreads, unstoppedThreadCount } from "@sweep/worker/lite";
 import { Command, CommanderError } from "commander";
 import { commands } from "./commands/index.js";
 
@@ -38,6 +39,16 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return reportError(error);
   }
+}
+
+/**
+ * Ends the process with `code`: Node exits once pending work is done, unless a stuck
+ * trial's training thread was terminated and has not stopped (blocked in native code):
+ * Node's exit would wait for it forever, so the process ends at once past it.
+ */
+export function endProcess(code: number): void {
+  if (unstoppedThreadCount() > 0) exitPastUnstoppedThreads(code);
+  process.exitCode = code;
 }
 
 export function reportError(error: unknown): number {

@@ -1,8 +1,12 @@
 import { open, stat } from "node:fs/promises";
 import { isUsageError, parseSweepConfig, type SweepConfig, UsageError } from "@sweep/core";
+import { resolveDatasetSources, type WrittenSources } from "./dataset-source.js";
 
 export interface LoadedConfig {
+  /** The validated config, its relative `dataset.source`s resolved against the file's folder (`resolveDatasetSources`). */
   config: SweepConfig;
+  /** The sources resolved, as written: for messages (`checkTrialsAgainstData`). */
+  writtenSources: WrittenSources;
   /** The file's text as read (stored with the sweep, hashed by nobody: `configHash` hashes `config`). */
   text: string;
   /** The path as the user gave it; config errors are prefixed with it. */
@@ -16,7 +20,8 @@ export const MAX_CONFIG_BYTES = 1024 * 1024;
  * Reads and validates a sweep config file. A missing file, a directory, anything but
  * a regular file, an unreadable file and a file over MAX_CONFIG_BYTES are each a
  * UsageError naming the path, found before more than MAX_CONFIG_BYTES are read; so is
- * every config mistake (see `parseSweepConfig`).
+ * every config mistake (see `parseSweepConfig`). Relative data set folders are
+ * resolved against the file's folder.
  */
 export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   const info = await stat(path).catch((error: NodeJS.ErrnoException) => {
@@ -29,7 +34,8 @@ export async function loadConfigFile(path: string): Promise<LoadedConfig> {
   if (!info.isFile()) throw new UsageError(`${path}: is not a regular file`, path);
   if (info.size > MAX_CONFIG_BYTES) throw tooLarge(path, info.size);
   const text = await readAtMost(path, MAX_CONFIG_BYTES);
-  return { config: parseSweepConfig(text, path), text, path };
+  const { config, written } = resolveDatasetSources(parseSweepConfig(text, path), path);
+  return { config, writtenSources: written, text, path };
 }
 
 /** The file's text, or a UsageError once it turns out longer than `limit` bytes (it may grow after `stat`). */

@@ -11,7 +11,11 @@ export { SWEEP_BIN } from "./helpers.js";
 export interface SweepProcess {
   child: ChildProcess;
   output(): string;
-  /** Resolves once `text` appears in stdout or stderr. */
+  /**
+   * Resolves once `text` appears in stdout or stderr; rejects after `timeoutMs` (default
+   * 50 s: a `sweep run` creating its embedded store takes seconds on a quiet machine and
+   * over 20 s when both cores are busy; below the tests' 60 s timeout, so the output is shown).
+   */
   waitFor(text: string, timeoutMs?: number): Promise<void>;
   exited: Promise<number | null>;
 }
@@ -31,7 +35,7 @@ export function startSweep(args: string[], env: NodeJS.ProcessEnv = {}): SweepPr
     child,
     output: () => output,
     exited,
-    waitFor(text, timeoutMs = 20_000) {
+    waitFor(text, timeoutMs = 50_000) {
       return new Promise((resolve, reject) => {
         const check = () => {
           if (!output.includes(text)) return;

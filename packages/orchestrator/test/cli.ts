@@ -5,12 +5,11 @@ import { vi } from "vitest";
 import { main } from "../src/cli.js";
 import { SWEEP_BIN } from "./helpers.js";
 
-/** What one CLI run printed, its exit code and how long it took. */
+/** What one CLI run printed and its exit code (no duration: tests read no clock). */
 export interface CliRun {
   code: number;
   out: string;
   err: string;
-  ms: number;
 }
 
 /** Every stdout and stderr text of the runs below, for tests that check what was ever printed. */
@@ -28,10 +27,9 @@ export async function sweep(...args: string[]): Promise<CliRun> {
     err += String(chunk);
     return true;
   });
-  const started = performance.now();
   try {
     const code = await main(["node", "sweep", ...args]);
-    return { code, out, err, ms: performance.now() - started };
+    return { code, out, err };
   } finally {
     stdout.mockRestore();
     stderr.mockRestore();
@@ -62,7 +60,6 @@ export function sweepProcess(
   child.stderr.on("data", (chunk) => {
     err += String(chunk);
   });
-  const started = performance.now();
   interrupt?.({ kill: (signal) => child.kill(signal), output: () => out + err });
   // A run that never ends fails its test through its exit code, and leaves no process behind.
   const deadline = setTimeout(() => child.kill("SIGKILL"), CHILD_DEADLINE_MS);
@@ -70,7 +67,7 @@ export function sweepProcess(
     child.on("close", (code, signal) => {
       clearTimeout(deadline);
       printed.push(out, err);
-      resolve({ code: code ?? (signal ? 128 : 1), out, err, ms: performance.now() - started });
+      resolve({ code: code ?? (signal ? 128 : 1), out, err });
     });
   });
 }
@@ -108,7 +105,9 @@ export async function seedCliSweep(target: DatabaseTarget): Promise<void> {
       images_per_s: 321,
       status: "running" as const,
     };
-    await recordHeartbeat(db, { ...beat, id: "fresh-worker", at: new Date().toISOString() });
+    // Stamped an hour ahead, so it is still fresh however late a loaded machine runs the
+    // test that reads it; the silent one is a minute old, past STALE_WORKER_AFTER_MS.
+    await recordHeartbeat(db, { ...beat, id: "fresh-worker", at: new Date(Date.now() + 3_600_000).toISOString() });
     await recordHeartbeat(db, { ...beat, id: "silent-worker", at: new Date(Date.now() - 60_000).toISOString() });
   } finally {
     await db.close();

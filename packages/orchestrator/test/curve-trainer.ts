@@ -1,12 +1,16 @@
+import type { TrialSpec } from "@sweep/core";
 import type { TrialTrainer } from "@sweep/worker";
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Called after each epoch is reported; the trial goes on (or sees its cancel flag) once it resolves. */
+export type AfterEpoch = (trial: TrialSpec, epoch: number, cancelFlag: Int32Array) => Promise<void>;
 
 /**
  * A trainer whose curves depend on the trial's learning rate: val_accuracy rises to
  * 0.99 − 0.1·log10(lr/0.05)², best at lr 0.05; val_loss = 0.1 + lr ranks the other way.
  */
-export function curveTrainer(threads: number, epochMs = 2): TrialTrainer {
+export function curveTrainer(threads: number, epochMs = 2, afterEpoch?: AfterEpoch): TrialTrainer {
   return {
     threads,
     async train(trial, { cancelFlag, onProgress }) {
@@ -26,6 +30,7 @@ export function curveTrainer(threads: number, epochMs = 2): TrialTrainer {
           images_per_s: 1,
         };
         onProgress({ type: "epoch", metrics, checkpoint: new Uint8Array(4) });
+        await afterEpoch?.(trial, epoch, cancelFlag);
       }
       return { status: "completed", test_loss: 0.1, test_accuracy: top, epochs: trial.training.epochs, backend: "cpu" };
     },

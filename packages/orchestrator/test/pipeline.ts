@@ -47,8 +47,12 @@ export function recordedPipeline(
   return pipeline;
 }
 
-/** Polls until every trial of the sweep is terminal; returns the ranking rows. */
-export async function waitForSweepFinished(database: SweepDatabase, sweepId: string, timeoutMs = 30_000) {
+/**
+ * Polls until every trial of the sweep is terminal; returns the ranking rows. Fails after
+ * `timeoutMs` (default 40 s: 10× the seconds of ack waits and backoffs a test's sweep
+ * goes through, below the tests' 60 s timeout), naming the trials still open.
+ */
+export async function waitForSweepFinished(database: SweepDatabase, sweepId: string, timeoutMs = 40_000) {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const rows = await trialRanking(database, sweepId);

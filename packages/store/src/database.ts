@@ -6,10 +6,14 @@ export interface Queryable {
   query<Row extends Record<string, unknown> = Record<string, unknown>>(statement: SqlStatement): Promise<Row[]>;
 }
 
-/** The result of `queryWithColumns`: column names in select order, and the rows. */
+/**
+ * The result of `queryWithColumns`: column names in select order, and each row's
+ * values in the same order. Positional, as SQL's columns are: two columns may share a
+ * name (`SELECT 1 AS a, 2 AS a`), and each keeps its own value.
+ */
 export interface QueryResult {
   columns: string[];
-  rows: Record<string, unknown>[];
+  rows: unknown[][];
 }
 
 /**

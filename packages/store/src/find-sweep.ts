@@ -5,11 +5,27 @@ import { sql } from "./sql.js";
 import { type NewSweep, SWEEP_COLUMNS } from "./sweeps.js";
 
 /**
+ * `ref` when it can name a sweep; an empty or blank one is a `UsageError` naming the
+ * argument: it would match every id by prefix.
+ */
+export function checkSweepRef(ref: string, argument = "<sweep>"): string {
+  if (ref.trim() === "") {
+    throw new UsageError(
+      `${argument}: must be a sweep id, a unique start of one, or a name, got ${describeValue(ref)}`,
+      argument,
+    );
+  }
+  return ref;
+}
+
+/**
  * The sweep a user means by `ref`: an exact id, else the only id starting with it,
  * else the newest sweep with that name; without `ref`, the newest sweep. A
- * `UsageError` naming the argument when nothing (or more than one id) matches.
+ * `UsageError` naming the argument when `ref` is blank, or nothing (or more than one
+ * id) matches.
  */
 export async function getSweep(database: Queryable, ref?: string, argument = "<sweep>"): Promise<SweepRow> {
+  if (ref !== undefined) checkSweepRef(ref, argument);
   if (ref === undefined) {
     const latest = await newestSweep(database);
     if (latest === undefined) throw new UsageError(`${argument}: no sweep in this database yet (launch one first)`);

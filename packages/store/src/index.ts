@@ -17,6 +17,7 @@ export type { Queryable, QueryResult, SweepDatabase } from "./database.js";
 export { deleteEpochsAfterResume, type EpochLoss, type EpochUpsert, epochLosses, upsertEpochs } from "./epochs.js";
 export { DatabaseUnavailableError, describeDriverError, isDatabaseUnavailableError } from "./errors.js";
 export {
+  checkSweepRef,
   getSweep,
   newestSweep,
   refuseChangedConfig,

@@ -9,7 +9,7 @@ import { DatabaseUnavailableError, describeDriverError } from "./errors.js";
 import { MIGRATIONS_FOLDER, requireCurrentSchema } from "./migrations.js";
 import { openPostgres } from "./open-postgres.js";
 import type { SqlStatement } from "./sql.js";
-import { acquireStoreLock, liveStoreHolder, servingStoreHolder } from "./store-lock.js";
+import { acquireStoreLock, liveStoreHolder, servingStoreHolder, storeInUse } from "./store-lock.js";
 import { SOCKET_FILE, serveStoreSocket } from "./store-socket.js";
 import { checkEmbeddedStore, type OpenMode } from "./store-state.js";
 import { pgliteDataDir } from "./target.js";
@@ -36,7 +36,7 @@ export async function openPglite(embeddedDir: string, mode: OpenMode): Promise<S
   }
   let entry = openStores.get(key);
   if (entry === undefined) {
-    checkEmbeddedStore(key, mode);
+    await checkStoreOrHolder(embeddedDir, key, mode);
     entry = { handles: 0, store: openStore(key, mode) };
     openStores.set(key, entry);
   }
@@ -61,6 +61,21 @@ export async function openPglite(embeddedDir: string, mode: OpenMode): Promise<S
       await store.close();
     },
   };
+}
+
+/**
+ * `checkEmbeddedStore`, but a store that looks absent or damaged while another live
+ * process holds its lock is that process's: it is creating it (pgdata is empty for a
+ * while), so the refusal names the process instead.
+ */
+async function checkStoreOrHolder(embeddedDir: string, key: string, mode: OpenMode): Promise<void> {
+  try {
+    checkEmbeddedStore(key, mode);
+  } catch (error) {
+    const holder = await liveStoreHolder(key);
+    if (holder) throw storeInUse(embeddedDir, holder);
+    throw error;
+  }
 }
 
 async function openStore(embeddedDir: string, mode: OpenMode): Promise<SweepDatabase> {
@@ -123,7 +138,7 @@ function handleOver(client: PGlite, releaseLock: () => Promise<void>): SweepData
         }),
       ),
     queryWithColumns: async (sql) => {
-      const result = await client.query<Record<string, unknown>>(sql);
+      const result = await client.query<unknown[]>(sql, [], { rowMode: "array" });
       return { columns: result.fields.map((field) => field.name), rows: result.rows };
     },
     close: async () => {

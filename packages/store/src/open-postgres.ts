@@ -29,7 +29,7 @@ export async function openPostgres(url: string, mode: OpenMode, socketPath?: str
     ...queryable(sql),
     transaction: async (work) => (await sql.begin((tx) => work(queryable(tx)))) as Awaited<ReturnType<typeof work>>,
     queryWithColumns: async (text) => {
-      const result = await sql.unsafe(text, [], { prepare: false });
+      const result = await sql.unsafe(text, [], { prepare: false }).values();
       return { columns: result.columns?.map((column) => column.name) ?? [], rows: [...result] };
     },
     close: async () => {

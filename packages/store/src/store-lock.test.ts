@@ -1,10 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { once } from "node:events";
-import { access, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { access, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { isDatabaseUnavailableError } from "./errors.js";
+import { lockOwner } from "./lock-holder.js";
 import { openDatabase } from "./open.js";
 import { sql } from "./sql.js";
 import { liveStoreHolder, servingStoreHolder, storeLockPath } from "./store-lock.js";
@@ -22,7 +23,7 @@ describe("embedded store ownership", () => {
 
   it("refuses a store another live process holds, and takes over one whose process is gone", async () => {
     other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
-    await writeFile(storeLockPath(dir), JSON.stringify({ pid: other.pid, command: "sweep run quick.yaml" }));
+    await writeFile(storeLockPath(dir), JSON.stringify(lockOwner(other.pid as number, "sweep run quick.yaml")));
     const refused = await openDatabase({ embeddedDir: dir }).catch((error: unknown) => error);
     expect(isDatabaseUnavailableError(refused)).toBe(true);
     expect((refused as Error).message).toBe(
@@ -57,17 +58,67 @@ describe("embedded store ownership", () => {
 
   it("waits for a holder that is still opening the store to serve it (a reader started with the run)", async () => {
     other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
-    const owner = { pid: other.pid, command: "sweep run quick.yaml" };
+    const owner = lockOwner(other.pid as number, "sweep run quick.yaml");
     await writeFile(storeLockPath(dir), JSON.stringify(owner));
-    expect(await servingStoreHolder(dir, 300)).toEqual({ pid: other.pid, socket: null });
+    const command = owner.command;
+    expect(await servingStoreHolder(dir, 300)).toEqual({ pid: other.pid, command, socket: null });
+    // The socket is written only later: getting it back shows the call waited for it.
     setTimeout(() => void writeFile(storeLockPath(dir), JSON.stringify({ ...owner, socket: "/tmp/served" })), 500);
-    const started = Date.now();
-    expect(await servingStoreHolder(dir, 10_000)).toEqual({ pid: other.pid, socket: "/tmp/served" });
-    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(await servingStoreHolder(dir, 10_000)).toEqual({ pid: other.pid, command, socket: "/tmp/served" });
     other.kill();
     await once(other, "exit");
     expect(await servingStoreHolder(dir, 10_000)).toBeNull();
   });
+
+  it("says another process holds a store it is still creating (pgdata empty), not that it is damaged", async () => {
+    other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
+    await writeFile(storeLockPath(dir), JSON.stringify(lockOwner(other.pid as number, "sweep run quick.yaml")));
+    await mkdir(path.join(dir, "pgdata"));
+    for (const mode of ["create", "write"] as const) {
+      await expect(openDatabase({ embeddedDir: dir }, mode)).rejects.toThrow(
+        `the embedded store ${dir} is in use by process ${other.pid} (sweep run quick.yaml); PGlite serves one process at a time`,
+      );
+    }
+  });
+
+  it.skipIf(process.platform !== "linux")(
+    "refuses at once a lock whose pid now names another process, saying what it is and how to clear it",
+    async () => {
+      other = spawn("sleep", ["1000"], { stdio: "ignore" });
+      const pid = other.pid as number;
+      const holder = lockOwner(pid, "/opt/sweep/bin/sweep.js run quick.yaml");
+      const stale = `the embedded store ${dir} has a stale lock: ${storeLockPath(dir)} names process ${pid} (/opt/sweep/bin/sweep.js run quick.yaml), but that pid is now another process (sleep 1000); if no sweep is using the store, delete ${storeLockPath(dir)}`;
+      // A lock of this version: the start time differs. One written before start times: the command differs.
+      for (const lock of [
+        { ...holder, started: (holder.started ?? 0) + 1 },
+        { pid, command: holder.command },
+      ]) {
+        await writeFile(storeLockPath(dir), JSON.stringify(lock));
+        await expect(liveStoreHolder(dir)).rejects.toThrow(stale);
+        for (const mode of ["read", "create"] as const) {
+          const refused = await openDatabase({ embeddedDir: dir }, mode).catch((error: unknown) => error);
+          expect(isDatabaseUnavailableError(refused)).toBe(true);
+          expect((refused as Error).message).toBe(stale);
+        }
+      }
+      await access(storeLockPath(dir));
+    },
+  );
+
+  it.skipIf(process.platform !== "linux")(
+    "knows its holder by its command line in a lock without a start time",
+    async () => {
+      const script = path.join(dir, "holder.mjs");
+      await writeFile(script, "setTimeout(() => {}, 30000);\n");
+      other = spawn(process.execPath, [script, "run", "quick.yaml"], { stdio: "ignore", cwd: dir });
+      const pid = other.pid as number;
+      await writeFile(
+        storeLockPath(dir),
+        JSON.stringify({ pid, command: `${script} run quick.yaml`, socket: "/tmp/s" }),
+      );
+      expect(await liveStoreHolder(dir)).toEqual({ pid, command: `${script} run quick.yaml`, socket: "/tmp/s" });
+    },
+  );
 
   it("shares one instance between handles of this process until the last one closes", async () => {
     const first = await openDatabase({ embeddedDir: dir });

@@ -2,13 +2,18 @@ import { readFileSync, rmSync, unlinkSync } from "node:fs";
 import { open, readFile, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { PRINTABLE_LENGTH, printable } from "@sweep/core";
 import { DatabaseUnavailableError } from "./errors.js";
+import { type LockOwner, lockHolderState, lockOwner } from "./lock-holder.js";
 
 /**
  * One process at a time per embedded store: PGlite has no cross-process locking, and
  * two processes writing one data directory lose rows. The lock is a file holding the
- * owner's pid and command, and the directory of the socket it serves the store on
- * (`store-socket.ts`); a lock whose process is gone is taken over, its socket removed.
+ * owner's pid, command and start time, and the directory of the socket it serves the
+ * store on (`store-socket.ts`); a lock whose process is gone is taken over, its socket
+ * removed. A lock whose pid now names another process (`lockHolderState`) is refused
+ * at once, saying what holds the pid and how to clear the lock: sweep cannot tell
+ * whether the store is in use (the holder may live in another pid namespace).
  */
 export interface StoreLock {
   /** Records where the holder serves the store, for `liveStoreSocket`. */
@@ -16,10 +21,11 @@ export interface StoreLock {
   release(): Promise<void>;
 }
 
-interface LockOwner {
+/** A live process holding a store: the lock's owner and where it serves the store (null while it opens it). */
+export interface StoreHolder {
   pid: number;
   command: string;
-  socket?: string;
+  socket: string | null;
 }
 
 export function storeLockPath(embeddedDir: string): string {
@@ -28,7 +34,7 @@ export function storeLockPath(embeddedDir: string): string {
 
 export async function acquireStoreLock(embeddedDir: string): Promise<StoreLock> {
   const file = storeLockPath(embeddedDir);
-  const owner: LockOwner = { pid: process.pid, command: process.argv.slice(1).join(" ") };
+  const owner = lockOwner(process.pid, process.argv.slice(1).join(" "));
   for (let tries = 0; tries < 2; tries++) {
     try {
       const handle = await open(file, "wx");
@@ -53,12 +59,8 @@ export async function acquireStoreLock(embeddedDir: string): Promise<StoreLock> 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
       const current = await readOwner(file);
-      if (current && isAlive(current.pid)) {
-        throw new DatabaseUnavailableError(
-          `the embedded store ${embeddedDir} is in use by process ${current.pid} (${current.command}); ` +
-            "PGlite serves one process at a time: wait for it to finish, or share a Postgres server with --db postgres://…",
-        );
-      }
+      const holder = current && liveHolder(embeddedDir, current);
+      if (holder) throw storeInUse(embeddedDir, holder);
       if (current?.socket?.startsWith(path.join(tmpdir(), "sweep-store-"))) {
         await rm(current.socket, { recursive: true, force: true });
       }
@@ -68,11 +70,36 @@ export async function acquireStoreLock(embeddedDir: string): Promise<StoreLock> 
   throw new DatabaseUnavailableError(`cannot lock the embedded store ${embeddedDir}: ${file} keeps reappearing`);
 }
 
-/** Another live process holding `embeddedDir`, and the socket directory it serves it on (null while it opens it). */
-export async function liveStoreHolder(embeddedDir: string): Promise<{ pid: number; socket: string | null } | null> {
+/**
+ * Another live process holding `embeddedDir`, or null. Throws a DatabaseUnavailableError
+ * when the lock names a live process that is not its holder (a stale lock, pid reused).
+ */
+export async function liveStoreHolder(embeddedDir: string): Promise<StoreHolder | null> {
   const owner = await readOwner(storeLockPath(embeddedDir));
-  if (!owner || owner.pid === process.pid || !isAlive(owner.pid)) return null;
-  return { pid: owner.pid, socket: owner.socket ?? null };
+  if (!owner || owner.pid === process.pid) return null;
+  return liveHolder(embeddedDir, owner);
+}
+
+/** The refusal of a store another process holds: its pid and command. */
+export function storeInUse(embeddedDir: string, holder: StoreHolder): DatabaseUnavailableError {
+  return new DatabaseUnavailableError(
+    `the embedded store ${embeddedDir} is in use by process ${holder.pid} (${holder.command}); ` +
+      "PGlite serves one process at a time: wait for it to finish, or share a Postgres server with --db postgres://…",
+  );
+}
+
+function liveHolder(embeddedDir: string, owner: LockOwner): StoreHolder | null {
+  const state = lockHolderState(owner);
+  if (state.kind === "gone") return null;
+  if (state.kind === "other") {
+    const file = storeLockPath(embeddedDir);
+    const now = printable(state.commandLine || "a process sweep cannot read", PRINTABLE_LENGTH.value);
+    throw new DatabaseUnavailableError(
+      `the embedded store ${embeddedDir} has a stale lock: ${file} names process ${owner.pid} (${owner.command}), ` +
+        `but that pid is now another process (${now}); if no sweep is using the store, delete ${file}`,
+    );
+  }
+  return { pid: owner.pid, command: owner.command, socket: owner.socket ?? null };
 }
 
 /** How long a reader waits for a process that is opening the store to start serving it. */
@@ -83,10 +110,7 @@ const OPENING_WAIT_MS = 30_000;
  * in its first seconds) is waited for, up to `waitMs`, so a dashboard started with the
  * run attaches to it. Resolves with a holder without a socket only when the wait ran out.
  */
-export async function servingStoreHolder(
-  embeddedDir: string,
-  waitMs = OPENING_WAIT_MS,
-): Promise<{ pid: number; socket: string | null } | null> {
+export async function servingStoreHolder(embeddedDir: string, waitMs = OPENING_WAIT_MS): Promise<StoreHolder | null> {
   const deadline = Date.now() + waitMs;
   for (;;) {
     const holder = await liveStoreHolder(embeddedDir);
@@ -105,30 +129,6 @@ async function readOwner(file: string): Promise<LockOwner | null> {
     return JSON.parse(await readFile(file, "utf8")) as LockOwner;
   } catch {
     return null;
-  }
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== "EPERM") return false;
-  }
-  return !isZombie(pid);
-}
-
-/**
- * A process killed but not yet waited for by its parent still answers `kill(pid, 0)`;
- * it holds nothing any more. Linux shows it as state Z (or X) in `/proc/<pid>/stat`,
- * after the command name in parentheses, which may itself hold spaces and parentheses.
- */
-function isZombie(pid: number): boolean {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const state = stat.charAt(stat.lastIndexOf(")") + 2);
-    return state === "Z" || state === "X";
-  } catch {
-    return false;
   }
 }
 

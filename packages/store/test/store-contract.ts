@@ -345,9 +345,14 @@ export function describeStoreContract(label: string, makeFactory: () => Database
     it("answers a statement with its column names, even when no row comes back", async () => {
       const { sweepId } = await launch(1);
       const result = await db.queryWithColumns(`SELECT id, status FROM sweeps WHERE id = '${sweepId}'`);
-      expect(result).toEqual({ columns: ["id", "status"], rows: [{ id: sweepId, status: "queued" }] });
+      expect(result).toEqual({ columns: ["id", "status"], rows: [[sweepId, "queued"]] });
       const none = await db.queryWithColumns("SELECT id, status FROM sweeps WHERE false");
       expect(none).toEqual({ columns: ["id", "status"], rows: [] });
+    });
+
+    it("keeps each column's own value when two columns share a name", async () => {
+      const result = await db.queryWithColumns("SELECT 1 AS a, 2 AS a, 3");
+      expect(result).toEqual({ columns: ["a", "a", "?column?"], rows: [[1, 2, 3]] });
     });
 
     it("finds a sweep by id, id prefix or name, and names the argument when it cannot", async () => {
@@ -359,6 +364,11 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       expect(isUsageError(missing)).toBe(true);
       expect((missing as Error).message).toMatch(/^<sweep>: no sweep has the id or name "no-such-sweep"/);
       await expect(getSweep(db, "s")).rejects.toThrow(/<sweep>: "s" is the start of several sweep ids/);
+      for (const blank of ["", " "]) {
+        await expect(getSweep(db, blank)).rejects.toThrow(
+          `<sweep>: must be a sweep id, a unique start of one, or a name, got ${JSON.stringify(blank)}`,
+        );
+      }
       const listed = (await listSweeps(db)).find((sweep) => sweep.id === sweepId);
       expect(listed).toMatchObject({ trials: 1, queued: 1, running: 0, best_trial: null });
     });

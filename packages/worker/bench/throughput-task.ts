@@ -7,6 +7,7 @@ import { buildNetwork } from "../dist/training/network.js";
 import { createOptimizer } from "../dist/training/optimizers.js";
 import { TrialRandom } from "../dist/training/random.js";
 import { trainBatch } from "../dist/training/train-trial.js";
+import { countBatch } from "../dist/watchdog/batch-clock.js";
 
 /** How `bench:train` asks a thread to time training steps: in `trial.params.bench`. */
 export interface ThroughputSettings {
@@ -15,8 +16,12 @@ export interface ThroughputSettings {
   runs: number;
 }
 
-/** The outcome plus images/s of each timed run. */
-export type ThroughputOutcome = TrainOutcome & { imagesPerSecond: number[] };
+/**
+ * The outcome plus images/s of each timed run, and the same runs' images per second
+ * of the process's CPU time (user + system, every thread: a fair per-core figure only
+ * while this thread is the one training).
+ */
+export type ThroughputOutcome = TrainOutcome & { imagesPerSecond: number[]; imagesPerCpuSecond: number[] };
 
 /**
  * BENCHMARK TASK for `TrainingPool`: trains the trial's model with the real training
@@ -41,14 +46,19 @@ export default async function throughputTask(task: TrainTask): Promise<Throughpu
     const positions = order.subarray(cursor, cursor + batchSize);
     cursor = (cursor + batchSize) % (order.length - batchSize);
     trainBatch(network, optimizer, makeBatch(data.train, positions, trial.model.classes), random);
+    countBatch(task.batchClock); // the pool's watchdog: this thread is not stuck
   };
   try {
     for (let i = 0; i < settings.warmupBatches; i++) step();
     const imagesPerSecond: number[] = [];
+    const imagesPerCpuSecond: number[] = [];
+    const images = settings.timedBatches * batchSize;
     for (let run = 0; run < settings.runs; run++) {
-      const started = performance.now();
+      const [started, cpuStarted] = [performance.now(), process.cpuUsage()];
       for (let i = 0; i < settings.timedBatches; i++) step();
-      imagesPerSecond.push((settings.timedBatches * batchSize) / ((performance.now() - started) / 1000));
+      const cpu = process.cpuUsage(cpuStarted);
+      imagesPerSecond.push(images / ((performance.now() - started) / 1000));
+      imagesPerCpuSecond.push(images / ((cpu.user + cpu.system) / 1e6));
     }
     return {
       status: "completed",
@@ -57,6 +67,7 @@ export default async function throughputTask(task: TrainTask): Promise<Throughpu
       epochs: 0,
       backend: backend.name,
       imagesPerSecond,
+      imagesPerCpuSecond,
     };
   } finally {
     optimizer.dispose();

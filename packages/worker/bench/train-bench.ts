@@ -8,10 +8,12 @@ import { tensorflowInstalled } from "../dist/backends/index.js";
 import { TrainingPool } from "../dist/pool.js";
 import { type BackendChoice, parseBackendChoice } from "../dist/protocol.js";
 import { REFERENCE_MODELS, referenceTrial, trialOf } from "../dist/reference-models.js";
+import { measureKeras, printKerasComparison } from "./keras-comparison.js";
 import type { ThroughputOutcome, ThroughputSettings } from "./throughput-task.js";
 
 /**
- * npm run bench:train [-- --backends tensorflow,wasm --models 1,2,blocks --batches 4 --runs 3 --out bench-results/train.json]
+ * npm run bench:train [-- --backends tensorflow,wasm --models 1,2,blocks --batches 4 --runs 3 --out bench-results/train.json
+ *                        --keras python3]
  *
  * Training images/s of each reference model and of the block model (`blocks`: 2
  * blocks × [32, 32] → [64, 64] with BatchNormalization, max pool 2, a global average
@@ -20,7 +22,10 @@ import type { ThroughputOutcome, ThroughputSettings } from "./throughput-task.js
  * the median of several timed runs of a fixed number of batches. Each backend runs in
  * a process of its own, so its peak RSS is its own. Prints a table, the tensorflow ÷
  * wasm ratio and the speed-up of all threads over one, and writes JSON. The pure-JS
- * cpu backend (< 2 images/s for Model1) only on request.
+ * cpu backend (< 2 images/s for Model1) only on request. Each row also gives images
+ * per second of the process's CPU time, which a busy machine disturbs less. With
+ * `--keras <python>` it runs infra/keras-reference.py with that Python on the same
+ * models before and after the backends, and prints the one-thread rows beside Keras.
  */
 const { values } = parseArgs({
   options: {
@@ -30,6 +35,7 @@ const { values } = parseArgs({
     batches: { type: "string", default: "4" },
     runs: { type: "string", default: "3" },
     out: { type: "string", default: "bench-results/train.json" },
+    keras: { type: "string" },
     /** Internal: measure one backend in this process and print its rows as JSON. */
     "rows-of": { type: "string" },
   },
@@ -47,6 +53,8 @@ interface Row {
   model: string;
   threads: number;
   images_per_s: number;
+  /** Images per second of the process's CPU time, summed over threads as images/s is. */
+  images_per_cpu_s: number;
   runs: number[];
   /** The process's peak RSS after this row: its backend's rows so far, nothing else. */
   peak_rss_mb: number;
@@ -61,8 +69,12 @@ if (values["rows-of"] !== undefined) {
     ? values.backends.split(",").map((name) => parseBackendChoice(name) ?? "wasm")
     : availableBackends();
   const load = loadavg()[0];
+  const kerasBefore = values.keras ? measureKeras(values.keras, models) : undefined;
   const rows = backends.flatMap((backend) => measureInChild(backend));
   printTables(rows);
+  if (values.keras && kerasBefore) {
+    printKerasComparison([kerasBefore, measureKeras(values.keras, models)], rows, models, modelName);
+  }
   console.log(
     `images/s at batch 128, median of ${settings.runs} runs of ${settings.timedBatches} batches after ${settings.warmupBatches} warm-up; with ${cores} threads, the sum over threads. Load average before the run ${load.toFixed(2)}, after ${loadavg()[0].toFixed(2)} (${cores} cores).`,
   );
@@ -98,17 +110,19 @@ async function measure(backend: BackendChoice): Promise<Row[]> {
           Array.from({ length: threads }, () => pool.train(trial, { onProgress: () => {} })),
         )) as ThroughputOutcome[];
         const perThread = outcomes.map((outcome) => median(outcome.imagesPerSecond));
+        const perCpu = outcomes.map((outcome) => median(outcome.imagesPerCpuSecond));
         const row: Row = {
           backend: outcomes[0].backend,
           model,
           threads,
           images_per_s: Math.round(perThread.reduce((sum, value) => sum + value, 0)),
+          images_per_cpu_s: Math.round(perCpu.reduce((sum, value) => sum + value, 0)),
           runs: outcomes.flatMap((outcome) => outcome.imagesPerSecond.map(Math.round)),
           peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024),
         };
         rows.push(row);
         console.log(
-          `${row.backend.padEnd(10)} ${modelName(model)}  ${threads} thread(s)  ${String(row.images_per_s).padStart(5)} images/s  (runs ${row.runs.join(", ")})  peak RSS ${row.peak_rss_mb} MB`,
+          `${row.backend.padEnd(10)} ${modelName(model)}  ${threads} thread(s)  ${String(row.images_per_s).padStart(5)} images/s, ${String(row.images_per_cpu_s).padStart(5)} per CPU-second  (runs ${row.runs.join(", ")})  peak RSS ${row.peak_rss_mb} MB`,
         );
       }
     } finally {

@@ -6,3 +6,6 @@ export { type IdxArray, readIdxFile } from "./data/idx.js";
 export { TrainingPool, type TrainingPoolOptions, TrainingThreadError, type TrainOptions } from "./pool.js";
 export * from "./protocol.js";
 export { REFERENCE_MODELS, referenceTrial, trialOf } from "./reference-models.js";
+export { type BatchTimes, DEFAULT_STUCK_AFTER_MS, stopGraceMs, stuckDeadlineMs } from "./watchdog/stuck-policy.js";
+export { TrialStuckError, type WatchdogOptions } from "./watchdog/stuck-thread.js";
+export { exitPastUnstoppedThreads, exitProcess, unstoppedThreadCount } from "./watchdog/unstopped-threads.js";

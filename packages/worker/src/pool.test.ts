@@ -23,26 +23,31 @@ describe("TrainingPool", () => {
 
   it("trains two trials at once, one per thread, reporting progress of each", async () => {
     const events: string[] = [];
-    const train = (name: string) =>
-      pool.train(smallTrial(name, 2, 600), {
-        onProgress: (progress: TrainProgress) =>
-          events.push(`${name} ${progress.type === "epoch" ? `epoch ${progress.metrics.epoch}` : "started"}`),
-      });
-    const outcomes = await Promise.all([train("a"), train("b")]);
-    expect(outcomes.map((outcome) => outcome.status)).toEqual(["completed", "completed"]);
-    expect(outcomes[0]).toMatchObject({ backend: "wasm", epochs: 2 });
-    // Concurrent: each trial started before the other finished its last epoch.
-    expect(events.indexOf("b started")).toBeLessThan(events.indexOf("a epoch 2"));
-    expect(events.indexOf("a started")).toBeLessThan(events.indexOf("b epoch 2"));
-    expect(events.filter((event) => event.includes("epoch"))).toHaveLength(4);
+    const progressOf = (name: string) => (progress: TrainProgress) =>
+      events.push(`${name} ${progress.type === "epoch" ? `epoch ${progress.metrics.epoch}` : "started"}`);
+    // The long trial is stopped only once the short one, given to the pool after it, has
+    // finished: one thread would train all 60,000 images of the long one first.
+    const longFlag = new Int32Array(new SharedArrayBuffer(4));
+    const long = pool.train(smallTrial("long", 3, 20_000), { cancelFlag: longFlag, onProgress: progressOf("long") });
+    const short = await pool.train(smallTrial("short", 2, 600), { onProgress: progressOf("short") });
+    Atomics.store(longFlag, 0, 1);
+    expect(short).toMatchObject({ status: "completed", backend: "wasm", epochs: 2 });
+    expect(await long).toMatchObject({ status: "cancelled", backend: "wasm" });
+    expect(events.filter((event) => event.startsWith("short"))).toEqual([
+      "short started",
+      "short epoch 1",
+      "short epoch 2",
+    ]);
+    expect(events).toContain("long started");
   });
 
   it("cancels a trial mid-epoch through its cancel flag", async () => {
     const cancelFlag = new Int32Array(new SharedArrayBuffer(4));
     const outcome = await pool.train(smallTrial("cancelled", 3, 20_000), {
       cancelFlag,
+      // Raised as soon as the thread says it started: its first epoch of 20,000 images has begun.
       onProgress: (progress) => {
-        if (progress.type === "started") setTimeout(() => Atomics.store(cancelFlag, 0, 1), 200);
+        if (progress.type === "started") Atomics.store(cancelFlag, 0, 1);
       },
     });
     expect(outcome).toEqual({ status: "cancelled", epoch: 0, backend: "wasm" });

@@ -9,8 +9,12 @@ import { loadDataset } from "./data/dataset.js";
 import { type BackendChoice, DeterministicTrialError, type TrainOutcome, type TrainProgress } from "./protocol.js";
 import type { ThrownByTask } from "./thread-entry.js";
 import type { TrainTask } from "./train-task.js";
+import { newBatchClock } from "./watchdog/batch-clock.js";
+import { DEFAULT_STUCK_AFTER_MS } from "./watchdog/stuck-policy.js";
+import { declareStuck, type WatchdogOptions } from "./watchdog/stuck-thread.js";
+import { watchBatchClock } from "./watchdog/thread-watch.js";
 
-export interface TrainingPoolOptions {
+export interface TrainingPoolOptions extends WatchdogOptions {
   /** Trials trained at once, one per thread (each thread trains single-threaded). */
   threads: number;
   backend: BackendChoice;
@@ -62,6 +66,7 @@ export class TrainingPool implements TrialTrainer {
   readonly backend: BackendChoice;
   readonly #piscina: Piscina<TrainTask, TrainOutcome>;
   readonly #shareDatasets: boolean;
+  readonly #watchdog: WatchdogOptions & { stuckAfterMs: number };
 
   constructor(options: TrainingPoolOptions) {
     if (!Number.isInteger(options.threads) || options.threads < 1) {
@@ -75,6 +80,8 @@ export class TrainingPool implements TrialTrainer {
     this.threads = options.threads;
     this.backend = options.backend;
     this.#shareDatasets = options.shareDatasets ?? options.taskFile === undefined;
+    const { stuckAfterMs = DEFAULT_STUCK_AFTER_MS, log, onStrandedThread } = options;
+    this.#watchdog = { stuckAfterMs, log, onStrandedThread };
     const taskFile = options.taskFile ?? realTrainer;
     this.#piscina = new Piscina({
       filename: threadEntry.href,
@@ -95,22 +102,37 @@ export class TrainingPool implements TrialTrainer {
   /**
    * Trains one trial on a free thread (queued until one is free). Rejects with a
    * `DeterministicTrialError` when the trial can never succeed and with any other
-   * error (e.g. `TrainingThreadError`) when another attempt may.
+   * error (e.g. `TrainingThreadError`, `TrialStuckError`) when another attempt may.
    */
   async train(trial: TrialSpec, options: TrainOptions): Promise<TrainOutcome> {
     const dataset = this.#shareDatasets ? await loadDataset(trial.dataset.source) : undefined;
     const cancelFlag = options.cancelFlag ?? new Int32Array(new SharedArrayBuffer(4));
+    const batchClock = newBatchClock();
     const { port1: progress, port2: threadPort } = new MessageChannel();
     const progressDone = new Promise<void>((resolve) => progress.once("close", () => resolve()));
     progress.on("message", (message: TrainProgress) => options.onProgress(message));
+    const stuck = new AbortController();
+    // A stuck trial's task is aborted: Piscina terminates its thread and starts another.
+    const stopWatching = watchBatchClock(batchClock, this.#watchdog.stuckAfterMs, (thread) =>
+      declareStuck(trial.id, thread, this.#piscina.threads, stuck, this.#watchdog),
+    );
     try {
       const outcome = await this.#piscina.run(
-        { trial, backend: this.backend, checkpoint: options.checkpoint, cancelFlag, port: threadPort, dataset },
-        { transferList: [threadPort] },
+        {
+          trial,
+          backend: this.backend,
+          checkpoint: options.checkpoint,
+          cancelFlag,
+          batchClock,
+          port: threadPort,
+          dataset,
+        },
+        { transferList: [threadPort], signal: stuck.signal },
       );
       await Promise.race([progressDone, delay(PROGRESS_DRAIN_MS)]);
       return outcome;
     } catch (error) {
+      if (stuck.signal.aborted) throw stuck.signal.reason;
       // A task that threw closed its port after its last progress message; the rejection
       // can overtake those messages (started, the epochs before the failure): take them first.
       if ((error as Partial<ThrownByTask> | null)?.thrownByTask === true) {
@@ -118,6 +140,7 @@ export class TrainingPool implements TrialTrainer {
       }
       throw reviveError(error);
     } finally {
+      stopWatching();
       progress.close();
     }
   }

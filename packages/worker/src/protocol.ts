@@ -32,6 +32,12 @@ export interface TrainRequest {
    * the trial to stop; the task checks it between batches and returns `cancelled`.
    */
   cancelFlag: Int32Array;
+  /**
+   * The trial's batch clock (watchdog/batch-clock.ts): the task calls `countBatch` on it
+   * after every batch it completes, training and evaluation, so the pool's watchdog can
+   * tell a slow trial from a stuck thread.
+   */
+  batchClock: Int32Array;
   /** Progress messages (`TrainProgress`) go here; transferred to the thread. */
   port: MessagePort;
 }

@@ -1,9 +1,11 @@
 import { workerData } from "piscina";
 import type { TrainOutcome, TrainRequest } from "./protocol.js";
+import { startBatchClock } from "./watchdog/batch-clock.js";
 
 /**
  * The module every `TrainingPool` thread runs. It loads the pool's task module
- * (`workerData.taskFile`, a file URL), runs it, and then:
+ * (`workerData.taskFile`, a file URL), starts the trial's batch clock (the watchdog's
+ * time 0 for it), runs it, and then:
  * - closes the progress port, so the pool knows every progress message has arrived;
  * - rethrows a failure as a `ThrownByTask` record: structured cloning keeps an
  *   Error's message but turns its `name` into "Error", and the name is what tells a
@@ -22,6 +24,7 @@ type TaskModule = { default: (request: TrainRequest) => Promise<TrainOutcome> };
 const taskModule: Promise<TaskModule> = import((workerData as { taskFile: string }).taskFile);
 
 export default async function runTask(request: TrainRequest): Promise<TrainOutcome> {
+  startBatchClock(request.batchClock);
   try {
     return await (await taskModule).default(request);
   } catch (error) {

@@ -2,6 +2,7 @@ import { initBackend } from "./backends/index.js";
 import { type Dataset, loadDataset } from "./data/dataset.js";
 import type { TrainOutcome, TrainRequest } from "./protocol.js";
 import { trainTrial } from "./training/train-trial.js";
+import { countBatch } from "./watchdog/batch-clock.js";
 
 /**
  * What `TrainingPool` sends a thread: the protocol's request plus the trial's data set,
@@ -25,5 +26,6 @@ export default async function trainTask(task: TrainTask): Promise<TrainOutcome> 
     dataset,
     backend: backend.name,
     post: (progress) => task.port.postMessage(progress),
+    onBatch: () => countBatch(task.batchClock),
   });
 }

@@ -60,8 +60,14 @@ export async function eventsOf(nc: NatsConnection, names: PipelineNames, sweepId
   return events;
 }
 
+/**
+ * How long the waits below poll before they fail, showing what they saw: 10× the few
+ * seconds an ack wait, a backoff or a child worker's start take, below the tests' 60 s timeout.
+ */
+const WAIT_MS = 40_000;
+
 /** Polls until the workers consumer holds no message (every delivery settled). */
-export async function waitForQueueSettled(nc: NatsConnection, names: PipelineNames, timeoutMs = 20_000) {
+export async function waitForQueueSettled(nc: NatsConnection, names: PipelineNames, timeoutMs = WAIT_MS) {
   const jsm = await jetstreamManager(nc);
   const deadline = Date.now() + timeoutMs;
   for (;;) {
@@ -78,7 +84,7 @@ export async function waitForEvents(
   names: PipelineNames,
   sweepId: string,
   done: (events: TrialEvent[]) => boolean,
-  timeoutMs = 20_000,
+  timeoutMs = WAIT_MS,
 ): Promise<TrialEvent[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {

@@ -43,7 +43,8 @@ export type BlockSpec = z.infer<typeof blockSchema>;
 
 /**
  * The block `depth` repeats: block i (from 0) has each conv's filters ×
- * growth^i, rounded (growth 2: 32 → 64 → 128).
+ * growth^i, rounded half up (growth 2: 32 → 64 → 128; growth 1.5: 10 → 15 → 23);
+ * a block whose filters round to 0, or to more than the width limit, is refused.
  */
 export const blockTemplateSchema = z
   .object({

@@ -82,6 +82,22 @@ describe("block models: shapes and params as Keras counts them", () => {
     expect(summarize(spec).trainableParams).toBe(6_282);
   });
 
+  it("a global head on a 1x1 map: (None, C), as Keras builds it and as Flatten gives", () => {
+    const spec = { block: { conv: [{ filters: 8 }], pool: {} }, depth: 3, dense: [] };
+    expect(table({ ...spec, head: "global_avg" }).slice(-3)).toEqual([
+      ["max_pooling2d_3", "MaxPooling2D", "1x1x32", 0],
+      ["global_average_pooling2d_1", "GlobalAveragePooling2D", "32", 0],
+      ["dense_1", "Dense", "10", 330], // 32·10 + 10
+    ]);
+    expect(table({ ...spec, head: "global_max" }).at(-2)).toEqual([
+      "global_max_pooling2d_1",
+      "GlobalMaxPooling2D",
+      "32",
+      0,
+    ]);
+    expect(table({ ...spec, head: "flatten" }).at(-2)).toEqual(["flatten_1", "Flatten", "32", 0]);
+  });
+
   it("growth and dropout per block: growth 1.5 rounds 10 → 15 → 23 filters", () => {
     const spec = {
       block: { conv: [{ filters: 10, padding: "same" }], dropout: 0.1, growth: 1.5 },
@@ -165,9 +181,18 @@ describe("bad block specs: one line naming the path", () => {
     );
   });
 
-  it("a global head on a 1x1 map", () => {
-    expect(() => parse("{block: {conv: [{filters: 8}], pool: {}}, depth: 3, head: global_avg}")).toThrow(
-      "collapses at global_average_pooling2d_1 (model.head): needs a map larger than 1x1 to pool, its input is 1x1x32, got {}",
+  it("a growth that rounds a block's filters to 0, or past the width limit", () => {
+    // 16 × 0.1² = 0.16 rounds to 0: Keras refuses Conv2D(0), so does sweep.
+    expect(() => parse("{block: {conv: [{filters: 16}], growth: 0.1}, depth: 3, dense: []}")).toThrow(
+      "bad.yaml: model.block.growth: makes block 3 of 3 a conv of 0 filters (16 × 0.1^2 = 0.16, rounded half up); a conv needs at least 1, got 0.1",
+    );
+    // Half up: 3 × 0.5 = 1.5 → 2, 3 × 0.25 = 0.75 → 1, and 1 × 0.5 = 0.5 → 1.
+    const filters = (model: string) =>
+      expandTrials(parse(model), "g")[0]?.layers.flatMap((layer) => (layer.kind === "conv2d" ? [layer.filters] : []));
+    expect(filters("{block: {conv: [{filters: 3}], growth: 0.5}, depth: 3, dense: []}")).toEqual([3, 2, 1]);
+    expect(filters("{block: {conv: [{filters: 1}], growth: 0.5}, depth: 2, dense: []}")).toEqual([1, 1]);
+    expect(() => parse("{block: {conv: [{filters: 1024}], growth: 4.5}, depth: 2, dense: []}")).toThrow(
+      "bad.yaml: model.block.growth: makes block 2 of 2 a conv of 4608 filters, more than the limit of 4096, got 4.5",
     );
   });
 

@@ -72,7 +72,16 @@ function repeatTemplate(template: NonNullable<ModelSpec["block"]>, depth: number
   const growth = template.growth ?? 2;
   return Array.from({ length: depth }, (_, index) => {
     const conv = template.conv.map((layer) => {
-      const filters = Math.max(1, Math.round(layer.filters * growth ** index));
+      const exact = layer.filters * growth ** index;
+      // Math.round rounds half up (2.5 → 3), not to even as Python's round() does.
+      const filters = Math.round(exact);
+      if (filters < 1) {
+        fail(
+          "model.block.growth",
+          `makes block ${index + 1} of ${depth} a conv of 0 filters (${layer.filters} × ${growth}^${index} = ${Number(exact.toPrecision(6))}, rounded half up); a conv needs at least 1`,
+          growth,
+        );
+      }
       if (filters > MODEL_LIMITS.width) {
         fail(
           "model.block.growth",

@@ -27,8 +27,8 @@ export function layerShape(name: string, layer: Layer, input: number[]): LayerSh
       return { outputShape: input, params: 4 * channels, trainableParams: 2 * channels, flops: 0 };
     }
     case "global_pool2d": {
-      const [h, w, c] = imageInput(name, input);
-      if (h * w === 1) throw collapse(name, `needs a map larger than 1x1 to pool, its input is ${formatShape(input)}`);
+      // A 1x1 map pools to its channels, (None, C), as Keras builds it and as Flatten gives.
+      const [, , c] = imageInput(name, input);
       return plain([c]);
     }
     case "activation":

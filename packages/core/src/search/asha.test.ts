@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { HyperbandRule } from "../training-spec.js";
-import { rungDecision, rungMetric, rungsFor } from "./asha.js";
+import { rungAt, rungDecision, rungMetric, rungsFor } from "./asha.js";
 
 const rule: HyperbandRule = { type: "hyperband", min_iter: 1, eta: 3 };
 
@@ -13,13 +13,16 @@ describe("rungsFor", () => {
   });
 });
 
+describe("rungAt", () => {
+  it("numbers the rungs from 1 at min_iter and names no rung elsewhere", () => {
+    expect([1, 2, 3, 9, 20].map((epoch) => rungAt(rule, 20, epoch))).toEqual([1, undefined, 2, 3, undefined]);
+    expect(rungAt(rule, 9, 9)).toBeUndefined();
+  });
+});
+
 describe("rungDecision", () => {
   const ask = (epoch: number, value: number, others: number[], goal: "minimize" | "maximize" = "minimize") =>
-    rungDecision({ rule, epochs: 20, epoch, metric: "val_loss", goal, value, others });
-
-  it("decides nothing off the rungs", () => {
-    expect(ask(2, 0.1, [0.5])).toEqual({ action: "none" });
-  });
+    rungDecision({ rule, rung: rungAt(rule, 20, epoch) ?? 0, epoch, metric: "val_loss", goal, value, others });
 
   it("lets the first trial at a rung go on, then only the best of fewer than eta", () => {
     expect(ask(1, 0.5, [])).toEqual({ action: "continue", rung: 1 });

@@ -13,18 +13,21 @@ export function rungsFor(rule: HyperbandRule, epochs: number): number[] {
   return rungs;
 }
 
-export type RungDecision =
-  | { action: "none" }
-  | { action: "continue"; rung: number }
-  | { action: "prune"; rung: number; reason: string };
+/** The rung (1 at min_iter, 2 at min_iter·eta, …) at `epoch` of a trial of `epochs` epochs; undefined off the rungs. */
+export function rungAt(rule: HyperbandRule, epochs: number, epoch: number): number | undefined {
+  const rung = rungsFor(rule, epochs).indexOf(epoch) + 1;
+  return rung === 0 ? undefined : rung;
+}
+
+export type RungDecision = { action: "continue"; rung: number } | { action: "prune"; rung: number; reason: string };
 
 export interface RungQuestion {
   rule: HyperbandRule;
-  /** The trial's planned epochs. */
-  epochs: number;
-  /** The epoch it just recorded. */
+  /** The rung the trial reached (`rungAt`). */
+  rung: number;
+  /** The epoch it just recorded: the rung's. */
   epoch: number;
-  metric: MetricName;
+  metric: RungMetric;
   goal: MetricGoal;
   /** Its metric at that epoch. */
   value: number;
@@ -33,16 +36,12 @@ export interface RungQuestion {
 }
 
 /**
- * Asynchronous successive halving at one epoch: not a rung, nothing to decide;
- * else (rungs numbered from 1 at min_iter)
- * else of the n trials that reached the rung (this one included) the best
- * max(1, ⌊n/eta⌋) go on; the others are pruned with the rung in the reason. Ties go
- * to the trial deciding; a value that is not finite is never in the top.
+ * Asynchronous successive halving at a rung: of the n trials that reached it (this one
+ * included) the best max(1, ⌊n/eta⌋) go on; the others are pruned with the rung in the
+ * reason. Ties go to the trial deciding; a value that is not finite is never in the top.
  */
 export function rungDecision(question: RungQuestion): RungDecision {
-  const { rule, epoch, value, goal, metric } = question;
-  const rung = rungsFor(rule, question.epochs).indexOf(epoch) + 1;
-  if (rung === 0) return { action: "none" };
+  const { rule, rung, epoch, value, goal, metric } = question;
   const n = question.others.length + 1;
   const top = Math.max(1, Math.floor(n / rule.eta));
   const better = (other: number) => Number.isFinite(other) && (goal === "minimize" ? other < value : other > value);
@@ -56,11 +55,14 @@ export function rungDecision(question: RungQuestion): RungDecision {
   };
 }
 
+/** An epoch metric a rung compares. */
+export type RungMetric = "val_loss" | "val_accuracy" | "loss" | "accuracy";
+
 /**
  * The epoch metric a rung compares: the sweep's metric, or for test_loss and
  * test_accuracy (measured only at the end) their validation counterpart.
  */
-export function rungMetric(metric: MetricName): "val_loss" | "val_accuracy" | "loss" | "accuracy" {
+export function rungMetric(metric: MetricName): RungMetric {
   if (metric === "test_loss") return "val_loss";
   if (metric === "test_accuracy") return "val_accuracy";
   return metric;

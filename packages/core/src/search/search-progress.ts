@@ -1,14 +1,16 @@
 import type { SweepConfig } from "../sweep-config.js";
-import { earlyTerminateRules } from "../training-spec.js";
 import { isTerminal } from "../trial.js";
-import { rungsFor } from "./asha.js";
+import { sweepSearch } from "./sweep-search.js";
 
-/** What the progress lines of an adaptive sweep take from its config (the dashboard's snapshot carries it). */
-export interface AdaptiveSearch {
-  /** `method: bayes`: the most trials it proposes; null when the sweep does not propose. */
-  runCap: number | null;
-  /** `early_terminate: hyperband`: eta and the rung epochs (`rungsFor` the sweep's epochs); null without it. */
-  hyperband: { eta: number; rungEpochs: number[] } | null;
+/**
+ * A sweep's search as its progress lines read it, in plain data (the dashboard's
+ * snapshot carries it): what its proposer and rung schedule say of the whole sweep.
+ */
+export interface SearchOutline {
+  /** The proposer's run_cap; null without a proposer. */
+  proposer: { runCap: number } | null;
+  /** The rung schedule's eta and rung epochs (of a trial of the sweep's training.epochs); null without one. */
+  rungs: { eta: number; epochs: number[] } | null;
 }
 
 /** A stored rung decision as the progress lines read it (the store's `RungDecisionRow` is one). */
@@ -20,14 +22,13 @@ export interface DecidedRung {
   action: "continue" | "prune";
 }
 
-/** The search of a sweep that has a controller (bayes, hyperband); null for any other. */
-export function adaptiveSearchOf(config: SweepConfig): AdaptiveSearch | null {
-  const { hyperband } = earlyTerminateRules(config.early_terminate);
-  const runCap = config.method === "bayes" ? (config.run_cap ?? 0) : null;
-  if (runCap === null && !hyperband) return null;
+/** The outline of a sweep's search; null for a sweep with neither a proposer nor rungs. */
+export function searchOutline(config: SweepConfig): SearchOutline | null {
+  const { proposer, rungs } = sweepSearch(config);
+  if (!proposer && !rungs) return null;
   return {
-    runCap,
-    hyperband: hyperband ? { eta: hyperband.eta, rungEpochs: rungsFor(hyperband, config.training.epochs) } : null,
+    proposer: proposer ? { runCap: proposer.runCap } : null,
+    rungs: rungs ? { eta: rungs.rule.eta, epochs: rungs.epochs(config.training.epochs) } : null,
   };
 }
 
@@ -37,38 +38,38 @@ export function rungName(rung: number): string {
 }
 
 /**
- * The progress lines of an adaptive sweep, as `sweep status` and the dashboard print
- * them: for bayes `bayes: 9 of run_cap 20 proposed, 2 running, 6 finished` (every
- * trial of the sweep was proposed); for hyperband
+ * The progress lines of a sweep's search, as `sweep status` and the dashboard print
+ * them: with a proposer `bayes: 9 of run_cap 20 proposed, 2 running, 6 finished`
+ * (every trial of the sweep was proposed); with rungs
  * `hyperband eta 3: r1 @ epoch 1: 9 reached, 6 pruned · r2 @ epoch 3: 3 reached, 1 pruned`,
  * from the stored decisions alone: a trial reached a rung when it has a decision at
  * the rung's epoch, and was pruned there when that decision is `prune` (a trial the
  * overfit rule pruned has no such decision).
  */
 export function describeSearchProgress(
-  search: AdaptiveSearch,
+  search: SearchOutline,
   statuses: readonly string[],
   decisions: readonly DecidedRung[],
 ): string[] {
   const lines: string[] = [];
-  if (search.runCap !== null) {
+  if (search.proposer) {
     const running = statuses.filter((status) => status === "running").length;
     const finished = statuses.filter(isTerminal).length;
     lines.push(
-      `bayes: ${statuses.length} of run_cap ${search.runCap} proposed, ${running} running, ${finished} finished`,
+      `bayes: ${statuses.length} of run_cap ${search.proposer.runCap} proposed, ${running} running, ${finished} finished`,
     );
   }
-  if (search.hyperband) lines.push(describeRungs(search.hyperband, decisions));
+  if (search.rungs) lines.push(describeRungs(search.rungs, decisions));
   return lines;
 }
 
-function describeRungs(hyperband: NonNullable<AdaptiveSearch["hyperband"]>, decisions: readonly DecidedRung[]): string {
-  const { eta, rungEpochs } = hyperband;
-  if (rungEpochs.length === 0) return `hyperband eta ${eta}: no rung before the last epoch`;
-  const rungs = rungEpochs.map((epoch, index) => {
+function describeRungs(rungs: NonNullable<SearchOutline["rungs"]>, decisions: readonly DecidedRung[]): string {
+  const { eta, epochs } = rungs;
+  if (epochs.length === 0) return `hyperband eta ${eta}: no rung before the last epoch`;
+  const lines = epochs.map((epoch, index) => {
     const there = decisions.filter((decision) => decision.epoch === epoch);
     const pruned = there.filter((decision) => decision.action === "prune").length;
     return `${rungName(index + 1)} @ epoch ${epoch}: ${there.length} reached, ${pruned} pruned`;
   });
-  return `hyperband eta ${eta}: ${rungs.join(" · ")}`;
+  return `hyperband eta ${eta}: ${lines.join(" · ")}`;
 }

@@ -98,17 +98,17 @@ describe("proposeTrial", () => {
     expect(tpeWins).toBeGreaterThanOrEqual(4);
   });
 
-  it("skips points `accept` refuses, and gives up when it refuses everything", () => {
+  it("skips points `resolve` refuses, proposes what it makes of the first it takes, gives up when it refuses all", () => {
     const space = searchSpace({ "model.conv": { values: [CONV_A, CONV_B] } });
     const tried = [{ point: { "model.conv": CONV_A }, value: 1, step: 1 }];
     const only = proposeTrial(space, tried, {
       goal: "minimize",
       seed: 1,
       startupTrials: 1,
-      accept: (p) => canonicalJson(p["model.conv"]) !== canonicalJson(CONV_A),
+      resolve: (p) => (canonicalJson(p["model.conv"]) === canonicalJson(CONV_A) ? undefined : { trial: p }),
     });
-    expect(only).toEqual({ "model.conv": CONV_B });
-    expect(proposeTrial(space, tried, { goal: "minimize", seed: 1, accept: () => false })).toBeUndefined();
+    expect(only).toEqual({ trial: { "model.conv": CONV_B } });
+    expect(proposeTrial(space, tried, { goal: "minimize", seed: 1, resolve: () => undefined })).toBeUndefined();
   });
 
   it("ranks by the goal: maximizing the negated objective finds the same region", () => {

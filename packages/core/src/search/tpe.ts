@@ -19,15 +19,18 @@ export interface Observation {
   step: number;
 }
 
-export interface TpeOptions {
+export interface TpeOptions<T> {
   goal: MetricGoal;
   seed: number;
   /** Random trials before the estimators are used (Optuna: 10). */
   startupTrials?: number;
   /** Candidates drawn from the good estimator per proposal (Optuna: 24). */
   candidates?: number;
-  /** Whether a point may be proposed (false: its trial key was tried already). */
-  accept?: (point: SearchPoint) => boolean;
+  /**
+   * What a point becomes when proposed (a trial), or undefined when it may not be
+   * (its trial key was tried already). Default: the point itself.
+   */
+  resolve?: (point: SearchPoint) => T | undefined;
 }
 
 /**
@@ -46,16 +49,17 @@ export const goodCount = (n: number) => Math.min(Math.ceil(0.1 * n), 25);
  * observations have a value; then the observations are ranked (further step first,
  * then value toward the goal), the best goodCount(n) are "good", and of `candidates`
  * points drawn from the good estimators the one with the highest log l(x) − log g(x)
- * that `accept` takes is proposed. Seeded by seed and the number of observations, so
- * the same history gives the same proposal. Undefined when nothing acceptable is found.
+ * that `resolve` takes is proposed, as `resolve` makes it. Seeded by seed and the
+ * number of observations, so the same history gives the same proposal. Undefined when
+ * nothing acceptable is found.
  */
-export function proposeTrial(
+export function proposeTrial<T = SearchPoint>(
   space: readonly Dimension[],
   observations: readonly Observation[],
-  options: TpeOptions,
-): SearchPoint | undefined {
+  options: TpeOptions<T>,
+): T | undefined {
   const random = seededRandom((options.seed * 7919 + observations.length * 104_729) >>> 0);
-  const accept = options.accept ?? (() => true);
+  const resolve = options.resolve ?? ((point: SearchPoint) => point as T);
   const scored = observations.filter((o): o is Observation & { value: number } => Number.isFinite(o.value));
   if (scored.length >= (options.startupTrials ?? 10)) {
     const sign = options.goal === "minimize" ? 1 : -1;
@@ -64,11 +68,14 @@ export function proposeTrial(
     const good = ranked.slice(0, cut).map((o) => o.point);
     const bad = ranked.slice(cut).map((o) => o.point);
     const candidates = tpeCandidates(space, good, bad, options.candidates ?? 24, random);
-    for (const { point } of candidates) if (accept(point)) return point;
+    for (const { point } of candidates) {
+      const proposal = resolve(point);
+      if (proposal !== undefined) return proposal;
+    }
   }
   for (let draw = 0; draw < 1000; draw++) {
-    const point = samplePoint(space, random);
-    if (accept(point)) return point;
+    const proposal = resolve(samplePoint(space, random));
+    if (proposal !== undefined) return proposal;
   }
   return undefined;
 }

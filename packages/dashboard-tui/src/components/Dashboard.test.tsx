@@ -1,22 +1,46 @@
 import { render } from "ink-testing-library";
-import { afterEach, describe, expect, it } from "vitest";
+import { useEffect } from "react";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { sampleSnapshot } from "../../test/snapshots.js";
 import type { DashboardSnapshot } from "../snapshot.js";
 import { Dashboard } from "./Dashboard.js";
 
 const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r" };
 
+/**
+ * How long a frame may take to show what a test waits for: a few milliseconds on a
+ * quiet machine, so only a frame that never comes gets here (below the test's 60 s
+ * timeout, so the failure shows the last frame).
+ */
+const FRAME_WAIT_MS = 20_000;
+
 const mounted: Array<{ unmount(): void }> = [];
 afterEach(() => {
   for (const app of mounted.splice(0)) app.unmount();
 });
 
+/** Calls `onUnmount` when the tree it is in goes away (the app exited). */
+function OnUnmount({ onUnmount }: { onUnmount: () => void }) {
+  useEffect(() => onUnmount, [onUnmount]);
+  return null;
+}
+
 function mount(loadSnapshot: () => Promise<DashboardSnapshot>, onInterrupt?: () => void) {
-  const app = render(<Dashboard loadSnapshot={loadSnapshot} intervalMs={20} onInterrupt={onInterrupt} />);
+  let unmounted: () => void = () => {};
+  const exited = new Promise<void>((resolve) => {
+    unmounted = resolve;
+  });
+  const app = render(
+    <>
+      <Dashboard loadSnapshot={loadSnapshot} intervalMs={20} onInterrupt={onInterrupt} />
+      <OnUnmount onUnmount={unmounted} />
+    </>,
+  );
   mounted.push(app);
   const frame = () => app.lastFrame() ?? "";
   const waitFor = async (predicate: (frame: string) => boolean) => {
-    for (let i = 0; i < 200 && !predicate(frame()); i++) await new Promise((r) => setTimeout(r, 10));
+    const deadline = Date.now() + FRAME_WAIT_MS;
+    while (!predicate(frame()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
     expect(predicate(frame()), frame()).toBe(true);
     return frame();
   };
@@ -24,7 +48,7 @@ function mount(loadSnapshot: () => Promise<DashboardSnapshot>, onInterrupt?: () 
     app.stdin.write(key);
     return waitFor(until);
   };
-  return { app, frame, waitFor, press };
+  return { app, frame, waitFor, press, exited };
 }
 
 /** Names of the ranking rows, top to bottom. */
@@ -127,17 +151,24 @@ describe("Dashboard", () => {
   });
 
   it("stops refreshing once q is pressed", async () => {
-    let loads = 0;
-    const { app, waitFor } = mount(async () => {
-      loads++;
-      return sampleSnapshot();
-    });
-    await waitFor(() => loads >= 2);
-    app.stdin.write("q");
-    await new Promise((r) => setTimeout(r, 60));
-    const afterQuit = loads;
-    await new Promise((r) => setTimeout(r, 100));
-    expect(loads).toBe(afterQuit);
+    // The refresh runs on fake timers: after q, no refresh may be due however far time moves.
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      let loads = 0;
+      const { app, exited } = mount(async () => {
+        loads++;
+        return sampleSnapshot();
+      });
+      await vi.advanceTimersByTimeAsync(3 * 20);
+      expect(loads).toBeGreaterThanOrEqual(2);
+      app.stdin.write("q");
+      await exited;
+      const afterQuit = loads;
+      await vi.advanceTimersByTimeAsync(50 * 20);
+      expect(loads).toBe(afterQuit);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("hands Ctrl+C to onInterrupt and keeps showing", async () => {

@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { parseIntervalMs } from "../dashboard/interval-option.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
+import { sweepArgument } from "./sweep-argument.js";
 
 /** `sweep dashboard [sweep] [--db URL] [--interval ms]`. */
 export function register(program: Command): void {
@@ -9,10 +10,7 @@ export function register(program: Command): void {
     program
       .command("dashboard")
       .description("Watch a sweep live in the terminal: ranking by val_loss, overfit flags, curves, workers.")
-      .argument(
-        "[sweep]",
-        "sweep id, unique id prefix, or name (default: the newest sweep, followed as new ones start)",
-      ),
+      .addArgument(sweepArgument({ defaultHelp: "the newest sweep, followed as new ones start" })),
   )
     .option("--interval <ms>", "refresh period in milliseconds", "1000")
     .addHelpText(

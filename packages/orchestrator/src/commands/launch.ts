@@ -20,9 +20,9 @@ export function register(program: Command): void {
         .option("--new", "launch a config that was launched before as a new sweep (a suffixed id)"),
     ),
   ).action(async (configPath: string, options: NatsOptions & { db?: string; new?: boolean }) => {
-    const { config } = await loadConfigFile(configPath);
-    const { sweep, trials } = planSweep(config, options.new);
-    await checkTrialsAgainstData(configPath, trials, { onlyLocalSources: true });
+    const { config, writtenSources } = await loadConfigFile(configPath);
+    const { sweep, search, trials } = planSweep(config, options.new);
+    await checkTrialsAgainstData(configPath, trials, { onlyLocalSources: true, written: writtenSources });
     const result = await withDatabase(
       options,
       async (database) => {
@@ -37,7 +37,8 @@ export function register(program: Command): void {
         "Use --new for another sweep of it, or `sweep retry` to re-queue failed trials.";
       process.stderr.write(`sweep: ${printable(line, PRINTABLE_LENGTH.line)}\n`);
     } else {
-      const proposing = config.method === "bayes" ? `; \`sweep serve\` proposes up to ${config.run_cap} (bayes)` : "";
+      const { proposer } = search;
+      const proposing = proposer ? `; \`sweep serve\` proposes up to ${proposer.runCap} (bayes)` : "";
       process.stderr.write(`queued ${result.published} trials (${result.duplicates} already queued)${proposing}\n`);
     }
     process.stdout.write(`${result.sweepId}\n`);

@@ -39,6 +39,10 @@ beforeAll(async () => {
   await mkdir(dir, { recursive: true });
   await writeFile(path.join(dir, "bad.yaml"), "name: x\nparameters:\n  model.pool.size: {values: []}\n");
   await writeFile(path.join(dir, "broken.yaml"), "name: [x\n");
+  await writeFile(
+    path.join(dir, "no-trial.yaml"),
+    "name: x\nmethod: random\nrun_cap: 2\nparameters:\n  training.learning_rate: {min: 0.1, max: 1, distribution: q_uniform, q: 5e-324}\n",
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -59,6 +63,11 @@ describe("malformed invocations exit 2 with one line and no stack", () => {
       "plan on an invalid config",
       () => ["plan", path.join(dir, "bad.yaml")],
       `sweep: ${path.join(dir, "bad.yaml")}: parameters.model.pool.size.values: must be a non-empty list, got []`,
+    ],
+    [
+      "plan on a config with no trial to run",
+      () => ["plan", path.join(dir, "no-trial.yaml")],
+      `sweep: ${path.join(dir, "no-trial.yaml")}: parameters.training.learning_rate.q: q_uniform needs a q for which max / q and min / q are finite numbers of steps, got 5e-324`,
     ],
     [
       "plan on a YAML syntax error",

@@ -1,15 +1,18 @@
 import {
   type CollapsedPoint,
   describeTrialParams,
+  FLOPS_COUNTED,
   formatCount,
   PRINTABLE_LENGTH,
   printable,
   type SweepConfig,
+  type SweepSearch,
   sweepIdFor,
+  sweepSearch,
 } from "@sweep/core";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
-import { describeSearch } from "../controller/describe-search.js";
+import { describeSearchPlan } from "../controller/search-plan.js";
 import { checkTrialsAgainstData, type DatasetShapes } from "../dataset-check.js";
 import { expandAndSummarize, formatMagnitude, type SummarizedTrial } from "../models/trial-summary.js";
 import { formatTable } from "../output/format-rows.js";
@@ -22,15 +25,18 @@ export function register(program: Command): void {
     .argument("<config>", "sweep config file (YAML)")
     .option("--json", "print the plan as JSON")
     .action(async (file: string, options: { json?: boolean }) => {
-      const { config } = await loadConfigFile(file);
+      const { config, writtenSources } = await loadConfigFile(file);
       const sweepId = sweepIdFor(config);
       const expansion = expandAndSummarize(config, sweepId);
       const shapes = await checkTrialsAgainstData(
         file,
         expansion.trials.map(({ trial }) => trial),
+        { written: writtenSources },
       );
       const plan = planSweep(config, sweepId, expansion, shapes);
-      process.stdout.write(options.json ? `${JSON.stringify(plan, null, 2)}\n` : describePlan(plan));
+      process.stdout.write(
+        options.json ? `${JSON.stringify(plan, null, 2)}\n` : describePlan(plan, sweepSearch(config)),
+      );
     });
 }
 
@@ -51,7 +57,7 @@ export interface SweepPlan {
   }>;
   /** Grid points that resolved to an earlier trial and were dropped. */
   collapsed: CollapsedPoint[];
-  /** What the search controller will do (bayes, hyperband); empty without one. */
+  /** What the sweep's search will do (its proposer, its rungs); empty with neither. */
   search: string[];
   totals: {
     trials: number;
@@ -93,7 +99,7 @@ export function planSweep(
     metric: config.metric,
     trials,
     collapsed: expansion.collapsed,
-    search: describeSearch(config),
+    search: describeSearchPlan(config),
     totals: {
       trials: trials.length,
       epochs: sum((t) => t.epochs),
@@ -103,8 +109,8 @@ export function planSweep(
   };
 }
 
-/** The text `sweep plan` prints: a header, one row per trial, the totals. */
-export function describePlan(plan: SweepPlan): string {
+/** The text `sweep plan` prints: a header, one row per trial, the totals (at most, when `search` proposes them). */
+export function describePlan(plan: SweepPlan, search: SweepSearch): string {
   const paramsWidth = Math.max(0, ...plan.trials.map((t) => formatCount(t.paramCount).length));
   const table = formatTable(plan.trials, [
     { header: "#", value: (t) => t.ordinal },
@@ -121,8 +127,9 @@ export function describePlan(plan: SweepPlan): string {
     "",
     table.trimEnd(),
     "",
-    `${plan.method === "bayes" ? "at most " : ""}${totals.trials} trials, ${totals.epochs} epochs, ${formatCount(totals.params)} params in all, ` +
+    `${search.proposer ? "at most " : ""}${totals.trials} trials, ${totals.epochs} epochs, ${formatCount(totals.params)} params in all, ` +
       `~${formatMagnitude(totals.trainingFlops)} training FLOPs (3 × forward, per training image and epoch)`,
+    `FLOPs/image: forward, ${FLOPS_COUNTED}`,
   ];
   if (plan.collapsed.length > 0) {
     lines.push(`${plan.collapsed.length} more point(s) resolved to an earlier trial and were dropped:`);

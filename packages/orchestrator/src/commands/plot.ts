@@ -1,5 +1,6 @@
 import type { Command } from "commander";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
+import { sweepArgument } from "./sweep-argument.js";
 
 /** `sweep plot <sweep> [--out DIR] [--db URL]`. */
 export function register(program: Command): void {
@@ -7,7 +8,7 @@ export function register(program: Command): void {
     program
       .command("plot")
       .description("Draw each trial's learning curve and a val_loss comparison of the variants, as SVG and PNG.")
-      .argument("<sweep>", "sweep id, unique id prefix, or name")
+      .addArgument(sweepArgument())
       .option("--out <dir>", "output directory (default: plots/<sweep id>)"),
   ).action(async (sweepRef: string, options: { db?: string; out?: string }) => {
     // Loaded on use: Vega would slow every other command's start-up.

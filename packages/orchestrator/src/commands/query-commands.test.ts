@@ -8,6 +8,17 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { seedCliSweep as seed, sweep } from "../../test/cli.js";
 
+/** `SELECT 1 AS a, 2 AS a, 3` in every format: positional in table and csv, suffixed keys in json (docs/sql.md). */
+async function expectDuplicateColumns(...db: string[]): Promise<void> {
+  const query = "SELECT 1 AS a, 2 AS a, 3";
+  expect((await sweep("sql", query, ...db)).out).toBe("a  a  ?column?\n-  -  --------\n1  2         3\n");
+  expect((await sweep("sql", query, "--format", "csv", ...db)).out).toBe("a,a,?column?\n1,2,3\n");
+  const json = await sweep("sql", query, "--format", "json", ...db);
+  expect(JSON.parse(json.out)).toEqual([{ a: 1, a_2: 2, "?column?": 3 }]);
+  const counts = "SELECT count(*)::int, count(*) FILTER (WHERE status = 'completed')::int FROM trials";
+  expect((await sweep("sql", counts, "--format", "csv", ...db)).out).toBe("count,count\n2,1\n");
+}
+
 describe("query commands on the embedded store", () => {
   let dir: string;
   let db: string;
@@ -71,6 +82,24 @@ describe("query commands on the embedded store", () => {
     expect(bad).toMatchObject({ code: 2, err: 'sweep: --format: must be one of table, csv, json; got "xml"\n' });
   });
 
+  it("prints every column's own value when two share a name", async () => {
+    await expectDuplicateColumns("--db", db);
+  });
+
+  it("refuses an empty or blank sweep reference in every command taking one, exit 2", async () => {
+    const commands = ["results", "status", "plot", "report", "dashboard", "cancel", "resume", "retry"];
+    for (const command of commands) {
+      for (const ref of ["", "  "]) {
+        const run = await sweep(command, ref, "--db", db);
+        expect(run, `${command} ${JSON.stringify(ref)}`).toMatchObject({
+          code: 2,
+          out: "",
+          err: `sweep: <sweep>: must be a sweep id, a unique start of one, or a name, got ${JSON.stringify(ref)}\n`,
+        });
+      }
+    }
+  });
+
   it("migrates on request and names the store", async () => {
     const { code, out } = await sweep("db", "migrate", "--db", db);
     expect(code).toBe(0);
@@ -115,6 +144,10 @@ describe("query commands on a server database", () => {
     } finally {
       vi.unstubAllEnvs();
     }
+  });
+
+  it("prints every column's own value when two share a name", async () => {
+    await expectDuplicateColumns("--db", url);
   });
 
   it("names host, port and database but not the password when it cannot connect", async () => {

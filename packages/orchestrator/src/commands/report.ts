@@ -1,6 +1,7 @@
 import { describeValue, UsageError } from "@sweep/core";
 import type { Command } from "commander";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
+import { sweepArgument } from "./sweep-argument.js";
 
 const FORMATS = ["html", "md"] as const;
 
@@ -13,7 +14,7 @@ export function register(program: Command): void {
         "Write a sweep's write-up: header, ranking, per trial its diagram, summary, curve and what happened, " +
           "the val_loss comparison and each swept parameter's effect (HTML in one file, or Markdown + PNGs).",
       )
-      .argument("<sweep>", "sweep id, unique id prefix, or name")
+      .addArgument(sweepArgument())
       .option("--out <dir>", "output directory (default: reports/<sweep id>)")
       .option("--format <format>", "html (one self-contained file) or md (Markdown with PNG files beside it)", "html"),
   ).action(async (sweepRef: string, options: { db?: string; out?: string; format: string }) => {

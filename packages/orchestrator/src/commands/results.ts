@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { parseOutputFormat } from "../output/format-rows.js";
 import { rankingTable } from "../output/ranking-table.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
+import { sweepArgument } from "./sweep-argument.js";
 
 /** `sweep results <sweep> [--format table|csv|json] [--db URL]`. */
 export function register(program: Command): void {
@@ -12,7 +13,7 @@ export function register(program: Command): void {
       .description(
         "Rank a sweep's trials by its metric (default: best val_loss), with the epoch of the best and where overfitting began.",
       )
-      .argument("<sweep>", "sweep id, unique id prefix, or name")
+      .addArgument(sweepArgument())
       .option("--format <format>", "table, csv or json", "table"),
   ).action(async (sweepRef: string, options: { db?: string; format: string }) => {
     const format = parseOutputFormat(options.format);

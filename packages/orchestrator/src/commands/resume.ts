@@ -1,12 +1,12 @@
 import { expandTrials, validateSweepConfig } from "@sweep/core";
-import { getSweep, requeueTrials } from "@sweep/store";
+import { requeueTrials } from "@sweep/store";
 import type { Command } from "commander";
-import { refuseBayes } from "../controller/adaptive.js";
-import { clearSweepCancel } from "../nats/control.js";
+import { refuseBayes } from "../controller/refuse-bayes.js";
+import { clearSweepCancel } from "../nats/cancel.js";
 import { publishTrials } from "../nats/publisher.js";
 import { trialsStillQueued } from "../nats/queued-trials.js";
-import { withDatabase, withDatabaseOption } from "./database-option.js";
-import { type NatsOptions, withNatsIfReachable, withNatsOptions } from "./nats-option.js";
+import { withNatsIfReachable } from "./nats-option.js";
+import { registerSweepChange } from "./sweep-change.js";
 
 /**
  * `sweep resume <sweep>`: queue again every trial that did not finish (queued,
@@ -16,48 +16,37 @@ import { type NatsOptions, withNatsIfReachable, withNatsOptions } from "./nats-o
  * checkpoint when it has one.
  */
 export function register(program: Command): void {
-  withDatabaseOption(
-    withNatsOptions(
-      program
-        .command("resume")
-        .description(
-          "Queue a sweep's unfinished trials again (queued, running and cancelled ones no worker holds); each continues from its last checkpoint.",
-        )
-        .argument("<sweep>", "sweep id, unique id prefix, or name"),
-    ),
-  ).action(async (sweepRef: string, options: NatsOptions & { db?: string }) => {
-    await withDatabase(
-      options,
-      async (database) => {
-        const sweep = await getSweep(database, sweepRef);
-        refuseBayes(validateSweepConfig(sweep.config), "resume");
-        const trials = expandTrials(validateSweepConfig(sweep.config), sweep.id);
-        const resumed = await withNatsIfReachable(options, "sweep-resume", async (nc, names) => {
-          const held = await trialsStillQueued(nc, names, sweep.id);
-          const ids = new Set(await requeueTrials(database, sweep.id, ["queued", "running", "cancelled"], [...held]));
-          await clearSweepCancel(nc, names, sweep.id);
-          // A fresh message id: the first launch's id may still be inside the duplicate window.
-          await publishTrials(
-            nc,
-            names,
-            trials.filter((trial) => ids.has(trial.id)),
-            `r${Date.now().toString(36)}`,
-          );
-          return { requeued: ids.size, held: held.size };
-        });
-        if (resumed) {
-          process.stdout.write(
-            `re-queued ${resumed.requeued} unfinished trials of sweep ${sweep.id} (${resumed.held} still queued on NATS)\n`,
-          );
-          return;
-        }
-        // Embedded: `sweep run` trains queued and running trials itself; only cancelled ones need re-queueing.
-        const ids = await requeueTrials(database, sweep.id, ["cancelled"]);
-        process.stdout.write(
-          `re-queued ${ids.length} cancelled trials of sweep ${sweep.id} in the database only (no NATS server answered); \`sweep run\` with its config trains them and the other unfinished ones\n`,
+  registerSweepChange(
+    program,
+    "resume",
+    "Queue a sweep's unfinished trials again (queued, running and cancelled ones no worker holds); each continues from its last checkpoint.",
+    async (sweep, database, options) => {
+      refuseBayes(validateSweepConfig(sweep.config), "resume");
+      const trials = expandTrials(validateSweepConfig(sweep.config), sweep.id);
+      const resumed = await withNatsIfReachable(options, "sweep-resume", async (nc, names) => {
+        const held = await trialsStillQueued(nc, names, sweep.id);
+        const ids = new Set(await requeueTrials(database, sweep.id, ["queued", "running", "cancelled"], [...held]));
+        await clearSweepCancel(nc, names, sweep.id);
+        // A fresh message id: the first launch's id may still be inside the duplicate window.
+        await publishTrials(
+          nc,
+          names,
+          trials.filter((trial) => ids.has(trial.id)),
+          `r${Date.now().toString(36)}`,
         );
-      },
-      "write",
-    );
-  });
+        return { requeued: ids.size, held: held.size };
+      });
+      if (resumed) {
+        process.stdout.write(
+          `re-queued ${resumed.requeued} unfinished trials of sweep ${sweep.id} (${resumed.held} still queued on NATS)\n`,
+        );
+        return;
+      }
+      // Embedded: `sweep run` trains queued and running trials itself; only cancelled ones need re-queueing.
+      const ids = await requeueTrials(database, sweep.id, ["cancelled"]);
+      process.stdout.write(
+        `re-queued ${ids.length} cancelled trials of sweep ${sweep.id} in the database only (no NATS server answered); \`sweep run\` with its config trains them and the other unfinished ones\n`,
+      );
+    },
+  );
 }

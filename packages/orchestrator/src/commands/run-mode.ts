@@ -9,31 +9,30 @@ import {
 } from "@sweep/core";
 import { resolveNatsUrl } from "@sweep/protocol";
 import type { DatabaseTarget, NewSweep, SweepDatabase } from "@sweep/store";
-import { type BackendChoice, expectedBackend, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
-import { searchController } from "../controller/search-controller.js";
+import { expectedBackend, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
+import { localController } from "../controller/local-controller.js";
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
 import { runLocally } from "../embedded/run-local.js";
 import { runOverNats } from "../nats/run-over-nats.js";
 import { type NatsOptions, natsNamed, natsPrefixOf } from "./nats-option.js";
+import type { TrainingSettings } from "./training-options.js";
 
 export { expectedBackend };
 
-/** What `sweep run` trains, and where its results go. */
-export interface RunPlan {
+/** What `sweep run` trains, on what, and where its results go. */
+export interface RunPlan extends TrainingSettings {
   database: SweepDatabase;
   config: SweepConfig;
   sweep: NewSweep;
   trials: TrialSpec[];
-  threads: number;
-  intraOpThreads?: number;
-  backend: BackendChoice;
-  taskFile?: string;
   target: DatabaseTarget;
 }
 
 /** Over NATS when a server is named (`--nats`, NATS_URL), else on a training pool in this process. */
 export function startRun(options: NatsOptions, plan: RunPlan, onEvent: (event: TrialEvent, trial?: TrialSpec) => void) {
-  const { database, sweep, trials, threads, intraOpThreads, backend, taskFile } = plan;
+  const { database, sweep, trials, threads, intraOpThreads, backend, taskFile, stuckAfterMs } = plan;
+  const log = (line: string) =>
+    process.stderr.write(`sweep run: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`);
   if (natsNamed(options)) {
     return runOverNats({
       database,
@@ -45,11 +44,12 @@ export function startRun(options: NatsOptions, plan: RunPlan, onEvent: (event: T
       intraOpThreads,
       backend,
       taskFile,
+      stuckAfterMs,
       onEvent,
-      log: (line) => process.stderr.write(`sweep run: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
+      log,
     });
   }
-  return runWithPool({ threads, intraOpThreads, backend, taskFile }, (trainer) =>
+  return runWithPool({ threads, intraOpThreads, backend, taskFile, stuckAfterMs, log }, (trainer) =>
     runLocally({
       database,
       trainer,
@@ -59,7 +59,7 @@ export function startRun(options: NatsOptions, plan: RunPlan, onEvent: (event: T
       backend: expectedBackend(backend),
       checkpointDir: checkpointDirOf(plan.target),
       onEvent,
-      controller: searchController(database, plan.config, sweep.id),
+      controller: localController(database, plan.config, sweep.id),
     }),
   );
 }

@@ -1,9 +1,10 @@
 import { expandTrials, redactUrls, type TrialEvent, type TrialSpec } from "@sweep/core";
 import { resolveNatsUrl } from "@sweep/protocol";
 import { describeTarget, openDatabase, refuseChangedConfig, resolveDatabaseTarget, trialRanking } from "@sweep/store";
+import { exitProcess } from "@sweep/worker/lite";
 import type { Command } from "commander";
 import { loadConfigFile } from "../config-file.js";
-import { describeTrialCount } from "../controller/adaptive.js";
+import { describeTrialCount } from "../controller/search-plan.js";
 import type { startLiveDashboard } from "../dashboard/live-dashboard.js";
 import { letInkDrawLive } from "../dashboard/terminal-env.js";
 import { checkTrialsAgainstData } from "../dataset-check.js";
@@ -13,22 +14,11 @@ import { rankingTable } from "../output/ranking-table.js";
 import { withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, natsNamed, withNatsOptions } from "./nats-option.js";
 import { onShutdownSignals } from "./shutdown-signals.js";
-import {
-  BACKEND_HELP,
-  INTRA_OP_HELP,
-  parseBackend,
-  parseIntraOpThreads,
-  parseTaskFile,
-  parseThreads,
-} from "./threads-option.js";
+import { parseTrainingOptions, type TrainingOptions, withTrainingOptions } from "./training-options.js";
 
-interface RunOptions extends NatsOptions {
+interface RunOptions extends NatsOptions, TrainingOptions {
   db?: string;
-  threads?: string;
-  intraOpThreads?: string;
-  backend: string;
   new?: boolean;
-  task?: string;
 }
 
 /** Exit status after Ctrl-C: the trials were cancelled and recorded, but the sweep did not finish. */
@@ -51,29 +41,24 @@ class TrialsFailedError extends Error {
 export function register(program: Command): void {
   withDatabaseOption(
     withNatsOptions(
-      program
-        .command("run")
-        .description(
-          "Train a sweep here and print its ranking. No services needed (PGlite under ./.sweep); with --nats or NATS_URL it goes through NATS. Exits 3 when some trials failed; Ctrl-C cancels the running trials (exit 130).",
-        )
-        .argument("<config>", "sweep config file (YAML)")
-        .option("--threads <n>", "trials trained at once (default: one per CPU core)")
-        .option("--backend <name>", BACKEND_HELP, "auto")
-        .option("--intra-op-threads <n>", INTRA_OP_HELP)
-        .option("--new", "run a config that ran before as a new sweep (default: resume it)")
-        .option("--task <file>", "Piscina task module to train with instead of the real trainer (benchmarks)"),
+      withTrainingOptions(
+        program
+          .command("run")
+          .description(
+            "Train a sweep here and print its ranking. No services needed (PGlite under ./.sweep); with --nats or NATS_URL it goes through NATS. Exits 3 when some trials failed (a stuck trial, see --stuck-after, fails); Ctrl-C cancels the running trials (exit 130).",
+          )
+          .argument("<config>", "sweep config file (YAML)"),
+      ).option("--new", "run a config that ran before as a new sweep (default: resume it)"),
     ),
   ).action(async (configPath: string, options: RunOptions) => {
-    const threads = parseThreads(options.threads);
-    const backend = parseBackend(options.backend);
-    const intraOpThreads = parseIntraOpThreads(options.intraOpThreads);
-    const taskFile = parseTaskFile(options.task);
-    const { config } = await loadConfigFile(configPath);
-    const { sweep, trials } = planSweep(config, options.new);
+    const training = parseTrainingOptions(options);
+    const { threads, backend, taskFile } = training;
+    const { config, writtenSources } = await loadConfigFile(configPath);
+    const { sweep, search, trials } = planSweep(config, options.new);
     // A --task module is not the real trainer: what its dataset.source means is its own affair.
-    // A bayes sweep has no trials yet: its random sample (what expandTrials checks) stands in.
-    const checked = config.method === "bayes" ? expandTrials(config, sweep.id) : trials;
-    if (taskFile === undefined) await checkTrialsAgainstData(configPath, checked);
+    // A sweep with a proposer has no trials yet: its random sample (what expandTrials checks) stands in.
+    const checked = search.proposer ? expandTrials(config, sweep.id) : trials;
+    if (taskFile === undefined) await checkTrialsAgainstData(configPath, checked, { written: writtenSources });
     const target = resolveDatabaseTarget(options);
     const database = await openDatabase(target, "create");
     const byId = new Map<string, TrialSpec>(trials.map((trial) => [trial.id, trial]));
@@ -100,11 +85,7 @@ export function register(program: Command): void {
         const { startLiveDashboard } = await import("../dashboard/live-dashboard.js");
         live = startLiveDashboard(database, sweep.id);
       }
-      const run = startRun(
-        options,
-        { database, config, sweep, trials, threads, intraOpThreads, backend, taskFile, target },
-        printEvent,
-      );
+      const run = startRun(options, { database, config, sweep, trials, target, ...training }, printEvent);
       const removeHandlers = onShutdownSignals(() => {
         interrupted = true;
         run.cancel();
@@ -122,7 +103,7 @@ export function register(program: Command): void {
       live?.close();
       await database.close();
     }
-    if (interrupted) process.exit(INTERRUPTED);
+    if (interrupted) exitProcess(INTERRUPTED);
     if (failed > 0)
       throw new TrialsFailedError(`${failed} trial${failed === 1 ? "" : "s"} failed (exit ${TRIALS_FAILED})`);
   });

@@ -4,7 +4,7 @@ import type { Command } from "commander";
 import { startDatabaseRecorder } from "../nats/database-recording.js";
 import { withDatabaseOption } from "./database-option.js";
 import { type NatsOptions, withNats, withNatsOptions } from "./nats-option.js";
-import { onShutdownSignals } from "./shutdown-signals.js";
+import { runUntilStopped } from "./shutdown-signals.js";
 
 interface ServeOptions extends NatsOptions {
   db?: string;
@@ -42,13 +42,7 @@ export function register(program: Command): void {
           log: (line) => process.stderr.write(`sweep serve: ${printable(redactUrls(line), PRINTABLE_LENGTH.line)}\n`),
         });
         process.stdout.write(`recording ${names.eventsStream} into ${describeTarget(target)} (Ctrl-C to stop)\n`);
-        let stopped: Promise<void> | undefined;
-        const removeHandlers = onShutdownSignals(() => {
-          stopped = recorder.stop();
-        });
-        await recorder.closed;
-        await stopped;
-        removeHandlers();
+        await runUntilStopped(recorder);
       });
     } finally {
       await database.close();

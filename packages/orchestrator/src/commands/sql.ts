@@ -57,7 +57,7 @@ export function register(program: Command): void {
     const writer = new RowWriter(format);
     const sink = {
       columns: (names: string[]) => writer.start(names),
-      rows: (rows: Record<string, unknown>[]) => writer.write(rows),
+      rows: (rows: unknown[][]) => writer.write(rows),
     };
     const interrupt = new AbortController();
     const removeHandlers = onShutdownSignals(() => interrupt.abort());

@@ -12,6 +12,7 @@ import type { Command } from "commander";
 import { describeSearchStatus } from "../controller/search-status.js";
 import { type Column, formatTable, readableNumber } from "../output/format-rows.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
+import { sweepArgument } from "./sweep-argument.js";
 
 /** `sweep status [sweep] [--db URL]`. */
 export function register(program: Command): void {
@@ -19,7 +20,7 @@ export function register(program: Command): void {
     program
       .command("status")
       .description("Summarise a sweep (trials by status, progress, best trial) and the workers, stale ones marked.")
-      .argument("[sweep]", "sweep id, unique id prefix, or name (default: the newest sweep)"),
+      .addArgument(sweepArgument({ defaultHelp: "the newest sweep" })),
   ).action(async (sweepRef: string | undefined, options: { db?: string }) => {
     process.stdout.write(await withDatabase(options, (db) => describeStatus(db, sweepRef)));
   });

@@ -1,38 +1,41 @@
 import {
-  type AdaptiveSearch,
-  adaptiveSearchOf,
   describeSearchProgress,
+  type SearchOutline,
   type SweepConfig,
+  searchOutline,
   validateSweepConfig,
 } from "@sweep/core";
 import { type Queryable, sweepRungDecisions, type TrialRankingRow } from "@sweep/store";
 
-/** The adaptive search of a sweep's stored config; null for a sweep without one, or a config stored by another version. */
-export function storedSearch(stored: unknown): AdaptiveSearch | null {
+/**
+ * The search outline of a sweep's stored config; null for a sweep with neither a
+ * proposer nor rungs, or a config stored by another version.
+ */
+export function storedSearchOutline(stored: unknown): SearchOutline | null {
   let config: SweepConfig;
   try {
     config = validateSweepConfig(stored);
   } catch {
     return null;
   }
-  return adaptiveSearchOf(config);
+  return searchOutline(config);
 }
 
 /**
- * The `sweep status` lines of an adaptive sweep, core's `describeSearchProgress` (the
- * dashboard prints the same lines): for bayes, trials proposed of run_cap, running and
- * finished; for hyperband, per rung the trials that reached it and were pruned there,
- * from the rung decisions, which are read only for a sweep with the rule. Empty for
- * other sweeps.
+ * The `sweep status` lines of a sweep's search, core's `describeSearchProgress` (the
+ * dashboard prints the same lines): with a proposer, trials proposed of run_cap,
+ * running and finished; with rungs, per rung the trials that reached it and were
+ * pruned there, from the rung decisions, which are read only for a sweep with rungs.
+ * Empty for other sweeps.
  */
 export async function describeSearchStatus(
   db: Queryable,
   sweep: { id: string; config: unknown },
   ranking: readonly TrialRankingRow[],
 ): Promise<string[]> {
-  const search = storedSearch(sweep.config);
+  const search = storedSearchOutline(sweep.config);
   if (!search) return [];
-  const decisions = search.hyperband ? await sweepRungDecisions(db, sweep.id) : [];
+  const decisions = search.rungs ? await sweepRungDecisions(db, sweep.id) : [];
   const statuses = ranking.map((row) => row.status);
   return describeSearchProgress(search, statuses, decisions).map((line) => `  search:   ${line}`);
 }

@@ -149,7 +149,7 @@ describe("snapshotLoader on a bayes + hyperband sweep (Postgres)", () => {
     const load = snapshotLoader(counting, { sweepRef: sweepId });
     const snapshot = await load();
     expect(decisionReads).toBe(1);
-    expect(snapshot.search).toEqual({ runCap: 12, hyperband: { eta: 3, rungEpochs: [1, 3] } });
+    expect(snapshot.search).toEqual({ proposer: { runCap: 12 }, rungs: { eta: 3, epochs: [1, 3] } });
     const byOrdinal = [...snapshot.trials].sort((a, b) => a.id.localeCompare(b.id));
     expect(byOrdinal.map((t) => t.rungs)).toEqual(
       HYPERBAND_TRIALS.map((plan) => plan.decisions.map(([epoch, rung, action]) => ({ epoch, rung, action }))),

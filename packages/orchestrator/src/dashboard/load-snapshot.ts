@@ -1,29 +1,29 @@
-import { type AdaptiveSearch, type DecidedRung, isTerminal, PRINTABLE_LENGTH, printable } from "@sweep/core";
+import { type DecidedRung, isTerminal, PRINTABLE_LENGTH, printable, type SearchOutline } from "@sweep/core";
 import type { DashboardSnapshot, ModelLayerRow, SnapshotLoader, TrialView } from "@sweep/dashboard-tui";
 import { type Queryable, type TrialRankingRow, trialRanking } from "@sweep/store";
 import { readModelTables } from "./model-tables.js";
-import { readCurves, readRungs, readSearch, readSweep, readWorkers, type TrialCurve } from "./sweep-rows.js";
+import { readCurves, readRungs, readSearchOutline, readSweep, readWorkers, type TrialCurve } from "./sweep-rows.js";
 
 /**
  * What the dashboard already read and will not read again: the curves of finished
  * trials (a terminal trial is never modified), every trial's layer table (a trial's
- * model never changes) and each sweep's search (its config never changes). A trial
+ * model never changes) and each sweep's search outline (its config never changes). A trial
  * seen running again (a retry) is dropped.
  */
 class ReadCache {
   readonly finishedCurves = new Map<string, TrialCurve>();
   readonly modelTables = new Map<string, ModelLayerRow[]>();
-  private readonly searches = new Map<string, AdaptiveSearch | null>();
+  private readonly outlines = new Map<string, SearchOutline | null>();
 
-  async searchOf(db: Queryable, sweepId: string): Promise<AdaptiveSearch | null> {
-    if (!this.searches.has(sweepId)) this.searches.set(sweepId, await readSearch(db, sweepId));
-    return this.searches.get(sweepId) ?? null;
+  async outlineOf(db: Queryable, sweepId: string): Promise<SearchOutline | null> {
+    if (!this.outlines.has(sweepId)) this.outlines.set(sweepId, await readSearchOutline(db, sweepId));
+    return this.outlines.get(sweepId) ?? null;
   }
 }
 
 export interface TrialViewOptions {
   cache?: ReadCache;
-  /** Read the trials' rung decisions (one query): for a sweep with a hyperband rule. */
+  /** Read the trials' rung decisions (one query): for a sweep with rungs (a hyperband rule). */
   rungs?: boolean;
 }
 
@@ -79,7 +79,7 @@ export interface SnapshotSource {
 
 /**
  * A loader for the dashboard: each call reads the sweep, its ranking, the curves
- * of unfinished trials, the rung decisions of a hyperband sweep and the workers
+ * of unfinished trials, the rung decisions of a sweep with rungs and the workers
  * through `db`; a sweep's search once.
  */
 export function snapshotLoader(db: Queryable, source: SnapshotSource = {}): SnapshotLoader {
@@ -87,8 +87,8 @@ export function snapshotLoader(db: Queryable, source: SnapshotSource = {}): Snap
   return async (): Promise<DashboardSnapshot> => {
     const { sweep, now } = await readSweep(db, source.sweepRef);
     const workers = await readWorkers(db);
-    const search = sweep ? await cache.searchOf(db, sweep.id) : null;
-    const trials = sweep ? await readTrialViews(db, sweep.id, { cache, rungs: Boolean(search?.hyperband) }) : [];
+    const search = sweep ? await cache.outlineOf(db, sweep.id) : null;
+    const trials = sweep ? await readTrialViews(db, sweep.id, { cache, rungs: Boolean(search?.rungs) }) : [];
     return printableSnapshot({ sweep, trials, workers, search, takenAt: now });
   };
 }

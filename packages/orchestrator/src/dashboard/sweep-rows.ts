@@ -1,7 +1,7 @@
-import type { AdaptiveSearch, DecidedRung } from "@sweep/core";
+import type { DecidedRung, SearchOutline } from "@sweep/core";
 import type { EpochPoint, SweepView, WorkerView } from "@sweep/dashboard-tui";
 import { listWorkers, type Queryable, sweepAtNow, sweepById, sweepRungDecisions, trialEpochs } from "@sweep/store";
-import { storedSearch } from "../controller/search-status.js";
+import { storedSearchOutline } from "../controller/search-status.js";
 
 /** The sweep on screen and the database's clock, read in one statement. */
 export interface SweepAt {
@@ -25,10 +25,10 @@ export async function readSweep(db: Queryable, sweepRef: string | undefined): Pr
   };
 }
 
-/** The adaptive search of the sweep's stored config; null for a sweep without one. */
-export async function readSearch(db: Queryable, sweepId: string): Promise<AdaptiveSearch | null> {
+/** The search outline of the sweep's stored config; null for a sweep with neither a proposer nor rungs. */
+export async function readSearchOutline(db: Queryable, sweepId: string): Promise<SearchOutline | null> {
   const sweep = await sweepById(db, sweepId);
-  return sweep ? storedSearch(sweep.config) : null;
+  return sweep ? storedSearchOutline(sweep.config) : null;
 }
 
 /** The rung decisions of a sweep's trials, by trial, in epoch order: one query. */

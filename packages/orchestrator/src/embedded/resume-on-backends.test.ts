@@ -4,18 +4,22 @@ import path from "node:path";
 import type { TrialSpec } from "@sweep/core";
 import { sql } from "@sweep/store";
 import { newSweepId, pgliteFactory } from "@sweep/store/testing";
-import { type BackendChoice, TrainingPool, tensorflowInstalled, trialOf } from "@sweep/worker";
+import { type BackendChoice, TrainingPool, type TrialTrainer, tensorflowInstalled, trialOf } from "@sweep/worker";
 import { afterAll, describe, expect, it } from "vitest";
 import { runLocally } from "./run-local.js";
 
 const nativeSkipped = !tensorflowInstalled() && process.env.SWEEP_EXPECT_NATIVE !== "1";
+
+const EPOCHS = 6;
+/** The interrupted run is cancelled when this epoch's progress arrives; the thread may finish the next ones first. */
+const STOP_AFTER_EPOCH = 2;
 
 /** A real (small) trial of its own sweep: every sweep trains the same spec from the same seed. */
 function smallTrial(sweepId: string): TrialSpec {
   const spec = trialOf(
     "resume",
     { conv: [{ filters: 4, kernel: 3, strides: 1, padding: "valid", activation: "relu" }], dense: [16] },
-    { training: { epochs: 4, batch_size: 64, seed: 11 }, dataset: { train_limit: 640, test_limit: 128 } },
+    { training: { epochs: EPOCHS, batch_size: 64, seed: 11 }, dataset: { train_limit: 640, test_limit: 128 } },
   );
   return { ...spec, id: `${sweepId}-t000`, sweepId };
 }
@@ -29,7 +33,7 @@ describe.each<BackendChoice>(["tensorflow", "wasm"])("sweep run resumes a real t
   });
 
   it.skipIf(backend === "tensorflow" && nativeSkipped)(
-    "interrupted after epoch 2 and resumed from its checkpoint, it records the epochs of an uninterrupted run",
+    "interrupted mid-run and resumed from its checkpoint, it records the epochs of an uninterrupted run",
     async () => {
       const database = await databases.open();
       const checkpointDir = await mkdtemp(path.join(os.tmpdir(), "sweep-resume-"));
@@ -37,29 +41,47 @@ describe.each<BackendChoice>(["tensorflow", "wasm"])("sweep run resumes a real t
       const pool = new TrainingPool({ threads: 1, backend });
       try {
         const runSweep = (sweepId: string, stopAfterEpoch?: number) => {
+          const started: number[] = [];
+          // Cancelled as the epoch's progress arrives from the thread, before it is recorded.
+          const trainer: TrialTrainer = {
+            threads: pool.threads,
+            close: () => pool.close(),
+            train: (trial, options) =>
+              pool.train(trial, {
+                ...options,
+                onProgress: (progress) => {
+                  options.onProgress(progress);
+                  if (progress.type === "epoch" && progress.metrics.epoch === stopAfterEpoch) run.cancel();
+                },
+              }),
+          };
           const run = runLocally({
             database,
-            trainer: pool,
+            trainer,
             sweep: { id: sweepId, name: sweepId, config: {}, configHash: sweepId },
             trials: [smallTrial(sweepId)],
             worker: "here",
             checkpointDir,
             onEvent: (event) => {
-              if (event.type === "epoch" && event.metrics.epoch === stopAfterEpoch) run.cancel();
+              if (event.type === "started") started.push(event.resumeFromEpoch);
             },
           });
-          return run.finished;
+          return run.finished.then(() => started);
         };
         const whole = newSweepId();
         await runSweep(whole);
         const interrupted = newSweepId();
-        await runSweep(interrupted, 2);
-        const afterCancel = await epochRows(interrupted);
-        expect(afterCancel.map((row) => row.epoch)).toEqual([1, 2]);
-        await runSweep(interrupted);
+        await runSweep(interrupted, STOP_AFTER_EPOCH);
+        const afterCancel = (await epochRows(interrupted)).map((row) => row.epoch);
+        const stoppedAt = afterCancel.length;
+        expect(afterCancel).toEqual(Array.from({ length: stoppedAt }, (_, i) => i + 1));
+        expect(stoppedAt).toBeGreaterThanOrEqual(STOP_AFTER_EPOCH);
+        expect(stoppedAt, "the cancel came after the last epoch").toBeLessThan(EPOCHS);
+        expect((await outcome(interrupted))[0]?.status).toBe("cancelled");
+        expect(await runSweep(interrupted)).toEqual([stoppedAt]);
 
         const [expected, resumed] = [await epochRows(whole), await epochRows(interrupted)];
-        expect(expected.map((row) => row.epoch)).toEqual([1, 2, 3, 4]);
+        expect(expected.map((row) => row.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
         expect(resumed).toEqual(expected);
         expect(await outcome(interrupted)).toEqual(await outcome(whole));
       } finally {

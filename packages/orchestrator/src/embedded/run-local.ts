@@ -10,7 +10,7 @@ import {
   type SweepDatabase,
 } from "@sweep/store";
 import type { TrialTrainer } from "@sweep/worker";
-import type { SearchController } from "../controller/search-controller.js";
+import type { LocalController } from "../controller/local-controller.js";
 import { checkpointFiles } from "./checkpoint-files.js";
 import { runEmbedded } from "./run-embedded.js";
 
@@ -26,7 +26,7 @@ export interface LocalRunRequest {
   checkpointDir?: string;
   onEvent?(event: TrialEvent, trial: TrialSpec): void;
   /** The sweep's search controller (bayes proposals, hyperband rungs), if it has one. */
-  controller?: SearchController;
+  controller?: LocalController;
 }
 
 export interface LocalRun {
@@ -56,14 +56,15 @@ export function runLocally(request: LocalRunRequest): LocalRun {
     else await requeueTrials(database, sweep.id, ["cancelled"]);
     const open = await openTrials(database, sweep.id);
     const { controller } = request;
-    const known = [...request.trials, ...((await controller?.proposedTrials()) ?? [])];
+    const proposer = controller?.proposer;
+    const known = [...request.trials, ...((await proposer?.proposedTrials()) ?? [])];
     const byId = new Map(known.map((trial) => [trial.id, trial]));
     const opened = open.flatMap(({ id, attempt }) => {
       const trial = byId.get(id);
       return trial ? [{ trial, attempt: attempt + 1 }] : [];
     });
     const todo = await pruneDecidedBefore(database, opened, controller, checkpoints);
-    if (cancelled || (todo.length === 0 && !controller?.proposes)) return 0;
+    if (cancelled || (todo.length === 0 && !proposer)) return 0;
     let proposed = 0;
     const run = runEmbedded({
       database,
@@ -75,9 +76,9 @@ export function runLocally(request: LocalRunRequest): LocalRun {
       onEvent: request.onEvent,
       record: controller && ((event) => controller.record(event)),
       next:
-        controller &&
+        proposer &&
         (async () => {
-          const trial = await controller.next();
+          const trial = await proposer.next();
           if (trial) proposed++;
           return trial && { trial, attempt: 1 };
         }),
@@ -103,7 +104,7 @@ export function runLocally(request: LocalRunRequest): LocalRun {
 async function pruneDecidedBefore(
   database: SweepDatabase,
   opened: Array<{ trial: TrialSpec; attempt: number }>,
-  controller: SearchController | undefined,
+  controller: LocalController | undefined,
   checkpoints: TrialCheckpoints | undefined,
 ): Promise<Array<{ trial: TrialSpec; attempt: number }>> {
   const prunes = new Map((await controller?.pendingPrunes())?.map((prune) => [prune.trialId, prune]));

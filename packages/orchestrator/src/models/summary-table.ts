@@ -1,4 +1,4 @@
-import { formatCount, kerasShape, PRINTABLE_LENGTH, printable } from "@sweep/core";
+import { FLOPS_COUNTED, formatCount, kerasShape, PRINTABLE_LENGTH, printable } from "@sweep/core";
 import type { TrialModelSummary } from "./trial-summary.js";
 
 /**
@@ -31,7 +31,7 @@ export function summaryTable({ trial, summary }: TrialModelSummary): string {
     `Total params: ${formatCount(summary.totalParams)}`,
     `Trainable params: ${formatCount(summary.trainableParams)}`,
     `Non-trainable params: ${formatCount(summary.totalParams - summary.trainableParams)}`,
-    `FLOPs per image (forward): ${formatCount(summary.flopsPerImage)}`,
+    `FLOPs per image (forward): ${formatCount(summary.flopsPerImage)} — ${FLOPS_COUNTED}`,
   );
   return `${lines.join("\n")}\n`;
 }

@@ -1,5 +1,5 @@
 import { recordHeartbeat, type SweepDatabase } from "@sweep/store";
-import { startServeControl } from "../controller/serve-control.js";
+import { startServeController } from "../controller/serve-controller.js";
 import { type Recorder, type RecorderOptions, startRecorder } from "./recorder.js";
 
 export interface DatabaseRecorderOptions extends Omit<RecorderOptions, "recordEvents" | "recordHeartbeats"> {
@@ -10,26 +10,26 @@ export interface DatabaseRecorderOptions extends Omit<RecorderOptions, "recordEv
 /**
  * The recorder of `sweep serve` and `sweep run --nats` with the search controller
  * beside it: each batch of events is recorded with the controller's decisions in one
- * transaction (`startServeControl`), then each worker's heartbeat. Stopping stops both.
+ * transaction (`startServeController`), then each worker's heartbeat. Stopping stops both.
  */
 export async function startDatabaseRecorder(options: DatabaseRecorderOptions): Promise<Recorder> {
   const { database } = options;
-  const control = await startServeControl(options);
+  const controller = await startServeController(options);
   const recorder = await startRecorder({
     ...options,
-    recordEvents: control.recordEvents,
+    recordEvents: controller.recordEvents,
     recordHeartbeats: async (heartbeats) => {
       for (const heartbeat of heartbeats) await recordHeartbeat(database, heartbeat);
     },
   }).catch(async (error) => {
-    await control.stop();
+    await controller.stop();
     throw error;
   });
   return {
-    closed: recorder.closed.finally(() => control.stop()),
+    closed: recorder.closed.finally(() => controller.stop()),
     async stop() {
       await recorder.stop();
-      await control.stop();
+      await controller.stop();
     },
   };
 }

@@ -47,7 +47,7 @@ describe("dead letters: a trial message that reaches max deliveries", () => {
     const { database } = pipeline;
     await takeDelivery(2);
     await pullNothing();
-    await waitForSweepFinished(database, trial.sweepId, 10_000);
+    await waitForSweepFinished(database, trial.sweepId);
     const [row] = await database.query<{ status: string; attempt: number; error: string }>(
       sql`SELECT status, attempt, error FROM trials WHERE id = ${trial.id}`,
     );

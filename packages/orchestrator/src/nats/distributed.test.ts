@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 import { jetstreamManager } from "@nats-io/jetstream";
-import { ensurePipeline } from "@sweep/protocol";
+import { ensurePipeline, type PipelineNames } from "@sweep/protocol";
 import { openDatabase, type SweepDatabase, sql } from "@sweep/store";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -17,13 +17,22 @@ import { NATS_URL, natsForTest, waitForSweepFinished } from "../../test/pipeline
 
 const EPOCHS = 4;
 
-async function waitForStatus(database: SweepDatabase, sweepId: string, status: string): Promise<void> {
-  for (let tries = 0; tries < 200; tries++) {
-    const rows = await database.query(sql`SELECT 1 FROM trials WHERE sweep_id = ${sweepId} AND status = ${status}`);
+/** How long a wait below may take: 10× what a trial start or a heartbeat copy (2 s + 2 s) takes. */
+const WAIT_MS = 40_000;
+
+/** Waits for a trial of the sweep in `status`, trained by `worker` when given. */
+async function waitForStatus(database: SweepDatabase, sweepId: string, status: string, worker?: string) {
+  const deadline = Date.now() + WAIT_MS;
+  for (;;) {
+    const rows = await database.query(
+      sql`SELECT 1 FROM trials WHERE sweep_id = ${sweepId} AND status = ${status}
+          AND (${worker ?? null}::text IS NULL OR worker = ${worker ?? null})`,
+    );
     if (rows.length > 0) return;
+    if (Date.now() > deadline)
+      throw new Error(`no ${status} trial ${worker ? `of ${worker} ` : ""}in sweep ${sweepId}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
-  throw new Error(`no ${status} trial in sweep ${sweepId}`);
 }
 
 describe("the distributed pipeline: sweep launch, two sweep worker processes, sweep serve", () => {
@@ -32,6 +41,7 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
   let database: SweepDatabase;
   let dir: string;
   let env: NodeJS.ProcessEnv;
+  let names: PipelineNames;
   const services: SweepProcess[] = [];
   const workers: SweepProcess[] = [];
 
@@ -41,7 +51,7 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     database = await openDatabase({ url: postgresDb.url });
     dir = await mkdtemp(path.join(os.tmpdir(), "sweep-pipeline-"));
     // Short ack wait and few deliveries: failures show up in seconds, not minutes.
-    await ensurePipeline(nats.nc, { prefix: nats.prefix, ackWaitMs: 2000, maxDeliver: 3 });
+    names = await ensurePipeline(nats.nc, { prefix: nats.prefix, ackWaitMs: 2000, maxDeliver: 3 });
     env = { SWEEP_NATS_PREFIX: nats.prefix, DATABASE_URL: postgresDb.url, NATS_URL };
     const serve = startSweep(["serve"], env);
     services.push(serve);
@@ -83,7 +93,7 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     // trial has started, a heartbeat names the backend the trainer reported, not --backend.
     let heartbeats: { id: string; threads: number; backend: string }[] = [];
     const reported = () => heartbeats.filter((worker) => worker.backend === "synthetic").length;
-    for (let tries = 0; tries < 100 && reported() < 2; tries++) {
+    for (const deadline = Date.now() + WAIT_MS; reported() < 2 && Date.now() < deadline; ) {
       await new Promise((resolve) => setTimeout(resolve, 100));
       heartbeats = await database.query(
         sql`SELECT id, threads, backend FROM workers WHERE id = ANY(${[...new Set(trials.map((trial) => trial.worker))]})`,
@@ -162,16 +172,23 @@ describe("the distributed pipeline: sweep launch, two sweep worker processes, sw
     const config = path.join(dir, "handback.yaml");
     const epochs = 20;
     await writeFile(config, sweepYaml("handback", Array(4).fill("synthetic:epoch_ms=100"), epochs));
-    const sweepId = (await runSweep(["launch", config], env)).stdout.trim();
-    await waitForStatus(database, sweepId, "running");
-    await new Promise((resolve) => setTimeout(resolve, 500));
     const stopping = workers[0] as SweepProcess;
-    const stopAt = Date.now();
+    const stoppingId = /sweep worker (\S+): \d+ threads/.exec(stopping.output())?.[1];
+    expect(stoppingId, stopping.output()).toBeDefined();
+    const sweepId = (await runSweep(["launch", config], env)).stdout.trim();
+    await waitForStatus(database, sweepId, "running", stoppingId);
+    // "At once": the stopping worker naks its trials' messages (the server tells of each
+    // nak), rather than leaving them to come back after the 2 s ack wait.
+    const naks = nats.nc.subscribe(
+      `$JS.EVENT.ADVISORY.CONSUMER.MSG_NAKED.${names.trialsStream}.${names.workersConsumer}`,
+    );
     stopping.child.kill("SIGTERM");
     expect(await stopping.exited).toBe(0);
-    expect(Date.now() - stopAt).toBeLessThan(5000);
 
     const rows = await waitForSweepFinished(database, sweepId);
+    await nats.nc.flush();
+    naks.unsubscribe();
+    expect(naks.getReceived()).toBeGreaterThanOrEqual(1);
     expect(rows.map((row) => row.status)).toEqual(Array(4).fill("completed"));
     const trials = await database.query<{ attempt: number; worker: string }>(
       sql`SELECT attempt, worker FROM trials WHERE sweep_id = ${sweepId}`,

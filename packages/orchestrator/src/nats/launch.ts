@@ -1,5 +1,13 @@
 import type { NatsConnection } from "@nats-io/transport-node";
-import { configHash, expandTrials, type SweepConfig, sweepIdFor, type TrialSpec } from "@sweep/core";
+import {
+  configHash,
+  expandTrials,
+  type SweepConfig,
+  type SweepSearch,
+  sweepIdFor,
+  sweepSearch,
+  type TrialSpec,
+} from "@sweep/core";
 import type { PipelineNames } from "@sweep/protocol";
 import { createSweep, type NewSweep, type SweepDatabase, type SweepRow } from "@sweep/store";
 import { publishTrials } from "./publisher.js";
@@ -27,15 +35,21 @@ export async function launchSweep(
 }
 
 /**
- * The sweep row and trials of a validated config. The id is derived from the config,
- * so launching it again finds the same sweep; `fresh` adds a time suffix for a new one.
- * A bayes sweep has no trials yet: its controller proposes them as results come in.
+ * The sweep row, search and trials of a validated config. The id is derived from the
+ * config, so launching it again finds the same sweep; `fresh` adds a time suffix for a
+ * new one. A sweep with a proposer (bayes) has no trials yet: its controller proposes
+ * them as results come in.
  */
-export function planSweep(config: SweepConfig, fresh = false): { sweep: NewSweep; trials: TrialSpec[] } {
+export function planSweep(
+  config: SweepConfig,
+  fresh = false,
+): { sweep: NewSweep; search: SweepSearch; trials: TrialSpec[] } {
   const suffix = fresh ? new Date().toISOString().replace(/\D/g, "").slice(2, 14) : undefined;
   const id = sweepIdFor(config, suffix);
+  const search = sweepSearch(config);
   return {
     sweep: { id, name: config.name, config, configHash: configHash(config) },
-    trials: config.method === "bayes" ? [] : expandTrials(config, id),
+    search,
+    trials: search.proposer ? [] : expandTrials(config, id),
   };
 }

@@ -71,7 +71,7 @@ describe("the pipeline in one process (consumer, recorder, Postgres)", () => {
       trials,
     );
 
-    await waitForSweepFinished(database, sweepId, 20_000);
+    await waitForSweepFinished(database, sweepId);
     const [failed] = await database.query<{ status: string; error: string; attempt: number }>(
       sql`SELECT status, error, attempt FROM trials WHERE id = ${trials[0].id}`,
     );

@@ -1,19 +1,20 @@
 import { type JetStreamManager, type JsMsg, jetstream, jetstreamManager } from "@nats-io/jetstream";
-import { type KV, Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { errorMessage, HEARTBEAT_INTERVAL_MS, type TrialEvent, type WorkerHeartbeat } from "@sweep/core";
 import { openNatsCheckpoints, type PipelineNames, parseTrialEvent } from "@sweep/protocol";
 import { type DeadLetter, readDeadLetter } from "./dead-letters.js";
+import { startHeartbeatCopies } from "./heartbeat-copies.js";
 
 export interface RecorderOptions {
   nc: NatsConnection;
   names: PipelineNames;
   /** Stores a batch of events in ONE transaction; throws if nothing was committed. */
   recordEvents(events: TrialEvent[]): Promise<void>;
-  /** Stores the latest heartbeat of every live worker. */
+  /** Stores heartbeats: each worker's latest written since the last copy (`heartbeat-copies.ts`). */
   recordHeartbeats(heartbeats: WorkerHeartbeat[]): Promise<void>;
   /** Events recorded per transaction at most. */
   batchSize?: number;
+  /** How often heartbeats are copied (default: the workers' heartbeat interval). */
   heartbeatCopyMs?: number;
   log?: (line: string) => void;
   /** Called after each committed batch (progress output, tests). */
@@ -92,27 +93,24 @@ export async function startRecorder(options: RecorderOptions): Promise<Recorder>
     while (committing) await committing;
   })();
 
-  const heartbeats = await new Kvm(options.nc).open(names.heartbeatBucket);
-  // One copy at a time, so that stop() waits for one the timer started before it.
-  let copying: Promise<void> = Promise.resolve();
-  const copyHeartbeats = () => {
-    const copy = copying.then(() => copyLatestHeartbeats(heartbeats, options.recordHeartbeats));
-    copying = copy.catch(() => {});
-    return copy;
-  };
-  const heartbeatTimer = setInterval(
-    () => copyHeartbeats().catch((error) => log(`copying heartbeats failed: ${errorMessage(error)}`)),
-    options.heartbeatCopyMs ?? HEARTBEAT_INTERVAL_MS,
-  );
+  const heartbeats = await startHeartbeatCopies({
+    nc: options.nc,
+    names,
+    recordHeartbeats: options.recordHeartbeats,
+    intervalMs: options.heartbeatCopyMs ?? HEARTBEAT_INTERVAL_MS,
+    log,
+  }).catch(async (error) => {
+    await messages.close();
+    throw error;
+  });
 
-  const closed = drained.finally(() => clearInterval(heartbeatTimer));
+  const closed = drained.finally(() => heartbeats.stop());
   return {
     closed,
     async stop() {
       stopping = true;
       await messages.close();
       await closed;
-      await copyHeartbeats().catch(() => {});
     },
   };
 }
@@ -148,17 +146,4 @@ async function readBatch(batch: JsMsg[], jsm: JetStreamManager, names: PipelineN
     }
   }
   return { events, deadLetters, comeBack };
-}
-
-/** Records the latest heartbeat of every worker still in the heartbeat bucket. */
-async function copyLatestHeartbeats(
-  heartbeats: KV,
-  recordHeartbeats: (heartbeats: WorkerHeartbeat[]) => Promise<void>,
-): Promise<void> {
-  const latest: WorkerHeartbeat[] = [];
-  for await (const key of await heartbeats.keys()) {
-    const entry = await heartbeats.get(key);
-    if (entry?.operation === "PUT") latest.push(entry.json<WorkerHeartbeat>());
-  }
-  if (latest.length > 0) await recordHeartbeats(latest);
 }

@@ -2,7 +2,7 @@ import type { TrialEvent, TrialSpec } from "@sweep/core";
 import { connectNats, ensurePipeline } from "@sweep/protocol";
 import { markSweepCancelled, type NewSweep, openTrials, type SweepDatabase, sweepById } from "@sweep/store";
 import { type BackendChoice, startWorkerProcess } from "@sweep/worker";
-import { publishSweepCancel } from "./control.js";
+import { publishSweepCancel } from "./cancel.js";
 import { startDatabaseRecorder } from "./database-recording.js";
 import { launchSweep } from "./launch.js";
 
@@ -16,6 +16,8 @@ export interface NatsRunRequest {
   intraOpThreads?: number;
   backend: BackendChoice;
   taskFile?: string;
+  /** The watchdog's floor (`--stuck-after`). */
+  stuckAfterMs?: number;
   onEvent?(event: TrialEvent): void;
   log(line: string): void;
 }

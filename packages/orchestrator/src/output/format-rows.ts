@@ -18,16 +18,37 @@ export function parseOutputFormat(value: string): OutputFormat {
   );
 }
 
-/** Columns named after the keys of generic rows (SQL results). */
-export function columnsOf(names: readonly string[]): Column<Record<string, unknown>>[] {
-  return names.map((name) => ({ header: name, value: (row) => row[name] }));
+/** The columns of a SQL result: its rows are arrays of values, read by position (two columns may share a name). */
+export function columnsOf(names: readonly string[]): Column<readonly unknown[]>[] {
+  return names.map((name, i) => ({ header: name, value: (row) => row[i] }));
+}
+
+/**
+ * The keys of a json row: each header, and for a header that repeats an earlier one,
+ * the header with the first free suffix from `_2` (`a, a, a` → `a, a_2, a_3`; a suffix
+ * another column already has is skipped), so no column's value is lost (docs/sql.md).
+ */
+export function jsonKeys(headers: readonly string[]): string[] {
+  const taken = new Set(headers);
+  const seen = new Set<string>();
+  return headers.map((header) => {
+    if (!seen.has(header)) {
+      seen.add(header);
+      return header;
+    }
+    let n = 2;
+    while (taken.has(`${header}_${n}`)) n++;
+    taken.add(`${header}_${n}`);
+    return `${header}_${n}`;
+  });
 }
 
 /** Renders rows in `format`, ending with a newline. */
 export function formatRows<Row>(rows: readonly Row[], columns: readonly Column<Row>[], format: OutputFormat): string {
   if (format === "json") {
     if (rows.length === 0) return "[]\n";
-    return `[\n${rows.map((row) => jsonElement(row, columns)).join(",\n")}\n]\n`;
+    const keys = jsonKeys(columns.map((column) => column.header));
+    return `[\n${rows.map((row) => jsonElement(row, columns, keys)).join(",\n")}\n]\n`;
   }
   if (format === "csv") {
     return `${csvLine(columns.map((column) => column.header))}\n${rows.map((row) => `${csvRow(row, columns)}\n`).join("")}`;
@@ -35,9 +56,12 @@ export function formatRows<Row>(rows: readonly Row[], columns: readonly Column<R
   return formatTable(rows, columns);
 }
 
-/** One row as an element of a JSON array printed with 2-space indents (`formatRows`' json, a row at a time). */
-export function jsonElement<Row>(row: Row, columns: readonly Column<Row>[]): string {
-  const object = Object.fromEntries(columns.map((column) => [column.header, column.value(row)]));
+/**
+ * One row as an element of a JSON array printed with 2-space indents (`formatRows`'
+ * json, a row at a time), keyed by `keys` (`jsonKeys` of the headers).
+ */
+export function jsonElement<Row>(row: Row, columns: readonly Column<Row>[], keys: readonly string[]): string {
+  const object = Object.fromEntries(columns.map((column, i) => [keys[i], column.value(row)]));
   return `  ${JSON.stringify(object, jsonReplacer, 2).replaceAll("\n", "\n  ")}`;
 }
 

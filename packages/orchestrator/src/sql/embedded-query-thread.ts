@@ -25,7 +25,10 @@ async function answer({ embeddedDir, statement, limits }: EmbeddedQueryRequest):
     send({ type: "opened" });
     await db.query(sql`BEGIN READ ONLY`);
     role = await enterReaderSession(
-      async (text) => (await db.queryWithColumns(text)).rows,
+      async (text) => {
+        const { columns, rows } = await db.queryWithColumns(text);
+        return rows.map((row) => Object.fromEntries(columns.map((name, i) => [name, row[i]])));
+      },
       limits.timeoutMs,
       `the embedded store ${embeddedDir}`,
     );

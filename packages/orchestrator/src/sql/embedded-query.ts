@@ -17,7 +17,7 @@ export interface EmbeddedQueryRequest {
 export type FromThread =
   | { type: "opened" }
   | { type: "columns"; names: string[] }
-  | { type: "rows"; rows: Record<string, unknown>[]; last: boolean; cut: boolean }
+  | { type: "rows"; rows: unknown[][]; last: boolean; cut: boolean }
   | { type: "failed"; error: { name: string; message: string; code?: string }; role?: string };
 
 /** To the query thread: the next page, or stop reading. */

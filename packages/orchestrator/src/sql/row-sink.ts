@@ -1,7 +1,10 @@
-/** Where `sweep sql` rows go, batch by batch (the output writer); `rows` resolves when they are written. */
+/**
+ * Where `sweep sql` rows go, batch by batch (the output writer); `rows` resolves when
+ * they are written. A row is its values in column order: two columns may share a name.
+ */
 export interface RowSink {
   columns(names: string[]): void;
-  rows(batch: Record<string, unknown>[]): Promise<void>;
+  rows(batch: unknown[][]): Promise<void>;
 }
 
 /** What a reading query printed: how many rows, and whether `--limit` cut more off. */

@@ -42,14 +42,15 @@ export async function runServerQuery(
       };
       const budget = new RowBudget(limits.maxRows);
       if (statement.kind === "explain") {
-        const result = await unprepared();
+        const result = await unprepared().values();
         sink.columns(result.columns?.map((column) => column.name) ?? []);
         await sink.rows(budget.take([...result]));
         return { rows: budget.delivered, cut: budget.cut };
       }
       const described = await unprepared().describe();
       sink.columns(described.columns?.map((column) => column.name) ?? []);
-      for await (const batch of unprepared().cursor(budget.batchRows())) {
+      // Rows as arrays (values()): positional, so columns that share a name keep their own values.
+      for await (const batch of unprepared().values().cursor(budget.batchRows())) {
         await sink.rows(budget.take(batch));
         if (budget.cut || signal.aborted) break;
       }

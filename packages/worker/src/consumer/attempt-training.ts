@@ -1,12 +1,26 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import { errorMessage, type TrialEvent, type TrialSpec } from "@sweep/core";
-import { eventFactory } from "@sweep/protocol";
+import { eventFactory, type TrialCheckpoints } from "@sweep/protocol";
 import { type CheckpointSaver, latestCheckpointSaver } from "./checkpoint-saver.js";
 import type { AttemptEvents } from "./event-publisher.js";
-import type { HandlerContext } from "./message-handler.js";
 import { runTrialAttempt } from "./run-trial.js";
 import { type Settlement, settleAttempt } from "./settlement.js";
 import type { RunningTrial } from "./trial-slots.js";
+import type { TrialTrainer } from "./trial-trainer.js";
+
+/** What training one delivery needs from the worker around it. */
+export interface AttemptContext {
+  workerId: string;
+  trainer: TrialTrainer;
+  checkpoints: TrialCheckpoints;
+  maxDeliver: number;
+  isStopping(): boolean;
+  /** A trial reached a terminal state recorded by this worker. */
+  onFinished(): void;
+  /** The backend a trial reported it trains on. */
+  onBackend(backend: string): void;
+  log(line: string): void;
+}
 
 /**
  * Trains one delivery of a trial (from its checkpoint when it may have one), publishes
@@ -18,7 +32,7 @@ export async function trainAndSettle(
   entry: RunningTrial,
   requeued: boolean,
   events: AttemptEvents,
-  context: HandlerContext,
+  context: AttemptContext,
 ): Promise<Settlement> {
   const { trial } = entry;
   const { checkpoints, log } = context;
@@ -77,7 +91,7 @@ function publishAttemptEvent(
     events,
     saver,
     context,
-  }: { entry: RunningTrial; events: AttemptEvents; saver: CheckpointSaver; context: HandlerContext },
+  }: { entry: RunningTrial; events: AttemptEvents; saver: CheckpointSaver; context: AttemptContext },
 ): void {
   if (event.type === "started") {
     context.onBackend(event.backend);

@@ -39,12 +39,13 @@ describe("checkpoints in the JetStream object store", () => {
     await publishTrials(nats.nc, names, [trial]);
 
     // Kill once epoch 2 is checkpointed (so its event is stored: a checkpoint waits for
-    // its epoch's event), well before epoch 3 ends.
-    for (let tries = 0; ; tries++) {
+    // its epoch's event), well before epoch 3 ends: a poll takes a few ms, an epoch 700.
+    // The child starts and trains two epochs in about 3 s; the wait gives up after 40 s.
+    for (const deadline = Date.now() + 40_000; ; ) {
       // The object's description, not its bytes: reading a blob while the worker replaces it may wait forever.
       const checkpoint = await store.info(trial.id);
       if (checkpoint?.description === `after epoch ${KILL_AFTER_EPOCH}`) break;
-      if (tries > 300) throw new Error(`epoch ${KILL_AFTER_EPOCH} never checkpointed:\n${child.output()}`);
+      if (Date.now() > deadline) throw new Error(`epoch ${KILL_AFTER_EPOCH} never checkpointed:\n${child.output()}`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     child.child.kill("SIGKILL");

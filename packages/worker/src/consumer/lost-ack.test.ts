@@ -90,7 +90,7 @@ describe("a redelivered trial message whose trial already finished (lost ack)", 
       log: (line) => lines.push(line),
     });
     try {
-      await waitForQueueSettled(nats.nc, names, 15_000);
+      await waitForQueueSettled(nats.nc, names);
     } finally {
       await worker.stop();
     }

@@ -1,38 +1,21 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import type { TrialEvent, TrialSpec } from "@sweep/core";
 import { errorMessage } from "@sweep/core";
-import {
-  eventFactory,
-  type InvalidTrialMessage,
-  type PruneOrder,
-  parseTrialMessage,
-  type TrialCheckpoints,
-} from "@sweep/protocol";
-import { trainAndSettle } from "./attempt-training.js";
+import { eventFactory, type InvalidTrialMessage, type PruneOrder, parseTrialMessage } from "@sweep/protocol";
+import { type AttemptContext, trainAndSettle } from "./attempt-training.js";
 import type { AttemptEvents, EventPublisher } from "./event-publisher.js";
 import type { Settlement } from "./settlement.js";
 import type { TrialSlots } from "./trial-slots.js";
-import type { TrialTrainer } from "./trial-trainer.js";
 
-/** What handling a trial message needs from the worker around it. */
-export interface HandlerContext {
-  workerId: string;
-  trainer: TrialTrainer;
+/** What handling a trial message needs from the worker around it: what its attempt needs, and more. */
+export interface HandlerContext extends AttemptContext {
   publisher: EventPublisher;
-  checkpoints: TrialCheckpoints;
   slots: TrialSlots;
   /** How long the workers consumer waits for an ack; `working()` is sent three times as often. */
   ackWaitMs: number;
-  maxDeliver: number;
   isCancelled(sweepId: string): boolean;
   /** The search controller's order to prune the trial (a hyperband rung), if it gave one. */
   pruneOrderOf(trialId: string): Promise<PruneOrder | undefined>;
-  isStopping(): boolean;
-  /** A trial reached a terminal state recorded by this worker. */
-  onFinished(): void;
-  /** The backend a trial reported it trains on. */
-  onBackend(backend: string): void;
-  log(line: string): void;
 }
 
 /**

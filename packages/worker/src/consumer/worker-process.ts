@@ -2,9 +2,10 @@ import { connectNats, ensurePipeline } from "@sweep/protocol";
 import { expectedBackend } from "../backends/index.js";
 import { TrainingPool } from "../pool.js";
 import type { BackendChoice } from "../protocol.js";
+import type { WatchdogOptions } from "../watchdog/stuck-thread.js";
 import { type SweepWorker, startWorker } from "./worker.js";
 
-export interface WorkerProcessOptions {
+export interface WorkerProcessOptions extends Pick<WatchdogOptions, "stuckAfterMs"> {
   /** NATS URL(s), comma-separated. */
   nats: string;
   prefix?: string;
@@ -17,10 +18,19 @@ export interface WorkerProcessOptions {
   /** Piscina task module to train with; default the real trainer (benchmarks pass the synthetic fixture). */
   taskFile?: string;
   log?: (line: string) => void;
+  /**
+   * When a stuck trial's thread does not stop (blocked in native code, it keeps its
+   * core): stop, handing the running trials back, so the process can exit and be
+   * restarted (`sweep worker`). Without it the worker goes on with the thread Piscina
+   * started in its place (`sweep run --nats`, which ends when its sweep does).
+   */
+  stopWhenStranded?: boolean;
 }
 
 export interface WorkerProcess {
   worker: SweepWorker;
+  /** Stuck trials' threads that did not stop when terminated. */
+  readonly strandedThreads: number;
   /** Hands running trials back, then closes the threads and the connection. */
   stop(): Promise<void>;
 }
@@ -31,15 +41,22 @@ export interface WorkerProcess {
  * may start before anything else. The CLI owns signals and exit codes.
  */
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
+  let strandedThreads = 0;
+  let worker: SweepWorker | undefined;
   const pool = new TrainingPool({
     threads: options.threads,
     intraOpThreads: options.intraOpThreads,
     backend: options.backend,
     taskFile: options.taskFile,
+    stuckAfterMs: options.stuckAfterMs,
+    log: options.log,
+    onStrandedThread: () => {
+      strandedThreads++;
+      if (options.stopWhenStranded) void worker?.stop();
+    },
   });
   try {
     const nc = await connectNats(options.nats, `sweep-worker-${process.pid}`);
-    let worker: SweepWorker;
     try {
       await ensurePipeline(nc, { prefix: options.prefix, replicas: options.replicas });
       worker = await startWorker({
@@ -53,10 +70,14 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       await nc.close();
       throw error;
     }
+    const started = worker;
     return {
-      worker,
+      worker: started,
+      get strandedThreads() {
+        return strandedThreads;
+      },
       async stop() {
-        await worker.stop();
+        await started.stop();
         await pool.close();
         await nc.drain();
       },

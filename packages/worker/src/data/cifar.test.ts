@@ -63,7 +63,7 @@ describe("CIFAR-10 binary batches", () => {
       conv: [{ filters: 2, kernel: 3, strides: 1, padding: "valid", activation: "relu" }],
     });
     expect(() => checkTrialFitsData(mnistShaped, shape)).toThrow(
-      `model.input_shape: trial "mnist-shaped" takes 28x28 images with 1 channels, but the data set ${JSON.stringify(folder)} holds 32x32 images with 3 channels, got [28,28,1]`,
+      `model.input_shape: trial "mnist-shaped" takes 28x28 images with 1 channel, but the data set ${JSON.stringify(folder)} holds 32x32 images with 3 channels, got [28,28,1]`,
     );
   });
 

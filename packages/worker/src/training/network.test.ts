@@ -1,9 +1,12 @@
-import { compileLayers, modelSchema } from "@sweep/core";
+import { compileLayers, expandTrials, modelSchema, parseSweepConfig } from "@sweep/core";
 import * as tf from "@tensorflow/tfjs-core";
 import { beforeAll, describe, expect, it } from "vitest";
 import { initBackend } from "../backends/index.js";
+import { loadDataset } from "../data/dataset.js";
+import type { TrainProgress } from "../protocol.js";
 import { buildNetwork, glorotLimit } from "./network.js";
 import { TrialRandom } from "./random.js";
+import { trainTrial } from "./train-trial.js";
 
 beforeAll(async () => {
   await initBackend("cpu");
@@ -42,5 +45,24 @@ describe("buildNetwork", () => {
       }),
     );
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe("a global pooling head on a 1x1 map", () => {
+  it("builds (None, C) as Keras does, and trains", async () => {
+    // A 28x28 kernel leaves a 1x1x4 map: the head pools it to 4 features.
+    const yaml =
+      "name: gap\nmodel: {conv: [{filters: 4, kernel: 28}], pool: null, conv_dropout: 0, head: global_avg, dense: []}\ntraining: {epochs: 1, batch_size: 50}\ndataset: {train_limit: 100, test_limit: 50}\n";
+    const [trial] = expandTrials(parseSweepConfig(yaml, "gap.yaml"), "gap");
+    if (!trial) throw new Error("no trial");
+    const network = buildNetwork(trial.layers, [28, 28, 1], 10, new TrialRandom(1));
+    expect(network.paramCount).toBe(28 * 28 * 4 + 4 + 4 * 10 + 10);
+    expect(tf.tidy(() => network.logits(tf.zeros([2, 28, 28, 1])).shape)).toEqual([2, 10]);
+    network.dispose();
+    const progress: TrainProgress[] = [];
+    const run = { trial, dataset: await loadDataset("mnist"), backend: "cpu", cancelFlag: new Int32Array(1) };
+    const outcome = await trainTrial({ ...run, post: (p) => progress.push(p) });
+    expect(outcome).toMatchObject({ status: "completed" });
+    expect(progress.filter((p) => p.type === "epoch")).toHaveLength(1);
   });
 });

@@ -120,13 +120,26 @@ describeOnBackends(["tensorflow", "wasm"], "trainTrial", (name) => {
 
   it("leaves tfjs memory as it found it after several trials, failed ones included", async () => {
     const before = tf.memory();
-    await train(smallTrial({ epochs: 1 }, 300));
-    await train(smallTrial({ epochs: 1 }, 300), new Uint8Array(8)).catch(() => {});
-    await train(smallTrial({ epochs: 1, optimizer: "adam" }, 300));
-    const broken = trialOf("broken", {
-      conv: [{ filters: 4, kernel: 30, strides: 1, padding: "valid", activation: "relu" }],
+    const adadelta = await train(smallTrial({ epochs: 1 }, 300));
+    // Fails once its network and optimizer exist: sgd has no slots, adadelta's checkpoint holds two per weight.
+    await expect(
+      train(smallTrial({ epochs: 1, optimizer: "sgd" }, 300), adadelta.checkpoints[0]),
+    ).rejects.toMatchObject({
+      name: "DeterministicTrialError",
+      message: expect.stringMatching(/^checkpoint: holds tensors .*, this trial's model needs /),
     });
-    await train(broken).catch(() => {});
+    await train(smallTrial({ epochs: 1, optimizer: "adam" }, 300));
+    // Fails while building its network, after the first conv layer's weights exist.
+    const broken = trialOf("broken", {
+      conv: [
+        { filters: 4, kernel: 3, strides: 1, padding: "valid", activation: "relu" },
+        { filters: 4, kernel: 30, strides: 1, padding: "valid", activation: "relu" },
+      ],
+    });
+    await expect(train(broken)).rejects.toMatchObject({
+      name: "DeterministicTrialError",
+      message: expect.stringMatching(/^invalid layer stack: layer \d+ \(conv2d\) window 30x30 does not fit/),
+    });
     const after = tf.memory();
     expect(after.numTensors).toBe(before.numTensors);
     expect(after.numBytes).toBe(before.numBytes);

@@ -16,6 +16,8 @@ export interface TrainingRun extends Pick<TrainRequest, "trial" | "checkpoint" |
   dataset: Dataset;
   backend: string;
   post(progress: TrainProgress): void;
+  /** Called after every batch completed, training and evaluation (the pool's watchdog counts them). */
+  onBatch?(): void;
 }
 
 /**
@@ -57,8 +59,9 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
         }
         lossSum += loss * positions.length;
         correctSum += correct;
+        run.onBatch?.();
       }
-      const validation = evaluate(network, data.validation, batchSize, classes);
+      const validation = evaluate(network, data.validation, batchSize, classes, run.onBatch);
       const durationMs = performance.now() - started;
       const metrics: EpochMetrics = {
         epoch,
@@ -83,7 +86,7 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
         };
       }
     }
-    const test = evaluate(network, data.test, batchSize, classes);
+    const test = evaluate(network, data.test, batchSize, classes, run.onBatch);
     return { status: "completed", test_loss: test.loss, test_accuracy: test.accuracy, epochs, backend };
   } finally {
     optimizer.dispose();
@@ -148,7 +151,7 @@ export function trainBatch(
 }
 
 /** Mean loss and accuracy over a slice, without dropout (Keras `evaluate`). */
-function evaluate(network: Network, slice: ImageSlice, batchSize: number, classes: number) {
+function evaluate(network: Network, slice: ImageSlice, batchSize: number, classes: number, onBatch?: () => void) {
   let lossSum = 0;
   let correctSum = 0;
   for (const positions of batchPositions(identityOrder(slice.count), batchSize)) {
@@ -164,6 +167,7 @@ function evaluate(network: Network, slice: ImageSlice, batchSize: number, classe
     batch.labels.dispose();
     lossSum += loss;
     correctSum += correct;
+    onBatch?.();
   }
   return { loss: lossSum / slice.count, accuracy: correctSum / slice.count };
 }

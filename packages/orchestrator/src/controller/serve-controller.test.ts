@@ -3,6 +3,7 @@ import { ensurePipeline, type PipelineNames } from "@sweep/protocol";
 import { natsForTest } from "@sweep/protocol/testing";
 import {
   insertSweep,
+  lockSweepDecisions,
   markSweepCancelled,
   openDatabase,
   openTrials,
@@ -17,11 +18,12 @@ import {
 import { type SweepWorker, startWorker } from "@sweep/worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { freshPostgresDatabase } from "../../test/cli-processes.js";
-import { curveTrainer, sleep } from "../../test/curve-trainer.js";
-import { publishSweepCancel } from "../nats/control.js";
+import { type AfterEpoch, curveTrainer, sleep } from "../../test/curve-trainer.js";
+import { publishSweepCancel } from "../nats/cancel.js";
 import { startDatabaseRecorder } from "../nats/database-recording.js";
 import { launchSweep, planSweep } from "../nats/launch.js";
 import type { Recorder } from "../nats/recorder.js";
+import { startServeController } from "./serve-controller.js";
 
 const CONFIG = (name: string) => `
 name: ${name}
@@ -33,6 +35,27 @@ parameters:
 training: {epochs: 9, optimizer: sgd}
 early_terminate: {type: hyperband, min_iter: 1, eta: 3}
 `;
+
+/** The rung epochs of CONFIG's hyperband (min_iter 1, eta 3, 9 epochs). */
+const RUNG_EPOCHS = [1, 3];
+
+/**
+ * Holds a trial of `gated` sweeps after each rung epoch until the rung's decision is
+ * stored and, when it prunes, has reached the worker (the trial's cancel flag is up): a
+ * prune never loses a race with the trial's last epochs, however busy the machine.
+ */
+function awaitRungDecisions(database: () => SweepDatabase, gated: Set<string>): AfterEpoch {
+  return async (trial, epoch, cancelFlag) => {
+    if (!gated.has(trial.sweepId) || !RUNG_EPOCHS.includes(epoch)) return;
+    for (;;) {
+      if (Atomics.load(cancelFlag, 0) === 1) return;
+      const decisions = await sweepRungDecisions(database(), trial.sweepId);
+      const decided = decisions.filter((row) => row.trialId === trial.id && row.epoch <= epoch);
+      if (decided.some((row) => row.epoch === epoch) && decided.every((row) => row.action === "continue")) return;
+      await sleep(20);
+    }
+  };
+}
 
 const LOGGED: string[] = [];
 async function waitForSweep(database: SweepDatabase, sweepId: string, statuses: string[], timeoutMs = 60_000) {
@@ -54,6 +77,7 @@ describe("the search controller in sweep serve: two recorders, one worker, real 
   const recorders: Recorder[] = [];
   let worker: SweepWorker;
   const logged = LOGGED;
+  const gated = new Set<string>();
 
   beforeAll(async () => {
     nats = await natsForTest();
@@ -77,7 +101,11 @@ describe("the search controller in sweep serve: two recorders, one worker, real 
     }
     worker = await startWorker({
       nc: nats.nc,
-      trainer: curveTrainer(2, 60),
+      trainer: curveTrainer(
+        2,
+        60,
+        awaitRungDecisions(() => databases[0] as SweepDatabase, gated),
+      ),
       backend: "cpu",
       prefix: nats.prefix,
       heartbeatMs: 200,
@@ -98,6 +126,7 @@ describe("the search controller in sweep serve: two recorders, one worker, real 
     const [database] = databases as [SweepDatabase];
     const { sweep, trials } = planSweep(parseSweepConfig(CONFIG("served"), "served.yaml"));
     expect(trials).toEqual([]);
+    gated.add(sweep.id);
     await launchSweep(database, nats.nc, names, sweep, trials);
     await waitForSweep(database, sweep.id, ["completed"]);
     const history = await searchHistory(database, sweep.id);
@@ -112,12 +141,10 @@ describe("the search controller in sweep serve: two recorders, one worker, real 
     expect(ranking.every((row) => row.status === "completed" || row.status === "pruned")).toBe(true);
     const decisions = await sweepRungDecisions(database, sweep.id);
     const prunes = decisions.filter((row) => row.action === "prune");
-    // One prune per trial; each pruned trial has its prune. A prune that reached the
-    // worker after the trial's last epoch came too late: that trial completed.
+    // One prune per trial, and the trials pruned are exactly those (each held at its
+    // rung until its prune arrived: none came too late).
     expect(new Set(prunes.map((row) => row.trialId)).size).toBe(prunes.length);
-    for (const trialId of pruned) expect(prunes.map((row) => row.trialId)).toContain(trialId);
-    const late = prunes.filter((row) => !pruned.includes(row.trialId)).map((row) => row.trialId);
-    for (const trialId of late) expect(ranking.find((row) => row.trial_id === trialId)?.status).toBe("completed");
+    expect(prunes.map((row) => row.trialId).sort()).toEqual([...pruned].sort());
     const errors = await database.query<{ error: string }>(
       sql`SELECT error FROM trials WHERE sweep_id = ${sweep.id} AND status = 'pruned'`,
     );
@@ -148,17 +175,22 @@ describe("the search controller in sweep serve: two recorders, one worker, real 
     // A running one: each trial that ends cancelled used to make room for a proposal.
     const slow = planSweep(parseSweepConfig(CONFIG("slow").replace("epochs: 9", "epochs: 400"), "slow.yaml"));
     await launchSweep(database, nats.nc, names, slow.sweep, []);
-    while ((await openTrials(database, slow.sweep.id)).filter((trial) => trial.status === "running").length < 2) {
-      await sleep(50);
-    }
+    while ((await openTrials(database, slow.sweep.id)).every((trial) => trial.status !== "running")) await sleep(50);
+    // Cancelled under the decision lock: a decider committed its proposals before (they
+    // are counted here), or takes the lock after and finds the sweep cancelled.
+    const proposed = await database.transaction(async (tx) => {
+      await lockSweepDecisions(tx, [slow.sweep.id]);
+      await setSweepCancelled(tx, slow.sweep.id);
+      return (await searchHistory(tx, slow.sweep.id)).length;
+    });
     await markSweepCancelled(database, slow.sweep.id);
     await publishSweepCancel(nats.nc, names, slow.sweep.id);
     while ((await openTrials(database, slow.sweep.id)).length > 0) await sleep(50);
-    const proposed = (await searchHistory(database, slow.sweep.id)).length;
-    await sleep(1500); // several reconciles of both serves
+    // One whole reconcile surely runs now: a third serve's, at its start (stop awaits it).
+    const third = await startServeController({ database, nc: nats.nc, names, log: (line) => logged.push(line) });
+    await third.stop();
     expect(await searchHistory(database, sweep.id)).toEqual([]);
     expect(await searchHistory(database, slow.sweep.id)).toHaveLength(proposed);
-    expect(proposed).toBeLessThanOrEqual(3);
   });
 
   it("records a sweep whose stored config no longer validates, without a controller", async () => {

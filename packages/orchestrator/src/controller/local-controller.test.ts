@@ -12,9 +12,9 @@ import {
 } from "@sweep/store";
 import { newSweepId, pgliteFactory } from "@sweep/store/testing";
 import { afterAll, describe, expect, it } from "vitest";
-import { curveTrainer, sleep } from "../../test/curve-trainer.js";
-import { runLocally } from "../embedded/run-local.js";
-import { searchController } from "./search-controller.js";
+import { curveTrainer } from "../../test/curve-trainer.js";
+import { type LocalRunRequest, runLocally } from "../embedded/run-local.js";
+import { localController } from "./local-controller.js";
 
 const CONFIG = `
 name: bayes hyperband
@@ -37,16 +37,21 @@ const openDatabase = () => {
 };
 
 describe("the search controller in a local run", () => {
-  async function start(database: Awaited<ReturnType<typeof databases.open>>, sweepId: string, threads = 2) {
+  function start(
+    database: Awaited<ReturnType<typeof databases.open>>,
+    sweepId: string,
+    onEvent?: LocalRunRequest["onEvent"],
+  ) {
     const config = parseSweepConfig(CONFIG, "bayes.yaml");
     const sweep = { id: sweepId, name: config.name, config, configHash: sweepId };
     return runLocally({
       database,
-      trainer: curveTrainer(threads),
+      trainer: curveTrainer(2),
       sweep,
       trials: [],
       worker: "embedded",
-      controller: searchController(database, config, sweepId),
+      onEvent,
+      controller: localController(database, config, sweepId),
     });
   }
 
@@ -72,17 +77,23 @@ describe("the search controller in a local run", () => {
   it("continues a stopped sweep from the database: run_cap trials in all, none proposed twice", async () => {
     const database = await openDatabase();
     const sweepId = newSweepId();
-    const first = await start(database, sweepId);
-    for (let i = 0; i < 200 && (await searchHistory(database, sweepId)).length < 5; i++) await sleep(5);
-    first.cancel();
+    // Stopped once three trials have finished, whenever that is: the continuation has a history to go on.
+    let ended = 0;
+    const first = start(database, sweepId, (event) => {
+      if ((event.type === "completed" || event.type === "pruned") && ++ended === 3) first.cancel();
+    });
     await first.finished;
-    const before = (await searchHistory(database, sweepId)).length;
-    expect(before).toBeLessThan(12);
-    await (await start(database, sweepId)).finished;
+    const before = await searchHistory(database, sweepId);
+    const finishedBefore = before.filter((row) => row.status === "completed" || row.status === "pruned");
+    expect(finishedBefore.length).toBeGreaterThanOrEqual(3);
+    expect(before.length).toBeLessThan(12);
+    // The continuation trains what is left of run_cap, and none of the trials already finished.
+    expect(await (await start(database, sweepId)).finished).toBe(12 - finishedBefore.length);
     const history = await searchHistory(database, sweepId);
     expect(history).toHaveLength(12);
     expect(new Set(history.map((row) => row.key)).size).toBe(12);
     expect(history.every((row) => row.status === "completed" || row.status === "pruned")).toBe(true);
+    for (const row of finishedBefore) expect(history).toContainEqual(row);
   });
 });
 
@@ -103,7 +114,7 @@ describe("a grid sweep with hyperband", () => {
       sweep,
       trials,
       worker: "embedded",
-      controller: searchController(database, config, sweepId),
+      controller: localController(database, config, sweepId),
     });
     expect(await run.finished).toBe(5);
     const ranking = await trialRanking(database, sweepId);
@@ -159,7 +170,7 @@ describe("a grid sweep with hyperband", () => {
       sweep,
       trials,
       worker: "embedded",
-      controller: searchController(database, config, sweepId),
+      controller: localController(database, config, sweepId),
     });
     await run.finished;
     expect(trained).not.toContain(doomed.id);

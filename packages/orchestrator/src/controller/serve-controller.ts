@@ -11,9 +11,10 @@ import {
   unfinishedSweeps,
 } from "@sweep/store";
 import { publishTrials } from "../nats/publisher.js";
-import { type DecideOptions, recordAndDecide, type SearchDecisions, SweepSearches } from "./record-and-decide.js";
+import { type ControllerDecisions, type DecideOptions, recordAndDecide } from "./record-and-decide.js";
+import { SweepControllers } from "./sweep-controllers.js";
 
-export interface ServeControlOptions {
+export interface ServeControllerOptions {
   database: SweepDatabase;
   nc: NatsConnection;
   names: PipelineNames;
@@ -23,7 +24,7 @@ export interface ServeControlOptions {
 }
 
 /** The search controller beside the recorder of `sweep serve` (and `sweep run --nats`). */
-export interface ServeControl {
+export interface ServeController {
   /** The recorder's `recordEvents`: a batch and its decisions in one transaction, then carried out. */
   recordEvents(events: TrialEvent[]): Promise<void>;
   stop(): Promise<void>;
@@ -39,11 +40,11 @@ const PROPOSED = "proposed";
  * found again from the database by a reconcile (at start, then every `reconcileMs`):
  * prunes of trials still open are put again, proposals queued but not published by
  * this process are published (a copy already queued is harmless: see `PROPOSED`), and
- * bayes sweeps short of work (a fresh launch, a worker that joined) get proposals.
+ * sweeps with a proposer short of work (a fresh launch, a worker that joined) get proposals.
  */
-export async function startServeControl(options: ServeControlOptions): Promise<ServeControl> {
+export async function startServeController(options: ServeControllerOptions): Promise<ServeController> {
   const { database, nc, names, log } = options;
-  const searches = new SweepSearches(log);
+  const controllers = new SweepControllers(log);
   const orders = await openPruneOrders(nc, names);
   const published = new Set<string>();
   const prunesSent = new Set<string>();
@@ -62,26 +63,28 @@ export async function startServeControl(options: ServeControlOptions): Promise<S
     await publishTrials(nc, names, trials, PROPOSED);
     for (const trial of trials) published.add(trial.id);
   }
-  async function carryOut(decisions: SearchDecisions): Promise<void> {
+  async function carryOut(decisions: ControllerDecisions): Promise<void> {
     await sendPrunes(decisions.prunes);
     await publish(decisions.proposals);
   }
 
   async function reconcile(): Promise<void> {
     const sweeps = await unfinishedSweeps(database);
-    const bySweep = await searches.of(
+    const bySweep = await controllers.of(
       database,
       sweeps.map((sweep) => sweep.id),
     );
-    const bayes = [...bySweep.values()].filter((search) => search.proposes);
-    if (bayes.length > 0) {
-      const fill = bayes.map((search) => search.sweepId);
-      await carryOut((await recordAndDecide(database, [], searches, { ...decide, fill })).decisions);
-      for (const search of bayes) {
-        const unpublished = (await searchHistory(database, search.sweepId)).filter(
+    const proposing = [...bySweep.values()].flatMap(({ sweepId, proposer }) =>
+      proposer ? [{ sweepId, proposer }] : [],
+    );
+    if (proposing.length > 0) {
+      const fill = proposing.map(({ sweepId }) => sweepId);
+      await carryOut((await recordAndDecide(database, [], controllers, { ...decide, fill })).decisions);
+      for (const { sweepId, proposer } of proposing) {
+        const unpublished = (await searchHistory(database, sweepId)).filter(
           (row) => row.status === "queued" && !published.has(row.trial_id),
         );
-        await publish(unpublished.map(search.specOf));
+        await publish(unpublished.map(proposer.specOf));
       }
     }
     await sendPrunes((await pendingPrunes(database)).filter((prune) => !prunesSent.has(prune.trialId)));
@@ -101,7 +104,7 @@ export async function startServeControl(options: ServeControlOptions): Promise<S
 
   return {
     async recordEvents(events) {
-      const { decisions } = await recordAndDecide(database, events, searches, decide);
+      const { decisions } = await recordAndDecide(database, events, controllers, decide);
       // Committed: what fails to go out now, the next reconcile sends.
       await carryOut(decisions).catch((error) =>
         log(`sending the search controller's decisions failed, the reconcile sends them: ${errorMessage(error)}`),
