@@ -106,14 +106,23 @@ export function run(root, command, args, options) {
     const log = join(root, "node_modules/.native-install.log");
     writeFileSync(log, `${result.stdout}\n${result.stderr}`);
     const name = command === process.execPath ? "node" : command;
-    throw new InstallError(
-      `${name} ${args.join(" ")} failed (exit ${result.status}): ${failureLine(result)} (full output: ${log})`,
+    const failure = failureLine(result);
+    throw Object.assign(
+      new InstallError(`${name} ${args.join(" ")} failed (exit ${result.status}): ${failure} (full output: ${log})`),
+      { failure },
     );
   }
 }
 
-/** The last line of a failed step's output that names an error, else its last line on stderr. */
+/** A failed step's most telling line: a thrown Error's, else the first naming an error, else its last. */
 function failureLine({ stdout, stderr }) {
-  const lines = `${stdout ?? ""}\n${stderr ?? ""}`.split("\n").map((line) => line.trim());
-  return lines.filter((line) => /error|ERR!|fail/i.test(line)).at(-1) ?? lastLine(stderr);
+  const lines = `${stdout ?? ""}\n${stderr ?? ""}`
+    .split("\n")
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return (
+    lines.find((line) => /^[A-Za-z]*Error: /.test(line)) ??
+    lines.find((line) => /\berror\b|ERR!/i.test(line)) ??
+    (lastLine(stderr) || lastLine(stdout))
+  );
 }

@@ -23,23 +23,76 @@ const PINNED: Record<string, { sweepId: string; trials: string[] }> = {
       "t005 7a17d0b7f8b99acd681e0beacb537029cabea7dc7f72dfa487392b8a49c95499",
     ],
   },
-  "mnist-quick.yaml": {
-    sweepId: "mnist-quick-grid-f013da95",
-    trials: [
-      "t000 643a2a501b8b89f05bfdfca1e09b1b3d4307b4959e18969f5f302c00d7d34482",
-      "t001 6b698ca114de3875e35461ea1f58adc33b7f672833ee1c28a7c73cf4c9e79005",
-      "t002 ae05762408ed831dd4dd3281487e51aa9d37e8d5aa0a8a6ebda704ef3c68d1f7",
-      "t003 72a9fb00e7e6c6210136d58d9383f743aae318212542c85870be63b114c1db92",
-      "t004 e2236c2b84ab89f45a4752ad38ef67ad65f0fe1be2748e6a149279b0b344ece2",
-      "t005 f17c7336189c67bc2ab4195c73580d85a09b0b84081c71eb1b30fefbddb06c75",
-      "t006 1ddb660607c282410e6555a4fba807263982553923417d78a8a177139e64c97d",
-      "t007 0f519c0ce5858bce545ba3dcc779bde04a888edf4da87d9bd58bf1bb95baa222",
-      "t008 192e9d4bb84d365522e113a80237a9e279db2ce042fc2a9b2eb0a9628fa37f7f",
-      "t009 471107609fffed201a7a1bc102b285393522641373f4ebed49dd06c057a2399c",
-      "t010 b34cc277cc7692e63a4ed102be34bd0c5330ffa3bfa11189d661e3034dccbaf1",
-      "t011 943d9c19f7a0886ae3ec3e2b0280f706e4e5bfb0c7bb484e64e1396d915b37f1",
-    ],
-  },
+};
+
+/**
+ * examples/mnist-quick.yaml as it was when the pins were taken (12 trials on 500 images);
+ * the example has since changed, its ids with it.
+ */
+const QUICK_GRID_2026_11 = `
+# yaml-language-server: $schema=../docs/sweep.schema.json
+#
+# A quick grid to try the whole system: conv depth × pool size × hidden dense
+# layers on a small slice of MNIST, up to 15 epochs each. 12 small trials, about
+# half a minute on two cores. 400 training images are few enough that the bigger
+# variants start to overfit within 15 epochs: they are flagged and pruned.
+#
+#   sweep plan examples/mnist-quick.yaml
+name: MNIST quick grid
+description: Conv depth x pool size x dense layers on 500 images, up to 15 epochs.
+method: grid
+metric: { name: val_loss, goal: minimize }
+
+# Narrower than the reference Model1 (16/32 filters) so each trial takes seconds.
+model:
+  conv: [{ filters: 16 }, { filters: 32 }]
+  pool: { size: 2 }
+  dense: [64]
+
+parameters:
+  # conv depth: one or two 3x3 convs
+  model.conv:
+    values:
+      - [{ filters: 16 }]
+      - [{ filters: 16 }, { filters: 32 }]
+  # pool size: 2 or 4 (null would mean no pooling: large, slow models)
+  model.pool.size: { values: [2, 4] }
+  # hidden dense layers between Flatten and the classifier
+  model.dense: { values: [[], [64], [64, 32]] }
+
+training:
+  epochs: 15
+  batch_size: 32
+  optimizer: adadelta # Keras defaults: learning rate 1.0, rho 0.95
+  validation_split: 0.2
+  seed: 1
+
+dataset:
+  source: mnist
+  train_limit: 500 # the first 500 training images (100 of them validate)
+  test_limit: 1000
+
+# Stop a trial once val_loss has stayed above its best for 2 epochs while loss falls.
+early_terminate: { type: overfit, patience: 2 }
+run_cap: 12
+`;
+
+const QUICK_GRID_2026_11_PINNED = {
+  sweepId: "mnist-quick-grid-f013da95",
+  trials: [
+    "t000 643a2a501b8b89f05bfdfca1e09b1b3d4307b4959e18969f5f302c00d7d34482",
+    "t001 6b698ca114de3875e35461ea1f58adc33b7f672833ee1c28a7c73cf4c9e79005",
+    "t002 ae05762408ed831dd4dd3281487e51aa9d37e8d5aa0a8a6ebda704ef3c68d1f7",
+    "t003 72a9fb00e7e6c6210136d58d9383f743aae318212542c85870be63b114c1db92",
+    "t004 e2236c2b84ab89f45a4752ad38ef67ad65f0fe1be2748e6a149279b0b344ece2",
+    "t005 f17c7336189c67bc2ab4195c73580d85a09b0b84081c71eb1b30fefbddb06c75",
+    "t006 1ddb660607c282410e6555a4fba807263982553923417d78a8a177139e64c97d",
+    "t007 0f519c0ce5858bce545ba3dcc779bde04a888edf4da87d9bd58bf1bb95baa222",
+    "t008 192e9d4bb84d365522e113a80237a9e279db2ce042fc2a9b2eb0a9628fa37f7f",
+    "t009 471107609fffed201a7a1bc102b285393522641373f4ebed49dd06c057a2399c",
+    "t010 b34cc277cc7692e63a4ed102be34bd0c5330ffa3bfa11189d661e3034dccbaf1",
+    "t011 943d9c19f7a0886ae3ec3e2b0280f706e4e5bfb0c7bb484e64e1396d915b37f1",
+  ],
 };
 
 /** Every flat feature at once: kernel pairs, strides, same padding, activations, avg pooling, no convs. */
@@ -101,6 +154,10 @@ describe("flat model specs keep their sweep ids and trial keys", () => {
       expect(idsAndKeys(yaml, file)).toEqual(pinned);
     });
   }
+
+  it("examples/mnist-quick.yaml of 2026-11", () => {
+    expect(idsAndKeys(QUICK_GRID_2026_11, "mnist-quick.yaml")).toEqual(QUICK_GRID_2026_11_PINNED);
+  });
 
   it("a grid over every flat feature", () => {
     expect(idsAndKeys(FLAT_VARIETY, "variety.yaml")).toEqual(FLAT_VARIETY_PINNED);

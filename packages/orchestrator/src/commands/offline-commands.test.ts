@@ -140,10 +140,10 @@ describe("sweep plan", () => {
   it("prints JSON with --json", async () => {
     const run = await sweep(["plan", quick, "--json"]);
     const plan = JSON.parse(run.stdout);
-    expect(plan.trials).toHaveLength(12);
-    expect(plan.totals.epochs).toBe(180);
+    expect(plan.trials).toHaveLength(8);
+    expect(plan.totals.epochs).toBe(80);
     expect(plan.trials[0].id).toBe(`${plan.sweepId}-t000`);
-    expect(plan.trials[0].trainImages).toBe(400);
+    expect(plan.trials[0].trainImages).toBe(800);
   });
 });
 
