@@ -54,8 +54,12 @@ export function installNative({ root, wheel: wheelArgument, force = false, onBui
   else if (source.download) download(root, packageDir, toolchain.nodedir, source.noWheel);
   installState.changing = true;
   if (!source.wheel) markBuildFromSource(packageDir);
-  progress.line("compiling the addon (tfjs-node's scripts/install.js, from source)");
-  runPackageInstallScript(root, packageDir, toolchain.nodedir);
+  // The download ends with tfjs-node's own build step: a stock prebuilt addon, or one
+  // compiled from the patched source where the prebuilt one could not be fetched.
+  if (!(source.download && builtAddon(packageDir) && addonIsPatched(builtAddon(packageDir)))) {
+    progress.line("compiling the addon (tfjs-node's scripts/install.js, from source)");
+    runPackageInstallScript(root, packageDir, toolchain.nodedir);
+  }
   const addon = builtAddon(packageDir);
   if (!addon || !addonIsPatched(addon)) {
     throw new InstallError(`the compiled addon ${addon ?? "(none)"} does not carry the thread-safety patch's marker`);
