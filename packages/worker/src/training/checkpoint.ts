@@ -42,14 +42,14 @@ export async function encodeCheckpoint(state: TrainingState, tensors: tf.Variabl
 
 /**
  * Restores `tensors` (the same weights and slots, in the same order) from a checkpoint
- * and returns its training state. A checkpoint from another model is a
- * `DeterministicTrialError`.
+ * and returns its training state. A checkpoint from another model, or bytes that are
+ * not a checkpoint, is a `DeterministicTrialError`.
  */
 export function restoreCheckpoint(bytes: Uint8Array, tensors: tf.Variable[]): TrainingState {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLength = bytes.byteLength >= 4 ? view.getUint32(0, true) : Number.POSITIVE_INFINITY;
   if (4 + headerLength > bytes.byteLength) throw new DeterministicTrialError("checkpoint: truncated header");
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as CheckpointHeader;
+  const header = parseHeader(bytes.subarray(4, 4 + headerLength));
   const expected = tensors.map((tensor) => tensor.shape.join("x")).join(",");
   if (header.format !== 1 || header.shapes.map((shape) => shape.join("x")).join(",") !== expected) {
     throw new DeterministicTrialError(
@@ -69,6 +69,20 @@ export function restoreCheckpoint(bytes: Uint8Array, tensors: tf.Variable[]): Tr
   }
   const { epoch, randomState, iterations, history } = header;
   return { epoch, randomState, iterations, history };
+}
+
+/** The JSON header; bytes that are not one (a damaged or foreign file) are a `DeterministicTrialError`. */
+function parseHeader(bytes: Uint8Array): CheckpointHeader {
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes));
+  } catch {
+    throw new DeterministicTrialError("checkpoint: header is not JSON (damaged or not a sweep checkpoint)");
+  }
+  if (typeof header !== "object" || header === null || !Array.isArray((header as CheckpointHeader).shapes)) {
+    throw new DeterministicTrialError("checkpoint: header has no tensor shapes (damaged or not a sweep checkpoint)");
+  }
+  return header as CheckpointHeader;
 }
 
 const align4 = (n: number) => Math.ceil(n / 4) * 4;
