@@ -95,11 +95,14 @@ describe("shouldPrune", () => {
     [0.1, 0.2],
   ]);
   it("prunes once the overfit rule holds with the sweep's patience", () => {
-    expect(shouldPrune(epochs, { type: "overfit", patience: 2, min_delta: 0 })).toBe(true);
-    expect(shouldPrune(epochs.slice(0, 2), { type: "overfit", patience: 2, min_delta: 0 })).toBe(false);
-    expect(shouldPrune(epochs, { type: "overfit", patience: 2, min_delta: 0.2 })).toBe(false);
+    expect(shouldPrune(epochs, { type: "overfit", patience: 2, min_delta: 0 }, 10)).toBe(true);
+    expect(shouldPrune(epochs.slice(0, 2), { type: "overfit", patience: 2, min_delta: 0 }, 10)).toBe(false);
+    expect(shouldPrune(epochs, { type: "overfit", patience: 2, min_delta: 0.2 }, 10)).toBe(false);
+  });
+  it("does not prune at the trial's last epoch", () => {
+    expect(shouldPrune(epochs, { type: "overfit", patience: 2, min_delta: 0 }, 3)).toBe(false);
   });
   it("never prunes without a rule", () => {
-    expect(shouldPrune(epochs, undefined)).toBe(false);
+    expect(shouldPrune(epochs, undefined, 10)).toBe(false);
   });
 });

@@ -87,10 +87,15 @@ function overfitsFrom(
 /**
  * Whether the trainer should stop a trial after the epochs so far, under the
  * sweep's `early_terminate`: true once `detectOverfit` (with its patience and
- * min_delta) finds an overfit epoch. Without a rule, never.
+ * min_delta) finds an overfit epoch. Without a rule, never; nor after the trial's
+ * last epoch (`epochs`), where stopping saves nothing: it completes and is tested.
  */
-export function shouldPrune(epochsSoFar: readonly Point[], earlyTerminate: EarlyTerminate | undefined): boolean {
-  if (!earlyTerminate) return false;
+export function shouldPrune(
+  epochsSoFar: readonly Point[],
+  earlyTerminate: EarlyTerminate | undefined,
+  epochs: number,
+): boolean {
+  if (!earlyTerminate || (epochsSoFar.at(-1)?.epoch ?? 0) >= epochs) return false;
   const analysis = detectOverfit(epochsSoFar, {
     patience: earlyTerminate.patience,
     minDelta: earlyTerminate.min_delta,

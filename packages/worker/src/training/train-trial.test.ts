@@ -116,6 +116,12 @@ describeOnBackends(["tensorflow", "wasm"], "trainTrial", (name) => {
     const { epoch } = outcome as Extract<TrainOutcome, { status: "pruned" }>;
     expect(metrics.at(-1)?.epoch).toBe(epoch);
     expect(epoch).toBeLessThan(12);
+
+    // The same trial with that epoch as its last: nothing left to save, so it completes and is tested.
+    const shorter = { ...trial, training: { ...trial.training, epochs: epoch } };
+    const last = await train(shorter);
+    expect(last.metrics.map((m) => m.val_loss)).toEqual(metrics.map((m) => m.val_loss));
+    expect(last.outcome).toMatchObject({ status: "completed", epochs: epoch, test_accuracy: expect.any(Number) });
   });
 
   it("leaves tfjs memory as it found it after several trials, failed ones included", async () => {

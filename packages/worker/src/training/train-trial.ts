@@ -76,7 +76,7 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
       state.history.push(metrics);
       const checkpoint = await encodeCheckpoint(state, checkpointed(network, optimizer));
       run.post({ type: "epoch", metrics, checkpoint });
-      if (shouldPrune(state.history, trial.earlyTerminate)) {
+      if (shouldPrune(state.history, trial.earlyTerminate, epochs)) {
         const patience = trial.earlyTerminate?.patience;
         return {
           status: "pruned",
