@@ -18,7 +18,9 @@ const EPOCHS = 5;
 const KILL_AFTER_EPOCH = 2;
 
 describe("checkpoints in the JetStream object store", () => {
-  const pipeline = consumerPipeline({ ackWaitMs: 1000, maxDeliver: 3 });
+  // An ack wait of 3 s: the worker's keep-alive (every second) must stall three times
+  // over before a delivery lapses, which a loaded machine can otherwise cause.
+  const pipeline = consumerPipeline({ ackWaitMs: 3000, maxDeliver: 3 });
   let child: WorkerChild | undefined;
   let rescuer: SweepWorker | undefined;
 
@@ -77,5 +79,6 @@ describe("checkpoints in the JetStream object store", () => {
     ]);
     expect(events.at(-1)).toMatchObject({ type: "completed", attempt: 2 });
     expect(await store.getBlob(trial.id)).toBeNull();
-  });
+    // Longer than its two 40 s waits, so a stall fails with what they saw, not a bare timeout.
+  }, 120_000);
 });
