@@ -8,6 +8,7 @@ import { gridPoints, randomPoints, randomSpaceSize } from "./sweep-points.js";
 import { earlyTerminateRules } from "./training-spec.js";
 import type { TrialSpec } from "./trial.js";
 import { describeTrialParams } from "./trial-name.js";
+import { epochMonitor } from "./weights/kept-weights.js";
 
 /** Random search gives up after this many draws in a row that added no trial (repeats and collapses). */
 const RANDOM_FRUITLESS_DRAWS = 1000;
@@ -146,10 +147,12 @@ function resolveTrial(
   const name = variant ? [variant.name, pointName].filter(Boolean).join(" ") : pointName || "base";
   const where = variant ? formatConfigPath(["variants", variantIndex]) : "parameters";
   const { layers } = trialModel(specs.model, { where, name, params });
+  // What is kept of a trial does not change what it trains.
+  const { keep_weights: _kept, ...training } = specs.training;
   const key = hashCanonical({
     input_shape: specs.model.input_shape,
     layers,
-    training: specs.training,
+    training,
     dataset: specs.dataset,
   });
   const { overfit } = earlyTerminateRules(config.early_terminate);
@@ -165,5 +168,6 @@ function resolveTrial(
     training: specs.training,
     dataset: specs.dataset,
     ...(overfit ? { earlyTerminate: overfit } : {}),
+    monitor: epochMonitor(config.metric),
   };
 }

@@ -2,6 +2,7 @@ import { DEFAULT_OVERFIT_RULE, detectOverfit, type TrialEvent } from "@sweep/cor
 import { applyEvent, type PendingEpoch, type RecordOutcome, type TrialState } from "./apply-event.js";
 import type { Queryable, SweepDatabase } from "./database.js";
 import { deleteEpochsAfterResume, epochLosses, upsertEpochs } from "./epochs.js";
+import { recordKeptWeights } from "./kept-weights.js";
 import type { TrialRow } from "./schema.js";
 import { sql } from "./sql.js";
 import { refreshSweepStatus } from "./sweep-status.js";
@@ -54,6 +55,14 @@ export async function recordEventBatch(tx: Queryable, events: readonly TrialEven
   await refreshSweepStatus(
     tx,
     changed.map((row) => row.sweepId),
+  );
+  await recordKeptWeights(
+    tx,
+    events.flatMap((event, index) =>
+      outcomes[index] === "applied" && (event.type === "completed" || event.type === "pruned")
+        ? (event.kept ?? []).map((record) => ({ ...record, trialId: event.trialId }))
+        : [],
+    ),
   );
   return outcomes;
 }
