@@ -9,6 +9,7 @@ export * from "./model-spec.js";
 export {
   FLOPS_COUNTED,
   formatShape,
+  kerasLayerNames,
   type LayerSummary,
   type ModelSummary,
   summarizeModel,
