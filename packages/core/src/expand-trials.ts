@@ -147,12 +147,10 @@ function resolveTrial(
   const name = variant ? [variant.name, pointName].filter(Boolean).join(" ") : pointName || "base";
   const where = variant ? formatConfigPath(["variants", variantIndex]) : "parameters";
   const { layers } = trialModel(specs.model, { where, name, params });
-  // What is kept of a trial does not change what it trains.
-  const { keep_weights: _kept, ...training } = specs.training;
   const key = hashCanonical({
     input_shape: specs.model.input_shape,
     layers,
-    training,
+    training: specs.training,
     dataset: specs.dataset,
   });
   const { overfit } = earlyTerminateRules(config.early_terminate);

@@ -78,6 +78,13 @@ export {
   pgliteDataDir,
   resolveDatabaseTarget,
 } from "./target.js";
-export { type TrialEpoch, type TrialModel, trialEpochs, trialModels } from "./trial-reads.js";
+export {
+  type TrialEpoch,
+  type TrialHeader,
+  type TrialModel,
+  trialEpochs,
+  trialHeader,
+  trialModels,
+} from "./trial-reads.js";
 export { type EpochCurveRow, epochCurves, type TrialRankingRow, trialRanking } from "./views.js";
 export { listWorkers, recordHeartbeat, type WorkerListing } from "./workers.js";

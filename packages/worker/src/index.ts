@@ -1,4 +1,4 @@
-export { expectedBackend, tensorflowInstalled } from "./backends/index.js";
+export { expectedBackend, initBackend, tensorflowInstalled } from "./backends/index.js";
 export * from "./consumer/index.js";
 export { BUILTIN_MNIST, type Dataset, type ImageSet, loadDataset } from "./data/dataset.js";
 export { readDatasetShape } from "./data/dataset-shape.js";

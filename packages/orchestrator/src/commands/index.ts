@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { register as cancel } from "./cancel.js";
 import { register as dashboard } from "./dashboard.js";
 import { register as db } from "./db.js";
+import { register as exportModel } from "./export.js";
 import { register as launch } from "./launch.js";
 import { register as ls } from "./ls.js";
 import { register as models } from "./models.js";
@@ -36,6 +37,7 @@ export const commands: Array<(program: Command) => void> = [
   dashboard,
   plot,
   report,
+  exportModel,
   sql,
   db,
 ];
