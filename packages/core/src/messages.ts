@@ -1,5 +1,5 @@
 import type { EpochMetrics } from "./trial.js";
-import type { KeptWeightsRecord } from "./weights/kept-weights.js";
+import type { KeptKind, KeptWeightsRecord } from "./weights/kept-weights.js";
 
 /**
  * The version of trial messages and events (`TrialEvent`); their NATS encoding and names
@@ -28,6 +28,9 @@ export type TrialEvent =
       duration_ms: number;
       /** The weights the trial kept (`training.keep_weights`), stored before this event was sent. */
       kept?: KeptWeightsRecord[];
+      /** Which weights the test figures are of (`training.restore_best_weights`), and their epoch; absent: the last. */
+      test_weights?: KeptKind;
+      test_epoch?: number;
     })
   | (EventBase & {
       type: "failed";

@@ -46,6 +46,11 @@ export const trainingSchema = z
      * absent: `best` (no schema default, so configs written before it keep their sweep ids).
      */
     keep_weights: z.enum(KEEP_WEIGHTS).optional(),
+    /**
+     * Keras' `EarlyStopping(restore_best_weights=True)`: score the test set on the best
+     * epoch's weights instead of the last's; absent: false.
+     */
+    restore_best_weights: z.boolean().optional(),
   })
   .strict();
 export type TrainingSpec = z.infer<typeof trainingSchema>;

@@ -59,6 +59,10 @@ export const trials = pgTable(
     overfitEpoch: integer("overfit_epoch"),
     testLoss: doublePrecision("test_loss"),
     testAccuracy: doublePrecision("test_accuracy"),
+    /** Which weights test_loss and test_accuracy are of: `last`, or `best` (training.restore_best_weights). */
+    testWeights: text("test_weights").$type<KeptKind>(),
+    /** The epoch of those weights. */
+    testEpoch: integer("test_epoch"),
     error: text("error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),

@@ -1,4 +1,4 @@
-import type { Layer, ModelSpec, TrialStatus } from "@sweep/core";
+import type { KeptKind, Layer, ModelSpec, TrialStatus } from "@sweep/core";
 import type { Queryable } from "./database.js";
 import { sql } from "./sql.js";
 
@@ -43,13 +43,16 @@ export interface TrialHeader extends Record<string, unknown> {
   model: { spec: ModelSpec; layers: Layer[] };
   test_loss: number | null;
   test_accuracy: number | null;
+  /** Which weights the test figures are of, and their epoch (see `trial_ranking`). */
+  test_weights: KeptKind | null;
+  test_epoch: number | null;
 }
 
 /** The trial with exactly this id, or undefined. */
 export async function trialHeader(db: Queryable, trialId: string): Promise<TrialHeader | undefined> {
   const [row] = await db.query<TrialHeader>(sql`
     SELECT t.id, t.sweep_id, s.name AS sweep_name, t.ordinal, t.name, t.status, t.params, t.model,
-      t.test_loss, t.test_accuracy
+      t.test_loss, t.test_accuracy, t.test_weights, t.test_epoch
     FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE t.id = ${trialId}`);
   return row;
 }

@@ -120,7 +120,7 @@ export function describeStoreContract(label: string, makeFactory: () => Database
         events.started(first),
         events.epoch(first, 1, 0.5),
         events.epoch(first, 2, 0.6),
-        { ...events.completed(first), kept },
+        { ...events.completed(first), kept, test_weights: "best", test_epoch: 1 },
         events.started(second),
         { ...events.pruned(second, 1, "overfit"), kept: [{ kind: "best", epoch: 1, size: 2048, stored: true }] },
       ]);
@@ -130,6 +130,11 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       expect(await trialKeptWeights(db, first.id)).toEqual([
         { trial_id: first.id, kind: "best", epoch: 1, size_bytes: 4096, stored: true, note: null },
         { trial_id: first.id, kind: "last", epoch: 2, size_bytes: 4096, stored: false, note: "not stored: disk full" },
+      ]);
+      const ranking = await trialRanking(db, sweepId);
+      expect(ranking.map((row) => [row.trial_id, row.test_weights, row.test_epoch])).toEqual([
+        [first.id, "best", 1],
+        [second.id, null, null],
       ]);
       expect((await sweepKeptWeights(db, sweepId)).map((row) => [row.trial_id, row.kind])).toEqual([
         [first.id, "best"],

@@ -60,6 +60,9 @@ export type TrainOutcome =
       status: "completed";
       test_loss: number;
       test_accuracy: number;
+      /** The weights the test set was scored on (`training.restore_best_weights`) and their epoch; absent: the last. */
+      test_weights?: KeptKind;
+      test_epoch?: number;
       epochs: number;
       backend: string;
       weights?: KeptWeightsBytes[];

@@ -26,11 +26,12 @@ export function modelCard(
     params: trial.params,
     weights: { kind: weights.kind as KeptKind, epoch: weights.epoch },
     metrics: weights.metrics,
+    // The test figures and the weights they are of: the last epoch's, or the best's (training.restore_best_weights).
     test: {
       loss: trial.test_loss,
       accuracy: trial.test_accuracy,
-      // The trainer scores the test set on the last epoch's weights.
-      weights: "last",
+      weights: trial.test_weights ?? (trial.test_loss === null ? null : "last"),
+      epoch: trial.test_epoch,
     },
     input: {
       shape: spec.input_shape,

@@ -59,8 +59,9 @@ export async function runTrialAttempt(
   const kept = await keepWeights(attempt.models, attempt.trial.id, weights);
   const keptField = kept.length > 0 ? { kept } : {};
   if (finished.status === "completed") {
-    const { test_loss, test_accuracy } = finished;
-    emit(event({ type: "completed", test_loss, test_accuracy, duration_ms: durationMs, ...keptField }));
+    const { test_loss, test_accuracy, test_weights, test_epoch } = finished;
+    const tested = { test_loss, test_accuracy, test_weights, test_epoch };
+    emit(event({ type: "completed", ...tested, duration_ms: durationMs, ...keptField }));
   } else {
     emit(event({ type: "pruned", epoch: finished.epoch, reason: finished.reason, ...keptField }));
   }

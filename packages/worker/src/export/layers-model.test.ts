@@ -140,6 +140,28 @@ describeOnBackends(["tensorflow", "wasm"], "exported Layers model", (name) => {
     });
   }
 
+  it("restore_best_weights scores the test set on the best epoch's weights, and says so", async () => {
+    const model = { conv: [], pool: null, conv_dropout: 0, dense: [64], dense_dropout: 0 };
+    const overfitting = { ...training, epochs: 6, learning_rate: 0.01 };
+    const restoring = trialOf("restore", model, { training: { ...overfitting, restore_best_weights: true }, dataset });
+    const plain = trialOf("plain", model, { training: overfitting, dataset });
+    const [restored, last] = [(await train(restoring)).outcome, (await train(plain)).outcome] as Extract<
+      TrainOutcome,
+      { status: "completed" }
+    >[];
+    const [best] = last?.weights ?? [];
+    expect(best?.epoch).toBeLessThan(6);
+    expect(restored).toMatchObject({ test_weights: "best", test_epoch: best?.epoch });
+    expect(last).toMatchObject({ test_weights: "last", test_epoch: 6 });
+    const bestModel = await exported(plain, best as KeptWeightsBytes, false);
+    const onTest = scored(bestModel, splitTrialData(mnist, plain.dataset, plain.training).test, 10);
+    tf.dispose(onTest.images);
+    bestModel.dispose();
+    expect(onTest.accuracy).toBe(restored?.test_accuracy);
+    expect(onTest.loss).toBeCloseTo(restored?.test_loss as number, 5);
+    expect(restored?.test_loss).not.toBe(last?.test_loss);
+  });
+
   it("a trial whose val_loss rises after epoch k exports epoch k", async () => {
     const trial = trialOf(
       "overfit",

@@ -3,6 +3,7 @@ import {
   type EpochMetrics,
   encodeWeightsFile,
   isBetterEpoch,
+  type KeptKind,
   keptKinds,
   kerasWeightSpecs,
   type TrialSpec,
@@ -39,8 +40,9 @@ export function assignValues(variables: readonly tf.Variable[], values: Float32A
   }
 }
 
-/** Whether the trial tracks its best epoch: it keeps the best weights, or restores them. */
-export const tracksBest = (trial: TrialSpec): boolean => keptKinds(trial.training.keep_weights).includes("best");
+/** Whether the trial tracks its best epoch: it keeps the best weights, or restores them before the test. */
+export const tracksBest = (trial: TrialSpec): boolean =>
+  trial.training.restore_best_weights === true || keptKinds(trial.training.keep_weights).includes("best");
 
 /**
  * After an epoch: the new best when `metrics` beats the best so far by the trial's
@@ -57,6 +59,24 @@ export async function nextBest(
   const bestMetrics = best && history.find(({ epoch }) => epoch === best.epoch);
   if (!isBetterEpoch(metrics, bestMetrics, trial.monitor ?? DEFAULT_MONITOR)) return best;
   return { epoch: metrics.epoch, values: await readValues(variables) };
+}
+
+/**
+ * Before the test set is scored: the best epoch's weights back in the variables when
+ * `training.restore_best_weights` asks for them (Keras' `EarlyStopping(restore_best_weights=True)`)
+ * and there is a best epoch; which weights the test figures are then of.
+ */
+export function weightsForTest(
+  trial: TrialSpec,
+  best: BestEpoch | undefined,
+  variables: readonly tf.Variable[],
+  lastEpoch: number,
+): { test_weights: KeptKind; test_epoch: number } {
+  if (trial.training.restore_best_weights !== true || best === undefined) {
+    return { test_weights: "last", test_epoch: lastEpoch };
+  }
+  assignValues(variables, best.values);
+  return { test_weights: "best", test_epoch: best.epoch };
 }
 
 /**

@@ -4,7 +4,7 @@ import type { Dataset } from "../data/dataset.js";
 import { DeterministicTrialError, type TrainOutcome, type TrainProgress, type TrainRequest } from "../protocol.js";
 import { type Batch, batchPositions, type ImageSlice, identityOrder, makeBatch, splitTrialData } from "./batches.js";
 import { encodeCheckpoint, restoreCheckpoint, type TrainingState } from "./checkpoint.js";
-import { type BestEpoch, keptWeightsFiles, nextBest } from "./kept-weights.js";
+import { type BestEpoch, keptWeightsFiles, nextBest, weightsForTest } from "./kept-weights.js";
 import { buildNetwork, type Network } from "./network.js";
 import { createOptimizer, type KerasOptimizer } from "./optimizers.js";
 import { TrialRandom } from "./random.js";
@@ -86,8 +86,17 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
       }
     }
     const weights = await keptWeightsFiles(trial, state.history, best, network.kerasOrder);
+    const tested = weightsForTest(trial, best, network.kerasOrder, epochs);
     const test = evaluate(network, data.test, batchSize, classes, run.onBatch);
-    return { status: "completed", test_loss: test.loss, test_accuracy: test.accuracy, epochs, backend, weights };
+    return {
+      status: "completed",
+      test_loss: test.loss,
+      test_accuracy: test.accuracy,
+      ...tested,
+      epochs,
+      backend,
+      weights,
+    };
   } finally {
     optimizer.dispose();
     network.dispose();
