@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -68,6 +68,10 @@ describe("sweep export after a local sweep run", () => {
     expect(files.sort()).toEqual(
       (await sql("SELECT trial_id || '.' || kind || '.weights' FROM kept_weights ORDER BY 1")).sort(),
     );
+    const sizes = await Promise.all(files.map(async (file) => (await stat(path.join(db, "models", file))).size));
+    const total = sizes.reduce((sum, size) => sum + size, 0);
+    const status = await sweep("status", "tiny export");
+    expect(status.stdout).toContain(`  kept:     weights of 2 trials, 4 files, ${(total / 1024).toFixed(1)} KB\n`);
   });
 
   it("writes the sweep's best trial by val_loss as a Layers model with its card", async () => {
