@@ -8,6 +8,7 @@ import { gridPoints, randomPoints, randomSpaceSize } from "./sweep-points.js";
 import { earlyTerminateRules } from "./training-spec.js";
 import type { TrialSpec } from "./trial.js";
 import { describeTrialParams } from "./trial-name.js";
+import { epochMonitor } from "./weights/kept-weights.js";
 
 /** Random search gives up after this many draws in a row that added no trial (repeats and collapses). */
 const RANDOM_FRUITLESS_DRAWS = 1000;
@@ -165,5 +166,6 @@ function resolveTrial(
     training: specs.training,
     dataset: specs.dataset,
     ...(overfit ? { earlyTerminate: overfit } : {}),
+    monitor: epochMonitor(config.metric),
   };
 }

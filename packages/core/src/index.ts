@@ -9,6 +9,7 @@ export * from "./model-spec.js";
 export {
   FLOPS_COUNTED,
   formatShape,
+  kerasLayerNames,
   type LayerSummary,
   type ModelSummary,
   summarizeModel,
@@ -24,3 +25,20 @@ export { configHash, sweepIdFor } from "./sweep-id.js";
 export * from "./training-spec.js";
 export * from "./trial.js";
 export { describeTrialParams } from "./trial-name.js";
+export {
+  bestEpochOf,
+  DEFAULT_MONITOR,
+  epochMonitor,
+  isBetterEpoch,
+  KEPT_KINDS,
+  type KeptKind,
+  type KeptWeightsRecord,
+  keptKinds,
+} from "./weights/kept-weights.js";
+export {
+  decodeWeightsFile,
+  encodeWeightsFile,
+  kerasWeightSpecs,
+  type WeightSpec,
+  type WeightsFileHeader,
+} from "./weights/weights-file.js";

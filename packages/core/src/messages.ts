@@ -1,4 +1,5 @@
 import type { EpochMetrics } from "./trial.js";
+import type { KeptKind, KeptWeightsRecord } from "./weights/kept-weights.js";
 
 /**
  * The version of trial messages and events (`TrialEvent`); their NATS encoding and names
@@ -20,7 +21,17 @@ interface EventBase {
 export type TrialEvent =
   | (EventBase & { type: "started"; worker: string; backend: string; paramCount: number; resumeFromEpoch: number })
   | (EventBase & { type: "epoch"; metrics: EpochMetrics })
-  | (EventBase & { type: "completed"; test_loss: number; test_accuracy: number; duration_ms: number })
+  | (EventBase & {
+      type: "completed";
+      test_loss: number;
+      test_accuracy: number;
+      duration_ms: number;
+      /** The weights the trial kept (`training.keep_weights`), stored before this event was sent. */
+      kept?: KeptWeightsRecord[];
+      /** Which weights the test figures are of (`training.restore_best_weights`), and their epoch; absent: the last. */
+      test_weights?: KeptKind;
+      test_epoch?: number;
+    })
   | (EventBase & {
       type: "failed";
       error: string;
@@ -32,7 +43,7 @@ export type TrialEvent =
        */
       deadLetter?: boolean;
     })
-  | (EventBase & { type: "pruned"; epoch: number; reason: string })
+  | (EventBase & { type: "pruned"; epoch: number; reason: string; kept?: KeptWeightsRecord[] })
   | (EventBase & { type: "cancelled"; epoch: number });
 
 export type TrialEventType = TrialEvent["type"];

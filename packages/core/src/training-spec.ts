@@ -15,6 +15,13 @@ export const KERAS_OPTIMIZER_DEFAULTS = {
   rmsprop: { learning_rate: 0.001, rho: 0.9, epsilon: 1e-8 },
 } as const satisfies Record<OptimizerName, Record<string, number | boolean>>;
 
+/**
+ * Which epochs' weights a trial keeps (`training.keep_weights`): `best` by the sweep's
+ * metric (Keras `ModelCheckpoint(save_best_only=True)`), `last`, `both`, or `none`.
+ */
+export const KEEP_WEIGHTS = ["best", "last", "both", "none"] as const;
+export type KeepWeights = (typeof KEEP_WEIGHTS)[number];
+
 export const trainingSchema = z
   .object({
     epochs: z.number().int().positive().max(10_000).default(20),
@@ -34,6 +41,16 @@ export const trainingSchema = z
     shuffle: z.boolean().default(true),
     /** Seeds weight init, shuffling and dropout. */
     seed: z.number().int().min(0).default(42),
+    /**
+     * Which epochs' weights the trial keeps for `sweep export` and `sweep predict`;
+     * absent: `best` (no schema default, so configs written before it keep their sweep ids).
+     */
+    keep_weights: z.enum(KEEP_WEIGHTS).optional(),
+    /**
+     * Keras' `EarlyStopping(restore_best_weights=True)`: score the test set on the best
+     * epoch's weights instead of the last's; absent: false.
+     */
+    restore_best_weights: z.boolean().optional(),
   })
   .strict();
 export type TrainingSpec = z.infer<typeof trainingSchema>;

@@ -34,6 +34,14 @@ export interface TrialSpec {
   training: TrainingSpec;
   dataset: DatasetSpec;
   earlyTerminate?: EarlyTerminate;
+  /** The epoch metric a trial's best epoch is chosen by (the sweep's metric; absent: val_loss, minimize). */
+  monitor?: EpochMonitor;
+}
+
+/** An epoch metric and its goal: what makes one epoch better than another. */
+export interface EpochMonitor {
+  name: "val_loss" | "val_accuracy" | "loss" | "accuracy";
+  goal: "minimize" | "maximize";
 }
 
 /** The metrics of one finished epoch (1-based), as Keras' History reports them. */

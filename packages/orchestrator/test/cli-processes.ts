@@ -20,8 +20,9 @@ export interface SweepProcess {
   exited: Promise<number | null>;
 }
 
-export function startSweep(args: string[], env: NodeJS.ProcessEnv = {}): SweepProcess {
-  const child = spawn(process.execPath, [SWEEP_BIN, ...args], { env: { ...process.env, ...env } });
+/** Starts `sweep …` with `env` over the test's own, in `cwd` (default: the test's). */
+export function startSweep(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): SweepProcess {
+  const child = spawn(process.execPath, [SWEEP_BIN, ...args], { env: { ...process.env, ...env }, cwd });
   let output = "";
   const listeners = new Set<() => void>();
   const collect = (chunk: Buffer) => {
@@ -58,8 +59,9 @@ export function startSweep(args: string[], env: NodeJS.ProcessEnv = {}): SweepPr
 export async function runSweep(
   args: string[],
   env: NodeJS.ProcessEnv = {},
+  cwd?: string,
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const child = spawn(process.execPath, [SWEEP_BIN, ...args], { env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, [SWEEP_BIN, ...args], { env: { ...process.env, ...env }, cwd });
   let stdout = "";
   let stderr = "";
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));

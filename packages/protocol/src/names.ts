@@ -11,6 +11,7 @@ export const NATS_NAMES = {
   controlBucket: "sweep_control",
   pruneBucket: "sweep_prunes",
   checkpointBucket: "sweep_checkpoints",
+  modelBucket: "sweep_models",
   trialSubject: (sweepId: string) => `sweep.trial.${sweepId}`,
   eventSubject: (sweepId: string, trialId: string) => `sweep.event.${sweepId}.${trialId}`,
 } as const;
@@ -32,6 +33,8 @@ export interface PipelineNames {
   pruneBucket: string;
   /** JetStream Object Store bucket of per-trial checkpoints (object name = trial id). */
   checkpointBucket: string;
+  /** JetStream Object Store bucket of trials' kept weights (object name = `<trial id>.<kind>`; see `openNatsModels`). */
+  modelBucket: string;
   /** Wildcard over every sweep's trial messages. */
   trialSubjects: string;
   /** Wildcard over every sweep's events. */
@@ -62,6 +65,7 @@ export function pipelineNames(prefix = ""): PipelineNames {
     controlBucket: bucket(NATS_NAMES.controlBucket),
     pruneBucket: bucket(NATS_NAMES.pruneBucket),
     checkpointBucket: bucket(NATS_NAMES.checkpointBucket),
+    modelBucket: bucket(NATS_NAMES.modelBucket),
     trialSubjects: subject(NATS_NAMES.trialSubject("*")),
     eventSubjects: subject(NATS_NAMES.eventSubject("*", "*")),
     deadLetterAdvisories: `$JS.EVENT.ADVISORY.CONSUMER.MAX_DELIVERIES.${stream(NATS_NAMES.trialsStream)}.${NATS_NAMES.workersConsumer}`,

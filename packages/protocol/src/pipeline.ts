@@ -24,6 +24,8 @@ export interface PipelineSettings {
    * resumed does not keep its weights on the server forever (as long as trial events).
    */
   checkpointTtlMs: number;
+  /** Most bytes the kept-models bucket may hold (-1: no bound but the server's); a full bucket refuses new weights. */
+  modelBucketBytes: number;
 }
 
 /** How long SWEEP_EVENTS keeps an event (the database keeps everything it recorded). */
@@ -37,6 +39,7 @@ export const DEFAULT_PIPELINE_SETTINGS = {
   recorderAckWaitMs: 60_000,
   replicas: 1,
   checkpointTtlMs: EVENTS_MAX_AGE_MS,
+  modelBucketBytes: -1,
 } satisfies Omit<PipelineSettings, "prefix">;
 
 const nanos = (ms: number) => ms * 1_000_000;
@@ -46,8 +49,9 @@ const nanos = (ms: number) => ms * 1_000_000;
  * SWEEP_TRIALS (work queue, file storage, dedup window) with the durable pull consumer
  * `workers`; SWEEP_EVENTS (limits retention; it also captures the workers consumer's
  * max-deliveries advisories, the dead letters) with the durable consumer `recorder`; the
- * heartbeat bucket (TTL), the cancel-control bucket, the prune-order bucket and the checkpoint object store
- * (one object per trial, dropped once not saved again for `checkpointTtlMs`).
+ * heartbeat bucket (TTL), the cancel-control bucket, the prune-order bucket, the checkpoint object store
+ * (one object per trial, dropped once not saved again for `checkpointTtlMs`) and the kept-models
+ * object store (trials' kept weights, no TTL).
  * Idempotent; every command that touches NATS calls it first.
  * Only what is missing is created (a stream missing a subject gains it): the settings
  * of existing streams and consumers are otherwise left as the first caller made them (so a test's short ack wait is not undone by a
@@ -66,6 +70,7 @@ export async function ensurePipeline(
     recorderAckWaitMs,
     replicas,
     checkpointTtlMs,
+    modelBucketBytes,
   } = { ...DEFAULT_PIPELINE_SETTINGS, ...definedOnly(settings) };
   const names = pipelineNames(prefix);
   const jsm = await jetstreamManager(nc);
@@ -107,6 +112,8 @@ export async function ensurePipeline(
   // Prune orders are kept as long as trial events.
   await addBucketIfMissing(jsm, kvm, names.pruneBucket, { replicas, ttl: EVENTS_MAX_AGE_MS });
   await addObjectStoreIfMissing(jsm, nc, names.checkpointBucket, { replicas, ttl: nanos(checkpointTtlMs) });
+  // Kept weights stay until someone deletes them; modelBucketBytes bounds the bucket.
+  await addObjectStoreIfMissing(jsm, nc, names.modelBucket, { replicas, max_bytes: modelBucketBytes });
   return names;
 }
 
@@ -158,7 +165,7 @@ async function addObjectStoreIfMissing(
   jsm: Manager,
   nc: NatsConnection,
   bucket: string,
-  options: { replicas: number; ttl: number },
+  options: { replicas: number; ttl?: number; max_bytes?: number },
 ): Promise<void> {
   try {
     await jsm.streams.info(`OBJ_${bucket}`);
@@ -179,6 +186,7 @@ export async function deletePipeline(nc: NatsConnection, prefix: string): Promis
     `KV_${names.controlBucket}`,
     `KV_${names.pruneBucket}`,
     `OBJ_${names.checkpointBucket}`,
+    `OBJ_${names.modelBucket}`,
   ]) {
     await jsm.streams.delete(stream).catch(() => false);
   }

@@ -83,7 +83,12 @@ export function applyEvent(
     }
     case "completed":
       finish(state, "completed", event.attempt, at, event.duration_ms);
-      Object.assign(state.update, { testLoss: event.test_loss, testAccuracy: event.test_accuracy });
+      Object.assign(state.update, {
+        testLoss: event.test_loss,
+        testAccuracy: event.test_accuracy,
+        testWeights: event.test_weights ?? "last",
+        testEpoch: event.test_epoch ?? null,
+      });
       return "applied";
     case "failed":
       // A retryable failure will be redelivered: keep the trial open, remember why.

@@ -26,6 +26,12 @@ export {
   sweepsMatching,
   sweepsNamed,
 } from "./find-sweep.js";
+export {
+  type KeptWeightsListing,
+  recordKeptWeights,
+  sweepKeptWeights,
+  trialKeptWeights,
+} from "./kept-weights.js";
 export { MIGRATIONS_FOLDER, type ShippedMigration, shippedMigrations } from "./migrations.js";
 export { openDatabase } from "./open.js";
 export { openPglite, SERVED_STORE_URL, servedStoreSocket } from "./open-pglite.js";
@@ -40,7 +46,7 @@ export {
   recordRungDecision,
   sweepRungDecisions,
 } from "./rung-decisions.js";
-export type { EpochRow, RungDecisionRow, SweepRow, TrialRow, WorkerRow } from "./schema.js";
+export type { EpochRow, KeptWeightsRow, RungDecisionRow, SweepRow, TrialRow, WorkerRow } from "./schema.js";
 export {
   epochMetricOfSweep,
   liveWorkerThreads,
@@ -72,6 +78,13 @@ export {
   pgliteDataDir,
   resolveDatabaseTarget,
 } from "./target.js";
-export { type TrialEpoch, type TrialModel, trialEpochs, trialModels } from "./trial-reads.js";
+export {
+  type TrialEpoch,
+  type TrialHeader,
+  type TrialModel,
+  trialEpochs,
+  trialHeader,
+  trialModels,
+} from "./trial-reads.js";
 export { type EpochCurveRow, epochCurves, type TrialRankingRow, trialRanking } from "./views.js";
 export { listWorkers, recordHeartbeat, type WorkerListing } from "./workers.js";

@@ -2,6 +2,7 @@ import { DEFAULT_OVERFIT_RULE, detectOverfit, type TrialEvent } from "@sweep/cor
 import { applyEvent, type PendingEpoch, type RecordOutcome, type TrialState } from "./apply-event.js";
 import type { Queryable, SweepDatabase } from "./database.js";
 import { deleteEpochsAfterResume, epochLosses, upsertEpochs } from "./epochs.js";
+import { recordKeptWeights } from "./kept-weights.js";
 import type { TrialRow } from "./schema.js";
 import { sql } from "./sql.js";
 import { refreshSweepStatus } from "./sweep-status.js";
@@ -55,6 +56,14 @@ export async function recordEventBatch(tx: Queryable, events: readonly TrialEven
     tx,
     changed.map((row) => row.sweepId),
   );
+  await recordKeptWeights(
+    tx,
+    events.flatMap((event, index) =>
+      outcomes[index] === "applied" && (event.type === "completed" || event.type === "pruned")
+        ? (event.kept ?? []).map((record) => ({ ...record, trialId: event.trialId }))
+        : [],
+    ),
+  );
   return outcomes;
 }
 
@@ -64,7 +73,8 @@ export function lockTrials(db: Queryable, trialIds: readonly string[]): Promise<
     SELECT id, sweep_id AS "sweepId", ordinal, name, key, params, model, status, attempt, worker, backend,
       param_count AS "paramCount", epochs_planned AS "epochsPlanned", early_terminate AS "earlyTerminate",
       best_val_loss AS "bestValLoss", best_epoch AS "bestEpoch", overfit_epoch AS "overfitEpoch",
-      test_loss AS "testLoss", test_accuracy AS "testAccuracy", error, created_at AS "createdAt",
+      test_loss AS "testLoss", test_accuracy AS "testAccuracy", test_weights AS "testWeights",
+      test_epoch AS "testEpoch", error, created_at AS "createdAt",
       started_at AS "startedAt", finished_at AS "finishedAt", duration_ms AS "durationMs"
     FROM trials WHERE id = ANY(${[...trialIds].sort()}::text[]) ORDER BY id FOR UPDATE`);
 }
@@ -117,6 +127,8 @@ export async function writeTrials(db: Queryable, changed: readonly TrialRow[]): 
     overfit_epoch: row.overfitEpoch,
     test_loss: row.testLoss,
     test_accuracy: row.testAccuracy,
+    test_weights: row.testWeights,
+    test_epoch: row.testEpoch,
     error: row.error,
     started_at: row.startedAt,
     finished_at: row.finishedAt,
@@ -125,10 +137,11 @@ export async function writeTrials(db: Queryable, changed: readonly TrialRow[]): 
   await db.query(sql`
     UPDATE trials t SET status = u.status, attempt = u.attempt, worker = u.worker, backend = u.backend,
       param_count = u.param_count, best_val_loss = u.best_val_loss, best_epoch = u.best_epoch,
-      overfit_epoch = u.overfit_epoch, test_loss = u.test_loss, test_accuracy = u.test_accuracy, error = u.error,
+      overfit_epoch = u.overfit_epoch, test_loss = u.test_loss, test_accuracy = u.test_accuracy,
+      test_weights = u.test_weights, test_epoch = u.test_epoch, error = u.error,
       started_at = u.started_at, finished_at = u.finished_at, duration_ms = u.duration_ms
     FROM jsonb_to_recordset(${rows}::jsonb) AS u(id text, status text, attempt int, worker text,
       backend text, param_count int, best_val_loss float8, best_epoch int, overfit_epoch int, test_loss float8,
-      test_accuracy float8, error text, started_at timestamptz, finished_at timestamptz, duration_ms float8)
+      test_accuracy float8, test_weights text, test_epoch int, error text, started_at timestamptz, finished_at timestamptz, duration_ms float8)
     WHERE t.id = u.id`);
 }

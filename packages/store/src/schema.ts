@@ -1,5 +1,16 @@
-import type { EarlyTerminate, Layer, ModelSpec, TrialStatus } from "@sweep/core";
-import { doublePrecision, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from "drizzle-orm/pg-core";
+import type { EarlyTerminate, KeptKind, Layer, ModelSpec, TrialStatus } from "@sweep/core";
+import {
+  bigint,
+  boolean,
+  doublePrecision,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+} from "drizzle-orm/pg-core";
 
 /**
  * The system of record. Migrations are generated from this file by drizzle-kit
@@ -48,6 +59,10 @@ export const trials = pgTable(
     overfitEpoch: integer("overfit_epoch"),
     testLoss: doublePrecision("test_loss"),
     testAccuracy: doublePrecision("test_accuracy"),
+    /** Which weights test_loss and test_accuracy are of: `last`, or `best` (training.restore_best_weights). */
+    testWeights: text("test_weights").$type<KeptKind>(),
+    /** The epoch of those weights. */
+    testEpoch: integer("test_epoch"),
     error: text("error"),
     createdAt: timestamp("created_at", { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp("started_at", { withTimezone: true }),
@@ -114,8 +129,35 @@ export const rungDecisions = pgTable(
   (t) => [primaryKey({ columns: [t.trialId, t.epoch] })],
 );
 
+/**
+ * The weights a finished trial kept (`training.keep_weights`), one row per kind: its
+ * best epoch by the sweep's metric and/or its last. Written from the trial's `completed`
+ * or `pruned` event, after the weights were stored (under `.sweep/models/`, or in the
+ * `sweep_models` object store); `stored` false says they are not there, `note` why (a
+ * full disk or bucket, or dropped by a `keep_top` bound).
+ */
+export const keptWeights = pgTable(
+  "kept_weights",
+  {
+    trialId: text("trial_id")
+      .notNull()
+      .references(() => trials.id, { onDelete: "cascade" }),
+    /** best | last */
+    kind: text("kind").notNull().$type<KeptKind>(),
+    /** The epoch (1-based) the weights are from. */
+    epoch: integer("epoch").notNull(),
+    /** Size of the stored weights file in bytes. */
+    sizeBytes: bigint("size_bytes", { mode: "number" }).notNull(),
+    stored: boolean("stored").notNull(),
+    note: text("note"),
+    keptAt: timestamp("kept_at", { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.trialId, t.kind] })],
+);
+
 export type SweepRow = typeof sweeps.$inferSelect;
 export type TrialRow = typeof trials.$inferSelect;
 export type EpochRow = typeof epochs.$inferSelect;
 export type WorkerRow = typeof workers.$inferSelect;
 export type RungDecisionRow = typeof rungDecisions.$inferSelect;
+export type KeptWeightsRow = typeof keptWeights.$inferSelect;

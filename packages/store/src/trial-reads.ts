@@ -1,4 +1,4 @@
-import type { Layer, ModelSpec } from "@sweep/core";
+import type { KeptKind, Layer, ModelSpec, TrialStatus } from "@sweep/core";
 import type { Queryable } from "./database.js";
 import { sql } from "./sql.js";
 
@@ -29,4 +29,30 @@ export interface TrialModel extends Record<string, unknown> {
 /** The stored model of each of `trialIds`. */
 export function trialModels(db: Queryable, trialIds: readonly string[]): Promise<TrialModel[]> {
   return db.query<TrialModel>(sql`SELECT id, model FROM trials WHERE id = ANY(${[...trialIds]}::text[])`);
+}
+
+/** What `sweep export` and `sweep predict` need of one trial. */
+export interface TrialHeader extends Record<string, unknown> {
+  id: string;
+  sweep_id: string;
+  sweep_name: string;
+  ordinal: number;
+  name: string;
+  status: TrialStatus;
+  params: Record<string, unknown>;
+  model: { spec: ModelSpec; layers: Layer[] };
+  test_loss: number | null;
+  test_accuracy: number | null;
+  /** Which weights the test figures are of, and their epoch (see `trial_ranking`). */
+  test_weights: KeptKind | null;
+  test_epoch: number | null;
+}
+
+/** The trial with exactly this id, or undefined. */
+export async function trialHeader(db: Queryable, trialId: string): Promise<TrialHeader | undefined> {
+  const [row] = await db.query<TrialHeader>(sql`
+    SELECT t.id, t.sweep_id, s.name AS sweep_name, t.ordinal, t.name, t.status, t.params, t.model,
+      t.test_loss, t.test_accuracy, t.test_weights, t.test_epoch
+    FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE t.id = ${trialId}`);
+  return row;
 }

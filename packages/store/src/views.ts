@@ -1,4 +1,4 @@
-import type { MetricGoal, MetricName, TrialStatus } from "@sweep/core";
+import type { KeptKind, MetricGoal, MetricName, TrialStatus } from "@sweep/core";
 import type { Queryable } from "./database.js";
 import { sql } from "./sql.js";
 
@@ -32,6 +32,10 @@ export interface TrialRankingRow extends Record<string, unknown> {
   metric_goal: MetricGoal;
   /** The trial's best epoch value of the metric toward its goal (test_*: the final value); null before it has one. */
   metric_value: number | null;
+  /** Which weights test_loss and test_accuracy are of (`training.restore_best_weights`); null before the test. */
+  test_weights: KeptKind | null;
+  /** The epoch of those weights. */
+  test_epoch: number | null;
 }
 
 /** A row of the `epoch_curves` view. */

@@ -16,8 +16,10 @@ import {
   requeueTrials,
   type SweepDatabase,
   sql,
+  sweepKeptWeights,
   sweepRungDecisions,
   sweepWorkers,
+  trialKeptWeights,
   trialRanking,
   trialStatusCounts,
 } from "../src/index.js";
@@ -105,6 +107,40 @@ export function describeStoreContract(label: string, makeFactory: () => Database
       expect(await recordEvent(db, events.failed(trial, false, 3))).toBe("duplicate");
       expect(await trialRow(trial.id)).toEqual(before);
       expect(await epochRows(trial.id)).toHaveLength(1);
+    });
+
+    it("records the weights a finished trial kept, and none from a duplicate or stale outcome", async () => {
+      const { sweepId, trials } = await launch(2);
+      const [first, second] = trials;
+      const kept = [
+        { kind: "best" as const, epoch: 1, size: 4096, stored: true },
+        { kind: "last" as const, epoch: 2, size: 4096, stored: false, note: "not stored: disk full" },
+      ];
+      await recordEvents(db, [
+        events.started(first),
+        events.epoch(first, 1, 0.5),
+        events.epoch(first, 2, 0.6),
+        { ...events.completed(first), kept, test_weights: "best", test_epoch: 1 },
+        events.started(second),
+        { ...events.pruned(second, 1, "overfit"), kept: [{ kind: "best", epoch: 1, size: 2048, stored: true }] },
+      ]);
+      expect(await recordEvent(db, { ...events.completed(first, 2), kept: [{ ...kept[0], epoch: 2 }] })).toBe(
+        "duplicate",
+      );
+      expect(await trialKeptWeights(db, first.id)).toEqual([
+        { trial_id: first.id, kind: "best", epoch: 1, size_bytes: 4096, stored: true, note: null },
+        { trial_id: first.id, kind: "last", epoch: 2, size_bytes: 4096, stored: false, note: "not stored: disk full" },
+      ]);
+      const ranking = await trialRanking(db, sweepId);
+      expect(ranking.map((row) => [row.trial_id, row.test_weights, row.test_epoch])).toEqual([
+        [first.id, "best", 1],
+        [second.id, null, null],
+      ]);
+      expect((await sweepKeptWeights(db, sweepId)).map((row) => [row.trial_id, row.kind])).toEqual([
+        [first.id, "best"],
+        [first.id, "last"],
+        [second.id, "best"],
+      ]);
     });
 
     it("keeps an epoch row of the finishing attempt that arrives after the outcome (a recorder died holding it)", async () => {

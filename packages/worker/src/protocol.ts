@@ -1,5 +1,5 @@
 import type { MessagePort } from "node:worker_threads";
-import type { EpochMetrics, TrialSpec } from "@sweep/core";
+import type { EpochMetrics, KeptKind, TrialSpec } from "@sweep/core";
 
 /**
  * The contract between a worker process's main thread and the Piscina thread that
@@ -48,9 +48,26 @@ export type TrainProgress =
   /** After each finished epoch; `checkpoint` holds weights + optimizer state + RNG state after it. */
   | { type: "epoch"; metrics: EpochMetrics; checkpoint: Uint8Array };
 
+/** A weights file a finished trial keeps (core's `encodeWeightsFile`), for the caller to store. */
+export interface KeptWeightsBytes {
+  kind: KeptKind;
+  epoch: number;
+  bytes: Uint8Array;
+}
+
 export type TrainOutcome =
-  | { status: "completed"; test_loss: number; test_accuracy: number; epochs: number; backend: string }
-  | { status: "pruned"; epoch: number; reason: string; backend: string }
+  | {
+      status: "completed";
+      test_loss: number;
+      test_accuracy: number;
+      /** The weights the test set was scored on (`training.restore_best_weights`) and their epoch; absent: the last. */
+      test_weights?: KeptKind;
+      test_epoch?: number;
+      epochs: number;
+      backend: string;
+      weights?: KeptWeightsBytes[];
+    }
+  | { status: "pruned"; epoch: number; reason: string; backend: string; weights?: KeptWeightsBytes[] }
   | { status: "cancelled"; epoch: number; backend: string };
 
 /**

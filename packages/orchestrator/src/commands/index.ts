@@ -2,11 +2,13 @@ import type { Command } from "commander";
 import { register as cancel } from "./cancel.js";
 import { register as dashboard } from "./dashboard.js";
 import { register as db } from "./db.js";
+import { register as exportModel } from "./export.js";
 import { register as launch } from "./launch.js";
 import { register as ls } from "./ls.js";
 import { register as models } from "./models.js";
 import { register as plan } from "./plan.js";
 import { register as plot } from "./plot.js";
+import { register as predict } from "./predict.js";
 import { register as report } from "./report.js";
 import { register as results } from "./results.js";
 import { register as resume } from "./resume.js";
@@ -36,6 +38,8 @@ export const commands: Array<(program: Command) => void> = [
   dashboard,
   plot,
   report,
+  exportModel,
+  predict,
   sql,
   db,
 ];

@@ -12,6 +12,7 @@ import type { DatabaseTarget, NewSweep, SweepDatabase } from "@sweep/store";
 import { expectedBackend, TrainingPool, type TrainingPoolOptions } from "@sweep/worker";
 import { localController } from "../controller/local-controller.js";
 import { checkpointDirOf } from "../embedded/checkpoint-files.js";
+import { modelDirOf } from "../embedded/model-files.js";
 import { runLocally } from "../embedded/run-local.js";
 import { runOverNats } from "../nats/run-over-nats.js";
 import { type NatsOptions, natsNamed, natsPrefixOf } from "./nats-option.js";
@@ -58,6 +59,7 @@ export function startRun(options: NatsOptions, plan: RunPlan, onEvent: (event: T
       worker: `${hostname()}-${process.pid}`,
       backend: expectedBackend(backend),
       checkpointDir: checkpointDirOf(plan.target),
+      modelDir: modelDirOf(plan.target),
       onEvent,
       controller: localController(database, plan.config, sweep.id),
     }),

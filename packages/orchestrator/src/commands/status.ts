@@ -1,15 +1,18 @@
 import { TRIAL_STATUSES } from "@sweep/core";
 import {
   getSweep,
+  type KeptWeightsListing,
   listSweeps,
   listWorkers,
   type SweepDatabase,
+  sweepKeptWeights,
   type TrialRankingRow,
   trialRanking,
   type WorkerListing,
 } from "@sweep/store";
 import type { Command } from "commander";
 import { describeSearchStatus } from "../controller/search-status.js";
+import { formatBytes } from "../export/export-trial.js";
 import { type Column, formatTable, readableNumber } from "../output/format-rows.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 import { sweepArgument } from "./sweep-argument.js";
@@ -42,6 +45,7 @@ export async function describeStatus(
     `  trials:   ${ranking.length} (${counts})`,
     `  progress: ${describeProgress(ranking)}`,
     `  best:     ${describeBest(ranking[0])}`,
+    `  kept:     ${describeKept(await sweepKeptWeights(db, sweep.id))}`,
     ...(await describeSearchStatus(db, sweep, ranking)),
     "",
     workers.length === 0 ? "workers: none has reported" : `workers:\n${formatTable(workers, workerColumns(now))}`,
@@ -55,6 +59,18 @@ function describeProgress(ranking: readonly TrialRankingRow[]): string {
   const epochsPlanned = ranking.reduce((sum, row) => sum + row.epochs_planned, 0);
   const percent = ranking.length === 0 ? 100 : Math.floor((100 * finished) / ranking.length);
   return `${finished}/${ranking.length} trials finished (${percent}%), ${epochsDone}/${epochsPlanned} epochs recorded`;
+}
+
+/** What the sweep's trials kept (`training.keep_weights`): trials, files, total size, and what was not stored. */
+function describeKept(kept: readonly KeptWeightsListing[]): string {
+  const stored = kept.filter((row) => row.stored);
+  if (kept.length === 0) return "no weights yet";
+  const trials = new Set(stored.map((row) => row.trial_id)).size;
+  const size = stored.reduce((sum, row) => sum + row.size_bytes, 0);
+  const missing = kept.length - stored.length;
+  const notStored =
+    missing > 0 ? `; ${missing} not stored (sweep sql: SELECT * FROM kept_weights WHERE NOT stored)` : "";
+  return `weights of ${trials} trials, ${stored.length} files, ${formatBytes(size)}${notStored}`;
 }
 
 function describeBest(best: TrialRankingRow | undefined): string {

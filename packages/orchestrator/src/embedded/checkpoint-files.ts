@@ -1,7 +1,8 @@
-import { mkdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { rm } from "node:fs/promises";
 import path from "node:path";
 import type { TrialCheckpoints } from "@sweep/protocol";
-import { type DatabaseTarget, EMBEDDED_DIR_NAME } from "@sweep/store";
+import type { DatabaseTarget } from "@sweep/store";
+import { readIfPresent, replaceFile, storeSideDir } from "./side-files.js";
 
 /**
  * `sweep run`'s checkpoints: `checkpoints/` beside the embedded store (or in `./.sweep`
@@ -9,28 +10,15 @@ import { type DatabaseTarget, EMBEDDED_DIR_NAME } from "@sweep/store";
  * continues each trial after its last recorded epoch.
  */
 export function checkpointDirOf(target: DatabaseTarget, cwd: string = process.cwd()): string {
-  return path.join("embeddedDir" in target ? target.embeddedDir : path.resolve(cwd, EMBEDDED_DIR_NAME), "checkpoints");
+  return storeSideDir(target, "checkpoints", cwd);
 }
 
 /** One file per trial, `<dir>/<trialId>.ckpt`, replaced atomically (written aside, then renamed). */
 export function checkpointFiles(dir: string): TrialCheckpoints {
   const fileOf = (trialId: string) => path.join(dir, `${encodeURIComponent(trialId)}.ckpt`);
   return {
-    async load(trialId) {
-      try {
-        return new Uint8Array(await readFile(fileOf(trialId)));
-      } catch (error) {
-        if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
-        throw error;
-      }
-    },
-    async save(trialId, _epoch, bytes) {
-      await mkdir(dir, { recursive: true });
-      const file = fileOf(trialId);
-      const written = `${file}.${process.pid}.tmp`;
-      await writeFile(written, bytes);
-      await rename(written, file);
-    },
+    load: (trialId) => readIfPresent(fileOf(trialId)),
+    save: (trialId, _epoch, bytes) => replaceFile(fileOf(trialId), bytes),
     async remove(trialId) {
       await rm(fileOf(trialId), { force: true });
     },

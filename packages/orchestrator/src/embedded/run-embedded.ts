@@ -1,5 +1,5 @@
 import { HEARTBEAT_INTERVAL_MS, type TrialEvent, type TrialSpec } from "@sweep/core";
-import { eventFactory, type TrialCheckpoints } from "@sweep/protocol";
+import { eventFactory, type KeptModels, type TrialCheckpoints } from "@sweep/protocol";
 import { recordEvent, recordHeartbeat, type SweepDatabase } from "@sweep/store";
 import {
   runTrialAttempt,
@@ -25,6 +25,8 @@ export interface EmbeddedRunOptions {
    * or fails (a cancelled trial keeps it). None: every trial starts at epoch 1.
    */
   checkpoints?: TrialCheckpoints;
+  /** Where finished trials' kept weights go (`training.keep_weights`); none: nothing is kept. */
+  models?: KeptModels;
   /** Called after each event is recorded (progress output, the dashboard). */
   onEvent?(event: TrialEvent, trial: TrialSpec): void;
   heartbeatMs?: number;
@@ -94,7 +96,7 @@ export function runEmbedded(options: EmbeddedRunOptions): EmbeddedRun {
       const checkpoint = await checkpoints?.load(trial.id);
       const result = await runTrialAttempt(
         trainer,
-        { trial, attempt, worker: options.worker, cancelFlag: entry.cancelFlag, checkpoint },
+        { trial, attempt, worker: options.worker, cancelFlag: entry.cancelFlag, checkpoint, models: options.models },
         (event, bytes) => {
           if (event.type === "epoch") entry.imagesPerS = event.metrics.images_per_s;
           record(event, trial, bytes);

@@ -12,6 +12,7 @@ import {
 import type { TrialTrainer } from "@sweep/worker";
 import type { LocalController } from "../controller/local-controller.js";
 import { checkpointFiles } from "./checkpoint-files.js";
+import { keptModelFiles } from "./model-files.js";
 import { runEmbedded } from "./run-embedded.js";
 
 export interface LocalRunRequest {
@@ -24,6 +25,8 @@ export interface LocalRunRequest {
   backend?: string;
   /** Directory of the trials' checkpoint files (see `checkpointDirOf`); none: no checkpoints. */
   checkpointDir?: string;
+  /** Directory of the trials' kept weights (see `modelDirOf`); none: nothing is kept. */
+  modelDir?: string;
   onEvent?(event: TrialEvent, trial: TrialSpec): void;
   /** The sweep's search controller (bayes proposals, hyperband rungs), if it has one. */
   controller?: LocalController;
@@ -73,6 +76,7 @@ export function runLocally(request: LocalRunRequest): LocalRun {
       worker: request.worker,
       backend: request.backend,
       checkpoints,
+      models: request.modelDir === undefined ? undefined : keptModelFiles(request.modelDir),
       onEvent: request.onEvent,
       record: controller && ((event) => controller.record(event)),
       next:

@@ -24,6 +24,8 @@ const DATA_COLUMNS: Column<TrialRankingRow>[] = (
     "metric_name",
     "metric_goal",
     "metric_value",
+    "test_weights",
+    "test_epoch",
   ] as const
 ).map((name) => ({ header: name, value: (row: TrialRankingRow) => row[name] }));
 
@@ -42,6 +44,8 @@ const TABLE_COLUMNS: Column<TrialRankingRow>[] = [
   { header: "val_acc @ best", value: (r) => r.val_accuracy_at_best },
   { header: "test_loss", value: (r) => r.test_loss },
   { header: "test_acc", value: (r) => r.test_accuracy },
+  // Which weights the test figures are of: the last epoch's, or the best's (training.restore_best_weights).
+  { header: "test on", value: (r) => (r.test_weights === null ? "" : `${r.test_weights} @ ${r.test_epoch ?? "?"}`) },
   { header: "params", value: (r) => r.param_count },
   { header: "backend", value: (r) => r.backend },
 ];

@@ -105,7 +105,7 @@ function headerFacts({
 
 function rankingTable({ trials, ranking }: ReportData): TextTable {
   const headers = ["rank", "trial", "params", "status", "best val_loss", "best epoch", "overfit epoch", "epochs"];
-  headers.push("test loss", "test accuracy");
+  headers.push("test loss", "test accuracy", "tested on");
   const rows = trials.map((trial: TrialView) => {
     const row = ranking.get(trial.id);
     return [
@@ -119,6 +119,8 @@ function rankingTable({ trials, ranking }: ReportData): TextTable {
       `${trial.epochsDone}/${trial.epochsPlanned}`,
       num(row?.test_loss ?? null),
       num(row?.test_accuracy ?? null),
+      // Which weights the test figures are of: the last epoch's, or the best's (training.restore_best_weights).
+      row?.test_weights ? `${row.test_weights} epoch (${row.test_epoch ?? "?"})` : "—",
     ];
   });
   return { headers, rows };

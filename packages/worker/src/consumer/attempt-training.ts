@@ -1,6 +1,6 @@
 import type { JsMsg } from "@nats-io/jetstream";
 import { errorMessage, type TrialEvent, type TrialSpec } from "@sweep/core";
-import { eventFactory, type TrialCheckpoints } from "@sweep/protocol";
+import { eventFactory, type KeptModels, type TrialCheckpoints } from "@sweep/protocol";
 import { type CheckpointSaver, latestCheckpointSaver } from "./checkpoint-saver.js";
 import type { AttemptEvents } from "./event-publisher.js";
 import { runTrialAttempt } from "./run-trial.js";
@@ -13,6 +13,8 @@ export interface AttemptContext {
   workerId: string;
   trainer: TrialTrainer;
   checkpoints: TrialCheckpoints;
+  /** Where finished trials' kept weights go. */
+  models: KeptModels;
   maxDeliver: number;
   isStopping(): boolean;
   /** A trial reached a terminal state recorded by this worker. */
@@ -53,7 +55,14 @@ export async function trainAndSettle(
     : undefined;
   const result = await runTrialAttempt(
     context.trainer,
-    { trial, attempt, worker: context.workerId, cancelFlag: entry.cancelFlag, checkpoint: checkpoint ?? undefined },
+    {
+      trial,
+      attempt,
+      worker: context.workerId,
+      cancelFlag: entry.cancelFlag,
+      checkpoint: checkpoint ?? undefined,
+      models: context.models,
+    },
     (event, bytes) => publishAttemptEvent(event, bytes, { entry, events, saver, context }),
   );
   const settlement = settleAttempt({

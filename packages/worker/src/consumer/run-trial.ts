@@ -1,6 +1,7 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
-import { eventFactory } from "@sweep/protocol";
+import { eventFactory, type KeptModels } from "@sweep/protocol";
 import { isDeterministicTrialError, type TrainOutcome } from "../protocol.js";
+import { keepWeights } from "./keep-weights.js";
 import type { TrialTrainer } from "./trial-trainer.js";
 
 /** The end of one attempt at a trial: the trainer's outcome, or the error it threw. */
@@ -17,6 +18,8 @@ export interface TrialAttempt {
   cancelFlag: Int32Array;
   /** Resume after this checkpoint (see `TrialCheckpoints`). */
   checkpoint?: Uint8Array;
+  /** Where the weights a finished trial keeps are stored, before its outcome event is emitted. */
+  models?: KeptModels;
 }
 
 /**
@@ -51,13 +54,18 @@ export async function runTrialAttempt(
     return { kind: "threw", error: describeError(error), deterministic: isDeterministicTrialError(error) };
   }
   const durationMs = performance.now() - startedAt;
-  if (outcome.status === "completed") {
-    const { test_loss, test_accuracy } = outcome;
-    emit(event({ type: "completed", test_loss, test_accuracy, duration_ms: durationMs }));
-  } else if (outcome.status === "pruned") {
-    emit(event({ type: "pruned", epoch: outcome.epoch, reason: outcome.reason }));
+  if (outcome.status === "cancelled") return { kind: "finished", outcome, durationMs };
+  const { weights, ...finished } = outcome;
+  const kept = await keepWeights(attempt.models, attempt.trial.id, weights);
+  const keptField = kept.length > 0 ? { kept } : {};
+  if (finished.status === "completed") {
+    const { test_loss, test_accuracy, test_weights, test_epoch } = finished;
+    const tested = { test_loss, test_accuracy, test_weights, test_epoch };
+    emit(event({ type: "completed", ...tested, duration_ms: durationMs, ...keptField }));
+  } else {
+    emit(event({ type: "pruned", epoch: finished.epoch, reason: finished.reason, ...keptField }));
   }
-  return { kind: "finished", outcome, durationMs };
+  return { kind: "finished", outcome: finished, durationMs };
 }
 
 function describeError(error: unknown): string {

@@ -3,7 +3,7 @@ import { jetstream } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import type { NatsConnection } from "@nats-io/transport-node";
 import { HEARTBEAT_INTERVAL_MS, type WorkerHeartbeat } from "@sweep/core";
-import { openNatsCheckpoints, openPruneOrders, pipelineNames } from "@sweep/protocol";
+import { openNatsCheckpoints, openNatsModels, openPruneOrders, pipelineNames } from "@sweep/protocol";
 import { watchCancelledSweeps } from "./cancel-watch.js";
 import { eventPublisher } from "./event-publisher.js";
 import { startHeartbeat, workerHeartbeat } from "./heartbeat.js";
@@ -86,6 +86,7 @@ export async function startWorker(options: WorkerOptions): Promise<SweepWorker> 
     trainer,
     publisher: await eventPublisher(nc, names, log),
     checkpoints: await openNatsCheckpoints(nc, names),
+    models: await openNatsModels(nc, names),
     slots,
     ackWaitMs: (config.ack_wait ?? 30e9) / 1e6,
     maxDeliver: config.max_deliver && config.max_deliver > 0 ? config.max_deliver : Number.POSITIVE_INFINITY,

@@ -15,6 +15,11 @@ export interface Network {
   readonly weights: tf.Variable[];
   /** Non-trainable state in layer order: each BatchNormalization's moving mean and variance. */
   readonly state: tf.Variable[];
+  /**
+   * Every variable in Keras' order, layer by layer (kernel, bias; BatchNormalization:
+   * gamma, beta, moving mean, moving variance): the order of core's `kerasWeightSpecs`.
+   */
+  readonly kerasOrder: tf.Variable[];
   /** Every parameter, trainable or not, as Keras' `count_params()`. */
   readonly paramCount: number;
   /**
@@ -144,6 +149,12 @@ function assemble(built: BuiltLayer[], weights: tf.Variable[], state: tf.Variabl
   return {
     weights,
     state,
+    kerasOrder: built.flatMap((step) => {
+      if (step.kind === "conv2d" || step.kind === "dense") return [step.kernel, step.bias];
+      if (step.kind !== "batch_norm") return [];
+      const { gamma, beta, movingMean, movingVariance } = step.norm;
+      return [gamma, beta, movingMean, movingVariance];
+    }),
     paramCount: [...weights, ...state].reduce((sum, weight) => sum + weight.size, 0),
     logits: (input, dropoutSeeds) => {
       if (dropoutSeeds) dropMoments();

@@ -4,6 +4,7 @@ import type { Dataset } from "../data/dataset.js";
 import { DeterministicTrialError, type TrainOutcome, type TrainProgress, type TrainRequest } from "../protocol.js";
 import { type Batch, batchPositions, type ImageSlice, identityOrder, makeBatch, splitTrialData } from "./batches.js";
 import { encodeCheckpoint, restoreCheckpoint, type TrainingState } from "./checkpoint.js";
+import { type BestEpoch, keptWeightsFiles, nextBest, weightsForTest } from "./kept-weights.js";
 import { buildNetwork, type Network } from "./network.js";
 import { createOptimizer, type KerasOptimizer } from "./optimizers.js";
 import { TrialRandom } from "./random.js";
@@ -33,11 +34,7 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
   const optimizer = createOptimizer(trial.training, network.weights);
   const state: TrainingState = { epoch: 0, randomState: random.state, iterations: 0, history: [] };
   try {
-    if (run.checkpoint) {
-      Object.assign(state, restoreCheckpoint(run.checkpoint, checkpointed(network, optimizer)));
-      random.state = state.randomState;
-      optimizer.iterations = state.iterations;
-    }
+    let best = run.checkpoint ? resume(run.checkpoint, state, network, optimizer, random) : undefined;
     run.post({ type: "started", backend, paramCount: network.paramCount, resumeFromEpoch: state.epoch });
     const { batch_size: batchSize, epochs, shuffle } = trial.training;
     const classes = trial.model.classes;
@@ -74,7 +71,8 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
       };
       Object.assign(state, { epoch, randomState: random.state, iterations: optimizer.iterations });
       state.history.push(metrics);
-      const checkpoint = await encodeCheckpoint(state, checkpointed(network, optimizer));
+      best = await nextBest(trial, state.history, best, metrics, network.kerasOrder);
+      const checkpoint = await encodeCheckpoint(state, checkpointed(network, optimizer), best);
       run.post({ type: "epoch", metrics, checkpoint });
       if (shouldPrune(state.history, trial.earlyTerminate, epochs)) {
         const patience = trial.earlyTerminate?.patience;
@@ -83,15 +81,41 @@ export async function trainTrial(run: TrainingRun): Promise<TrainOutcome> {
           epoch,
           reason: `val_loss stayed above its best for ${patience} epochs while the training loss fell (early_terminate: overfit, patience ${patience})`,
           backend,
+          weights: await keptWeightsFiles(trial, state.history, best, network.kerasOrder),
         };
       }
     }
+    const weights = await keptWeightsFiles(trial, state.history, best, network.kerasOrder);
+    const tested = weightsForTest(trial, best, network.kerasOrder, epochs);
     const test = evaluate(network, data.test, batchSize, classes, run.onBatch);
-    return { status: "completed", test_loss: test.loss, test_accuracy: test.accuracy, epochs, backend };
+    return {
+      status: "completed",
+      test_loss: test.loss,
+      test_accuracy: test.accuracy,
+      ...tested,
+      epochs,
+      backend,
+      weights,
+    };
   } finally {
     optimizer.dispose();
     network.dispose();
   }
+}
+
+/** Restores a checkpoint into the network, optimizer, random stream and `state`; returns the best epoch it carries. */
+function resume(
+  bytes: Uint8Array,
+  state: TrainingState,
+  network: Network,
+  optimizer: KerasOptimizer,
+  random: TrialRandom,
+): BestEpoch | undefined {
+  const { best, ...restored } = restoreCheckpoint(bytes, checkpointed(network, optimizer));
+  Object.assign(state, restored);
+  random.state = state.randomState;
+  optimizer.iterations = state.iterations;
+  return best;
 }
 
 /** What a checkpoint holds, in order: trainable weights, BatchNormalization's moving statistics, optimizer slots. */
