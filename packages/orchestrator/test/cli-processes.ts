@@ -20,8 +20,18 @@ export interface SweepProcess {
   exited: Promise<number | null>;
 }
 
-export function startSweep(args: string[], env: NodeJS.ProcessEnv = {}): SweepProcess {
-  const child = spawn(process.execPath, [SWEEP_BIN, ...args], { env: { ...process.env, ...env } });
+/**
+ * Where a `sweep` process runs when not plainly here: `prefix` wraps the command (the
+ * fault suite's machines: `nsenter --net=… [faketime …]`), `cwd` is its working directory.
+ */
+export interface SpawnPlace {
+  prefix: string[];
+  cwd: string;
+}
+
+export function startSweep(args: string[], env: NodeJS.ProcessEnv = {}, place?: SpawnPlace): SweepProcess {
+  const [command, ...wrapped] = [...(place?.prefix ?? []), process.execPath, SWEEP_BIN, ...args];
+  const child = spawn(command as string, wrapped, { env: { ...process.env, ...env }, cwd: place?.cwd });
   let output = "";
   const listeners = new Set<() => void>();
   const collect = (chunk: Buffer) => {

@@ -5,7 +5,7 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
 import { isTerminal } from "@sweep/core";
-import { runSweep, type SweepProcess, startSweep, sweepYaml } from "@sweep/orchestrator/testing";
+import { runSweep, type SpawnPlace, type SweepProcess, startSweep, sweepYaml } from "@sweep/orchestrator/testing";
 import { ensurePipeline, type PipelineNames, type PipelineSettings, pipelineNames } from "@sweep/protocol";
 import { openDatabase, type SweepDatabase, sql } from "@sweep/store";
 import { sleep } from "./servers.js";
@@ -13,6 +13,7 @@ import { sleep } from "./servers.js";
 export {
   freshPostgresDatabase,
   runSweep,
+  type SpawnPlace,
   type SweepProcess,
   SYNTHETIC_TASK,
   startSweep,
@@ -96,20 +97,21 @@ export class FaultPipeline {
     return this.#nc;
   }
 
-  start(args: string[]): SweepProcess {
-    const child = startSweep(args, this.env);
+  /** Starts `sweep <args>` here, or on a machine of the fault suite's network (`place`). */
+  start(args: string[], place?: SpawnPlace): SweepProcess {
+    const child = startSweep(args, this.env, place);
     this.processes.push(child);
     return child;
   }
 
-  async serve(): Promise<SweepProcess> {
-    const serve = this.start(["serve"]);
+  async serve(place?: SpawnPlace): Promise<SweepProcess> {
+    const serve = this.start(["serve"], place);
     await serve.waitFor("recording");
     return serve;
   }
 
-  async worker(task: string, threads = 2): Promise<SweepProcess> {
-    const worker = this.start(["worker", "--threads", String(threads), "--backend", "cpu", "--task", task]);
+  async worker(task: string, threads = 2, place?: SpawnPlace): Promise<SweepProcess> {
+    const worker = this.start(["worker", "--threads", String(threads), "--backend", "cpu", "--task", task], place);
     await worker.waitFor("threads, backend cpu");
     return worker;
   }
