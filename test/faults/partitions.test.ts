@@ -1,0 +1,109 @@
+import { sql } from "@sweep/store";
+import { describe, expect, it } from "vitest";
+import { useMachineWorld } from "./support/machine-world.js";
+import type { Machine } from "./support/machines.js";
+import { sleep } from "./support/servers.js";
+import {
+  describeFigures,
+  type FaultPipeline,
+  reportFigures,
+  type SweepProcess,
+  SYNTHETIC_TASK,
+} from "./support/sweep.js";
+
+/** The worker id a `sweep worker` printed at start (`sweep worker <id>: …`). */
+const workerId = (worker: SweepProcess) => /sweep worker (\S+):/.exec(worker.output())?.[1] ?? "";
+
+/** Polls `check` every 100 ms until it is true or `timeoutMs` passes; returns whether it became true. */
+async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await sleep(100);
+  }
+  return false;
+}
+
+interface Attempted {
+  worker: string | null;
+  attempt: number;
+  epochRows: number;
+  finishedAt: Date | null;
+}
+
+async function trialRow(p: FaultPipeline, sweepId: string): Promise<Attempted | undefined> {
+  const [row] = await p.database.query<Attempted>(
+    sql`SELECT t.worker, t.attempt, t.finished_at AS "finishedAt", count(e.epoch)::int AS "epochRows"
+        FROM trials t LEFT JOIN epochs e ON e.trial_id = t.id WHERE t.sweep_id = ${sweepId} GROUP BY t.id`,
+  );
+  return row;
+}
+
+describe("faults across machines (network namespaces): partitions", () => {
+  const world = useMachineWorld();
+
+  it("fault 19: a worker partitioned from NATS mid-trial for longer than the ack wait, then healed", async () => {
+    if (world.skipped("fault 19 worker partitioned from NATS")) return;
+    const ackWaitMs = 2000;
+    const partitionMs = 4 * ackWaitMs;
+    const epochs = 16;
+    const p = await world.pipeline("f19", { ackWaitMs, maxDeliver: 5 });
+    const machines = [world.network.addMachine("w19a"), world.network.addMachine("w19b")];
+    await p.serve(world.postgres.machine.place);
+    const workers = await Promise.all(machines.map((m) => p.worker(SYNTHETIC_TASK, 1, m.place)));
+    const sweepId = await p.launch("partitioned", ["synthetic:epoch_ms=300"], epochs);
+    expect(await until(async () => ((await trialRow(p, sweepId))?.epochRows ?? 0) >= 3, 60_000)).toBe(true);
+    const holder = (await trialRow(p, sweepId))?.worker;
+    const index = workers.findIndex((w) => workerId(w) === holder);
+    expect(index, `the trial's worker ${holder} is one of ours`).toBeGreaterThanOrEqual(0);
+    const victim = machines[index] as Machine;
+    const other = workers[1 - index] as SweepProcess;
+    const rowsAtCut = (await trialRow(p, sweepId))?.epochRows ?? 0;
+    world.network.partition(victim, world.natsMachine);
+    const redelivered = await until(async () => ((await trialRow(p, sweepId))?.attempt ?? 0) >= 2, partitionMs);
+    await sleep(Math.max(0, partitionMs - 100));
+    world.network.heal(victim, world.natsMachine);
+    const healedAt = Date.now();
+    const [trial] = await p.waitForTerminal(sweepId, 60_000);
+    const finished = await trialRow(p, sweepId);
+    // The partitioned worker trained on; what it sent reaches NATS once TCP gets through.
+    const victimId = holder as string;
+    await until(async () => (await p.events(sweepId)).some((e) => e.attempt === 1 && e.type === "completed"), 15_000);
+    await p.waitForRecorderDrained();
+    const f = await p.figures(sweepId);
+    const events = await p.events(sweepId);
+    const secondStart = events.findIndex((e) => e.type === "started" && e.attempt === 2);
+    const late = secondStart < 0 ? [] : events.slice(secondStart).filter((e) => e.attempt === 1);
+    const lateKinds = [...new Set(late.map((e) => e.type))].join("+") || "none";
+    const started = events.find((e) => e.type === "started" && e.attempt === 2);
+    const resumeFrom = started?.type === "started" ? started.resumeFromEpoch : -1;
+    const rows = await p.database.query<{ epoch: number; attempt: number }>(
+      sql`SELECT e.epoch, e.attempt FROM epochs e JOIN trials t ON t.id = e.trial_id WHERE t.sweep_id = ${sweepId}`,
+    );
+    const staleRows = rows.filter((row) => row.attempt === 1 && row.epoch > resumeFrom).length;
+    // Then it goes on taking work: the other worker stops, a new sweep needs it.
+    other.child.kill("SIGTERM");
+    await other.exited;
+    const next = await p.launch("after-heal", ["synthetic:epoch_ms=100", "synthetic:epoch_ms=100"], 3);
+    const after = await p.waitForTerminal(next, 60_000);
+    const byVictim = await p.database.query<{ n: number }>(
+      sql`SELECT count(*)::int AS n FROM trials WHERE sweep_id = ${next} AND worker = ${victimId} AND status = 'completed'`,
+    );
+    const finishMs = finished?.finishedAt ? finished.finishedAt.getTime() - healedAt : Number.NaN;
+    reportFigures(
+      `fault 19 worker partitioned from NATS for ${partitionMs / 1000} s (ack wait ${ackWaitMs / 1000} s) after ${rowsAtCut} of ${epochs} epochs: redelivered during the partition ${redelivered}, finished elsewhere at attempt ${trial?.attempt} from epoch ${resumeFrom}, ${finishMs < 0 ? `${-finishMs} ms before healing` : `${finishMs} ms after healing`}; partitioned worker's late events in the stream after attempt 2 started ${late.length} (${lateKinds}), rows recorded from attempt 1 past the resume point ${staleRows}, ${describeFigures(f)}; after healing it completed ${byVictim[0]?.n}/${after.length} trials of a new sweep`,
+    );
+    expect(redelivered).toBe(true);
+    expect(trial?.status).toBe("completed");
+    expect(trial?.attempt).toBe(2);
+    expect(finished?.worker).not.toBe(victimId);
+    expect(resumeFrom).toBeGreaterThanOrEqual(rowsAtCut);
+    expect(late.length, "the partitioned worker's events arrived late").toBeGreaterThan(0);
+    expect(staleRows).toBe(0);
+    expect(f.lost).toBe(0);
+    expect(f.duplicateEpochRows).toBe(0);
+    expect(f.missingEpochRows).toBe(0);
+    expect(after.map((t) => t.status)).toEqual(["completed", "completed"]);
+    expect(byVictim[0]?.n).toBe(2);
+  });
+});
