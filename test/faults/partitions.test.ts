@@ -1,6 +1,6 @@
 import { sql } from "@sweep/store";
 import { describe, expect, it } from "vitest";
-import { useMachineWorld } from "./support/machine-world.js";
+import { until, useMachineWorld, workerId } from "./support/machine-world.js";
 import type { Machine } from "./support/machines.js";
 import { sleep } from "./support/servers.js";
 import {
@@ -10,19 +10,6 @@ import {
   type SweepProcess,
   SYNTHETIC_TASK,
 } from "./support/sweep.js";
-
-/** The worker id a `sweep worker` printed at start (`sweep worker <id>: …`). */
-const workerId = (worker: SweepProcess) => /sweep worker (\S+):/.exec(worker.output())?.[1] ?? "";
-
-/** Polls `check` every 100 ms until it is true or `timeoutMs` passes; returns whether it became true. */
-async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await sleep(100);
-  }
-  return false;
-}
 
 interface Attempted {
   worker: string | null;

@@ -7,7 +7,8 @@ import { afterAll, beforeAll, expect } from "vitest";
 import { type MachineServer, startMachineNats, startMachinePostgres } from "./machine-servers.js";
 import { type Machine, TestNetwork } from "./machines.js";
 import { namespaceSupport } from "./namespaces.js";
-import { FaultPipeline, reportFigures } from "./sweep.js";
+import { sleep } from "./servers.js";
+import { FaultPipeline, reportFigures, type SweepProcess } from "./sweep.js";
 
 /** A test file's machines: NATS on one, PostgreSQL on another, more added by each fault. */
 export interface MachineWorld {
@@ -98,4 +99,17 @@ export function useMachineWorld(): MachineWorld {
       return created;
     },
   };
+}
+
+/** The worker id a `sweep worker` printed at start (`sweep worker <id>: …`). */
+export const workerId = (worker: SweepProcess) => /sweep worker (\S+):/.exec(worker.output())?.[1] ?? "";
+
+/** Polls `check` every 100 ms until it is true or `timeoutMs` passes; returns whether it became true. */
+export async function until(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await check()) return true;
+    await sleep(100);
+  }
+  return false;
 }

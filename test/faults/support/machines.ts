@@ -1,5 +1,5 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -7,6 +7,12 @@ import type { SpawnPlace } from "@sweep/orchestrator/testing";
 import { killAll, killAndDelete, namespaceSupport, RUN_TAG, run, tryRun } from "./namespaces.js";
 
 const DELAYER = fileURLToPath(new URL("./nfqueue-delay.py", import.meta.url));
+
+/** Where Debian's faketime package puts the library, if installed. */
+export function libfaketime(): string | undefined {
+  const dirs = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib"];
+  return dirs.map((dir) => `${dir}/faketime/libfaketime.so.1`).find((file) => existsSync(file));
+}
 
 /** netem's terms: `delay delayMs jitterMs loss lossPct%` on a machine's outgoing packets. */
 export interface LinkTrouble {
@@ -108,9 +114,14 @@ export class Machine {
     readonly clock?: string,
   ) {}
 
-  /** `argv` run inside this machine's namespace (under faketime when its clock is off). */
+  /**
+   * `argv` run inside this machine's namespace, with libfaketime preloaded when its clock
+   * is off (not the `faketime` wrapper, which forks: a kill would miss the process).
+   */
   command(argv: string[]): string[] {
-    const clock = this.clock ? ["faketime", "-f", this.clock] : [];
+    const lib = libfaketime();
+    if (this.clock && !lib) throw new Error("libfaketime is not installed (apt install faketime)");
+    const clock = this.clock ? ["env", `LD_PRELOAD=${lib}`, `FAKETIME=${this.clock}`] : [];
     return ["nsenter", `--net=/run/netns/${this.ns}`, "--", ...clock, ...argv];
   }
 
