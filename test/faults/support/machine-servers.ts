@@ -28,11 +28,12 @@ export async function startMachineNats(machine: Machine): Promise<MachineServer>
 
 /**
  * The 3-node cluster of infra/nats-cluster as docs/distributed.md tells a person to run
- * it on three hosts: node-N.conf on machine N, ports kept, the routes' 127.0.0.1 ports
+ * it on three hosts: node-N.conf on machine N, ports kept, the routes' 127.0.0.1
  * replaced by the three machines' addresses, the store on the machine's disk.
  */
 export async function startMachineCluster(machines: Machine[]): Promise<MachineServer[]> {
-  const routes = machines.map((m) => `    nats://${m.address}:6222`).join("\n");
+  // Node N keeps its ports (clients 4221+N, routes 6221+N), as the README says for three hosts.
+  const routes = machines.map((m, i) => `    nats://${m.address}:${6222 + i}`).join("\n");
   const nodes = machines.map((machine, i) => {
     const text = readFileSync(path.join(CLUSTER_CONFIG, `node-${i + 1}.conf`), "utf8")
       .replace(/store_dir: .*/, `store_dir: ${JSON.stringify(path.join(machine.dir, "nats"))}`)
@@ -41,7 +42,7 @@ export async function startMachineCluster(machines: Machine[]): Promise<MachineS
     writeFileSync(config, text);
     const [command, ...args] = machine.command(["nats-server", "-c", config]);
     const server = new ServerProcess(`sweep-n${i + 1}`, command as string, args, "Server is ready");
-    return { machine, url: `nats://${machine.address}:4222`, server };
+    return { machine, url: `nats://${machine.address}:${4222 + i}`, server };
   });
   await Promise.all(nodes.map((node) => node.server.start()));
   return nodes;

@@ -6,7 +6,13 @@ import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
 import { isTerminal } from "@sweep/core";
 import { runSweep, type SpawnPlace, type SweepProcess, startSweep, sweepYaml } from "@sweep/orchestrator/testing";
-import { ensurePipeline, type PipelineNames, type PipelineSettings, pipelineNames } from "@sweep/protocol";
+import {
+  ensurePipeline,
+  keepOnJetStream,
+  type PipelineNames,
+  type PipelineSettings,
+  pipelineNames,
+} from "@sweep/protocol";
 import { openDatabase, type SweepDatabase, sql } from "@sweep/store";
 import { sleep } from "./servers.js";
 
@@ -91,15 +97,18 @@ export class FaultPipeline {
     return new FaultPipeline(options.natsUrl, options.prefix, options.databaseUrl, database, options.dir);
   }
 
-  /** A connection for the test's own look-ups (reconnects forever). */
+  /** A connection for the test's own look-ups (reconnects forever, moves off a node cut from its cluster). */
   async nc(): Promise<NatsConnection> {
-    this.#nc ??= await connect({ servers: this.natsUrl.split(","), maxReconnectAttempts: -1 });
+    if (!this.#nc) {
+      this.#nc = await connect({ servers: this.natsUrl.split(","), maxReconnectAttempts: -1 });
+      keepOnJetStream(this.#nc, { log: () => {} });
+    }
     return this.#nc;
   }
 
-  /** Starts `sweep <args>` here, or on a machine of the fault suite's network (`place`). */
-  start(args: string[], place?: SpawnPlace): SweepProcess {
-    const child = startSweep(args, this.env, place);
+  /** Starts `sweep <args>` here, or on a machine of the fault suite's network (`place`); `env` adds to the pipeline's. */
+  start(args: string[], place?: SpawnPlace, env: NodeJS.ProcessEnv = {}): SweepProcess {
+    const child = startSweep(args, { ...this.env, ...env }, place);
     this.processes.push(child);
     return child;
   }
