@@ -1,5 +1,12 @@
 import { sql } from "@sweep/store";
 import { describe, expect, it } from "vitest";
+import {
+  type AdaptiveShape,
+  adaptiveFigures,
+  adaptiveYaml,
+  describeAdaptiveFigures,
+  waitForSweepCompleted,
+} from "./support/adaptive-sweep.js";
 import { startMachineCluster } from "./support/machine-servers.js";
 import { until, useMachineWorld, workerId } from "./support/machine-world.js";
 import type { Machine } from "./support/machines.js";
@@ -26,6 +33,11 @@ async function trialRow(p: FaultPipeline, sweepId: string): Promise<Attempted | 
   );
   return row;
 }
+
+/** Fault 23's adaptive sweep: bayes, run_cap 12, 9 epochs x 150 ms, hyperband rungs at epochs 1 and 3 (as fault 16). */
+const SHAPE_23: AdaptiveShape = { runCap: 12, epochs: 9, epochMs: 150, minIter: 1, eta: 3 };
+/** Shrunk from the issue's 60 s to keep the suite's budget: 7x the recorder's ack wait, 5x its heartbeat TTL. */
+const OUTAGE_23_MS = 15_000;
 
 /** Fault 22's sweep: long enough (32 trials x 10 epochs x 100 ms) for a worker to move off the cut node and train. */
 const TRIALS_22 = 32;
@@ -153,5 +165,68 @@ describe("faults across machines (network namespaces): partitions", () => {
     } finally {
       for (const node of cluster) await node.server.stop();
     }
+  });
+
+  /**
+   * Fault 23's sweep: bayes + hyperband as in fault 16, the serve on a machine of its own
+   * cut off from `peer` (the database or NATS) for OUTAGE_23_MS once half the trials
+   * are proposed, then healed.
+   */
+  async function serveCutOff(prefix: string, peer: "postgres" | "nats") {
+    const started = Date.now();
+    const p = await world.pipeline(prefix, { ackWaitMs: 2000, maxDeliver: 5, heartbeatTtlMs: 3000 });
+    const ctl = world.network.addMachine(`ctl${prefix}`);
+    for (const name of ["a", "b"])
+      await p.worker(SYNTHETIC_TASK, 2, world.network.addMachine(`w${prefix}${name}`).place);
+    const serve = await p.serve(ctl.place);
+    const sweepId = await p.launchConfig(prefix, adaptiveYaml(prefix, SHAPE_23));
+    const proposed = async () =>
+      (await p.database.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM trials WHERE sweep_id = ${sweepId}`))[0]
+        ?.n ?? 0;
+    await until(async () => (await proposed()) >= SHAPE_23.runCap / 2, 60_000);
+    const other = peer === "postgres" ? world.postgres.machine : world.natsMachine;
+    const from = new Date();
+    world.network.partition(ctl, other);
+    await sleep(OUTAGE_23_MS);
+    const proposedDuring = await proposed();
+    world.network.heal(ctl, other);
+    const to = new Date();
+    await waitForSweepCompleted(p, sweepId, SHAPE_23.runCap, 120_000);
+    const f = await adaptiveFigures(p, sweepId, SHAPE_23, { graceMs: 500, serveDown: [{ from, to }] });
+    const afterHeal = await p.database.query<{ n: number; last: Date | null }>(
+      sql`SELECT count(*)::int AS n, max(finished_at) AS last FROM trials WHERE sweep_id = ${sweepId} AND created_at > ${to}`,
+    );
+    const lastFinished = (
+      await p.database.query<{ last: Date }>(
+        sql`SELECT max(finished_at) AS last FROM trials WHERE sweep_id = ${sweepId}`,
+      )
+    )[0]?.last;
+    const figures = await p.figures(sweepId);
+    reportFigures(
+      `fault ${prefix.slice(1)} sweep serve partitioned from ${peer === "postgres" ? "PostgreSQL" : "NATS"} for ${OUTAGE_23_MS / 1000} s mid-way through a bayes + hyperband sweep (proposed before ${proposedDuring}, after healing ${afterHeal[0]?.n}): ${describeAdaptiveFigures(f)}, epoch rows duplicated ${figures.duplicateEpochRows}, missing ${figures.missingEpochRows}, finished ${lastFinished ? lastFinished.getTime() - to.getTime() : Number.NaN} ms after healing, serve still running ${serve.child.exitCode === null}, wall time ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+    expect(f.sweepStatus).toBe("completed");
+    expect(f.trials).toBe(SHAPE_23.runCap);
+    expect(f.distinctKeys).toBe(SHAPE_23.runCap);
+    expect(f.ordinals).toEqual([...Array(SHAPE_23.runCap).keys()]);
+    expect(f.others).toEqual([]);
+    expect(f.undecidedRungs).toEqual([]);
+    expect(f.prunedTwice).toEqual([]);
+    expect(f.prunedWithoutItsDecision).toEqual([]);
+    expect(f.notHonoured).toEqual([]);
+    expect(afterHeal[0]?.n, "proposals resumed after healing").toBeGreaterThan(0);
+    expect(figures.duplicateEpochRows).toBe(0);
+    expect(figures.missingEpochRows).toBe(0);
+    expect(serve.child.exitCode).toBe(null);
+  }
+
+  it("fault 23a: sweep serve partitioned from PostgreSQL during a bayes + hyperband sweep", async () => {
+    if (world.skipped("fault 23a sweep serve partitioned from PostgreSQL")) return;
+    await serveCutOff("f23a", "postgres");
+  });
+
+  it("fault 23b: sweep serve partitioned from NATS during a bayes + hyperband sweep", async () => {
+    if (world.skipped("fault 23b sweep serve partitioned from NATS")) return;
+    await serveCutOff("f23b", "nats");
   });
 });
