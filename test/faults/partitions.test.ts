@@ -36,7 +36,7 @@ async function trialRow(p: FaultPipeline, sweepId: string): Promise<Attempted | 
 
 /** Fault 23's adaptive sweep: bayes, run_cap 12, 9 epochs x 150 ms, hyperband rungs at epochs 1 and 3 (as fault 16). */
 const SHAPE_23: AdaptiveShape = { runCap: 12, epochs: 9, epochMs: 150, minIter: 1, eta: 3 };
-/** Shrunk from the issue's 60 s to keep the suite's budget: 7x the recorder's ack wait, 5x its heartbeat TTL. */
+/** Shrunk from the issue's 60 s for the suite's budget: 7x the workers' ack wait, 5x the recorder's and the heartbeat TTL. */
 const OUTAGE_23_MS = 15_000;
 
 /** Fault 22's sweep: long enough (32 trials x 10 epochs x 100 ms) for a worker to move off the cut node and train. */
