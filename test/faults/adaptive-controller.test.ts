@@ -1,11 +1,11 @@
 import { sql } from "@sweep/store";
 import { describe, expect, it } from "vitest";
 import {
-  type AdaptiveFigures,
   type AdaptiveShape,
   adaptiveFigures,
   adaptiveYaml,
   describeAdaptiveFigures,
+  expectSearchKept,
   waitForSweepCompleted,
 } from "./support/adaptive-sweep.js";
 import { useFaultEnvironment } from "./support/environment.js";
@@ -36,20 +36,6 @@ describe("adaptive search in sweep serve: killed -9 (fault 16), two at once (fau
     return row?.n ?? 0;
   }
 
-  /** The assertions both faults share: run_cap distinct trials, every rung decided, every due prune honoured. */
-  function expectSearchKept(f: AdaptiveFigures): void {
-    expect(f.sweepStatus).toBe("completed");
-    expect(f.trials).toBe(SHAPE.runCap);
-    expect(f.distinctKeys).toBe(SHAPE.runCap);
-    expect(f.ordinals).toEqual([...Array(SHAPE.runCap).keys()]);
-    expect(f.others).toEqual([]);
-    expect(f.pruned).toBeGreaterThan(0);
-    expect(f.undecidedRungs).toEqual([]);
-    expect(f.prunedTwice).toEqual([]);
-    expect(f.prunedWithoutItsDecision).toEqual([]);
-    expect(f.notHonoured).toEqual([]);
-  }
-
   it("fault 16: sweep serve frozen, killed -9 mid-way through a bayes + hyperband sweep and restarted", async () => {
     const started = Date.now();
     const p = await pipeline("f16");
@@ -72,7 +58,7 @@ describe("adaptive search in sweep serve: killed -9 (fault 16), two at once (fau
     reportFigures(
       `fault 16 sweep serve frozen ${FROZEN_MS} ms then killed -9 mid-way through a bayes + hyperband sweep, no serve for ${to.getTime() - from.getTime()} ms: ${describeAdaptiveFigures(f)}, wall time ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    expectSearchKept(f);
+    expectSearchKept(f, SHAPE.runCap);
   });
 
   it("fault 17: two sweep serve at once on one database and NATS: every decision taken once", async () => {
@@ -91,7 +77,7 @@ describe("adaptive search in sweep serve: killed -9 (fault 16), two at once (fau
     reportFigures(
       `fault 17 two sweep serve at once on a bayes + hyperband sweep: ${describeAdaptiveFigures(f)}, recorder/reconcile error lines ${errors.length}, wall time ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
-    expectSearchKept(f);
+    expectSearchKept(f, SHAPE.runCap);
     expect(errors).toEqual([]);
   });
 });

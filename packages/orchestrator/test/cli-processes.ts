@@ -20,9 +20,18 @@ export interface SweepProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `sweep …` with `env` over the test's own, in `cwd` (default: the test's). */
-export function startSweep(args: string[], env: NodeJS.ProcessEnv = {}, cwd?: string): SweepProcess {
-  const child = spawn(process.execPath, [SWEEP_BIN, ...args], { env: { ...process.env, ...env }, cwd });
+/**
+ * Where a `sweep` process runs when not plainly here: `prefix` wraps the command (the
+ * fault suite's machines: `nsenter --net=… [faketime …]`), `cwd` is its working directory.
+ */
+export interface SpawnPlace {
+  prefix: string[];
+  cwd: string;
+}
+
+export function startSweep(args: string[], env: NodeJS.ProcessEnv = {}, place?: Partial<SpawnPlace>): SweepProcess {
+  const [command, ...wrapped] = [...(place?.prefix ?? []), process.execPath, SWEEP_BIN, ...args];
+  const child = spawn(command as string, wrapped, { env: { ...process.env, ...env }, cwd: place?.cwd });
   let output = "";
   const listeners = new Set<() => void>();
   const collect = (chunk: Buffer) => {

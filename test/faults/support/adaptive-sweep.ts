@@ -1,5 +1,6 @@
 import { rungsFor } from "@sweep/core";
 import { type RungDecisionRow, sql, sweepById, sweepRungDecisions } from "@sweep/store";
+import { expect } from "vitest";
 import { sleep } from "./servers.js";
 import type { FaultPipeline } from "./sweep.js";
 
@@ -190,4 +191,18 @@ function honouredPrunes(
 /** `trials N (C completed, P pruned), decisions D (prunes X), undecided rungs U, prunes not honoured H, prunes too late L`. */
 export function describeAdaptiveFigures(f: AdaptiveFigures): string {
   return `sweep ${f.sweepStatus}, trials ${f.trials} (${f.completed} completed, ${f.pruned} pruned, distinct keys ${f.distinctKeys}), rung decisions ${f.decisions} (prunes ${f.prunes}), undecided rungs ${f.undecidedRungs.length} (rung epochs recorded after a later rung's prune ${f.rungEpochsAfterLaterPrune}), trials pruned twice ${f.prunedTwice.length}, pruned trials without their one decision ${f.prunedWithoutItsDecision.length}, prunes not honoured ${f.notHonoured.length}, prunes too late ${f.tooLate}`;
+}
+
+/** What every adaptive fault asserts: run_cap distinct trials, every rung decided once, every due prune honoured. */
+export function expectSearchKept(f: AdaptiveFigures, runCap: number): void {
+  expect(f.sweepStatus).toBe("completed");
+  expect(f.trials).toBe(runCap);
+  expect(f.distinctKeys).toBe(runCap);
+  expect(f.ordinals).toEqual([...Array(runCap).keys()]);
+  expect(f.others).toEqual([]);
+  expect(f.pruned).toBeGreaterThan(0);
+  expect(f.undecidedRungs).toEqual([]);
+  expect(f.prunedTwice).toEqual([]);
+  expect(f.prunedWithoutItsDecision).toEqual([]);
+  expect(f.notHonoured).toEqual([]);
 }

@@ -5,14 +5,21 @@ import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { connect, type NatsConnection } from "@nats-io/transport-node";
 import type { TrialEvent } from "@sweep/core";
 import { isTerminal } from "@sweep/core";
-import { runSweep, type SweepProcess, startSweep, sweepYaml } from "@sweep/orchestrator/testing";
-import { ensurePipeline, type PipelineNames, type PipelineSettings, pipelineNames } from "@sweep/protocol";
+import { runSweep, type SpawnPlace, type SweepProcess, startSweep, sweepYaml } from "@sweep/orchestrator/testing";
+import {
+  ensurePipeline,
+  keepOnJetStream,
+  type PipelineNames,
+  type PipelineSettings,
+  pipelineNames,
+} from "@sweep/protocol";
 import { openDatabase, type SweepDatabase, sql } from "@sweep/store";
 import { sleep } from "./servers.js";
 
 export {
   freshPostgresDatabase,
   runSweep,
+  type SpawnPlace,
   type SweepProcess,
   SYNTHETIC_TASK,
   startSweep,
@@ -90,26 +97,30 @@ export class FaultPipeline {
     return new FaultPipeline(options.natsUrl, options.prefix, options.databaseUrl, database, options.dir);
   }
 
-  /** A connection for the test's own look-ups (reconnects forever). */
+  /** A connection for the test's own look-ups (reconnects forever, moves off a node cut from its cluster). */
   async nc(): Promise<NatsConnection> {
-    this.#nc ??= await connect({ servers: this.natsUrl.split(","), maxReconnectAttempts: -1 });
+    if (!this.#nc) {
+      this.#nc = await connect({ servers: this.natsUrl.split(","), maxReconnectAttempts: -1 });
+      keepOnJetStream(this.#nc, { log: () => {} });
+    }
     return this.#nc;
   }
 
-  start(args: string[]): SweepProcess {
-    const child = startSweep(args, this.env);
+  /** Starts `sweep <args>` here, or on a machine of the fault suite's network (`place`); `env` adds to the pipeline's. */
+  start(args: string[], place?: SpawnPlace, env: NodeJS.ProcessEnv = {}): SweepProcess {
+    const child = startSweep(args, { ...this.env, ...env }, place);
     this.processes.push(child);
     return child;
   }
 
-  async serve(): Promise<SweepProcess> {
-    const serve = this.start(["serve"]);
+  async serve(place?: SpawnPlace): Promise<SweepProcess> {
+    const serve = this.start(["serve"], place);
     await serve.waitFor("recording");
     return serve;
   }
 
-  async worker(task: string, threads = 2): Promise<SweepProcess> {
-    const worker = this.start(["worker", "--threads", String(threads), "--backend", "cpu", "--task", task]);
+  async worker(task: string, threads = 2, place?: SpawnPlace): Promise<SweepProcess> {
+    const worker = this.start(["worker", "--threads", String(threads), "--backend", "cpu", "--task", task], place);
     await worker.waitFor("threads, backend cpu");
     return worker;
   }

@@ -1,6 +1,6 @@
 import type { NatsConnection } from "@nats-io/transport-node";
 import { UsageError } from "@sweep/core";
-import { connectNats, ensurePipeline, type PipelineNames, resolveNatsUrl } from "@sweep/protocol";
+import { connectNats, ensurePipeline, type PipelineNames, pipelineNames, resolveNatsUrl } from "@sweep/protocol";
 import type { Command } from "commander";
 
 export interface NatsOptions {
@@ -72,9 +72,12 @@ export async function withNats<T>(
   use: (nc: NatsConnection, names: PipelineNames) => Promise<T>,
 ): Promise<T> {
   const replicas = natsReplicasOf();
-  const nc = await connectNats(resolveNatsUrl(options.nats), clientName);
+  const prefix = natsPrefixOf(options);
+  const nc = await connectNats(resolveNatsUrl(options.nats), clientName, process.env, {
+    stream: pipelineNames(prefix).eventsStream,
+  });
   try {
-    const names = await ensurePipeline(nc, { prefix: natsPrefixOf(options), replicas });
+    const names = await ensurePipeline(nc, { prefix, replicas });
     return await use(nc, names);
   } finally {
     await nc.drain().catch(() => {});

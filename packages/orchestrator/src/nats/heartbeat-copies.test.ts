@@ -8,7 +8,7 @@ import { type Recorder, startRecorder } from "./recorder.js";
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Worker `id`'s heartbeat written `second` seconds into 2026. */
+/** Worker `id`'s heartbeat written `second` seconds into 2026 (`images_per_s` tells them apart once copied). */
 const beat = (id: string, second: number, status: WorkerHeartbeat["status"] = "running"): WorkerHeartbeat => ({
   id,
   host: "test-host",
@@ -16,7 +16,7 @@ const beat = (id: string, second: number, status: WorkerHeartbeat["status"] = "r
   threads: 2,
   backend: "cpu",
   trials: [],
-  images_per_s: 0,
+  images_per_s: second,
   at: new Date(Date.UTC(2026, 0, 1, 0, 0, second)).toISOString(),
   status,
 });
@@ -41,10 +41,12 @@ function heartbeatSink(hangFirst = false) {
       copies.push(heartbeats);
       if (hangFirst && copies.length === 1) await hung;
     },
-    /** Whether a copy handed over `heartbeat` (same worker, same time, same status). */
+    /** Whether a copy handed over `heartbeat` (same worker, same write, same status). */
     has(heartbeat: WorkerHeartbeat) {
       return copies.some((copy) =>
-        copy.some((h) => h.id === heartbeat.id && h.at === heartbeat.at && h.status === heartbeat.status),
+        copy.some(
+          (h) => h.id === heartbeat.id && h.images_per_s === heartbeat.images_per_s && h.status === heartbeat.status,
+        ),
       );
     },
   };
@@ -136,6 +138,22 @@ describe("the recorder copies the heartbeat bucket into the workers table", () =
     await recorder.stop();
     recorder = undefined;
     expect(await consumersOnBucket()).toBe(0);
+  });
+
+  it("times each heartbeat by the NATS server that stored it, not by the worker's clock", async () => {
+    const sink = heartbeatSink();
+    recorder = await start(sink.record);
+    const minutes = (n: number) => new Date(Date.now() + n * 60_000).toISOString();
+    const before = Date.now();
+    await put({ ...beat("w-ahead", 1), at: minutes(5) });
+    await put({ ...beat("w-behind", 2), at: minutes(-5) });
+    await waitUntil("both heartbeats", () => sink.has(beat("w-ahead", 1)) && sink.has(beat("w-behind", 2)));
+    const copied = sink.copies.flat().filter((h) => h.id !== "w-hung");
+    for (const heartbeat of copied) {
+      // The server's clock here is the test's: within the test's own span, give or take a second.
+      expect(Date.parse(heartbeat.at)).toBeGreaterThanOrEqual(before - 1000);
+      expect(Date.parse(heartbeat.at)).toBeLessThanOrEqual(Date.now() + 1000);
+    }
   });
 
   it("copies the heartbeat a worker writes just before the recorder stops", async () => {

@@ -76,14 +76,19 @@ export async function watchHeartbeats(
   };
 }
 
-/** A put heartbeat; a delete, a purge or a foreign entry is none. */
+/**
+ * A put heartbeat, timed by the NATS server that stored it (its `at` replaced): a worker
+ * whose clock is off would otherwise look stale while it runs (clock behind) or fresh
+ * long after it died, and its later heartbeats never replace one from its future (clock
+ * ahead). A delete, a purge or a foreign entry is none.
+ */
 function readHeartbeat(msg: JsMsg): WorkerHeartbeat | undefined {
   const operation = msg.headers?.get("KV-Operation");
   if (operation === "DEL" || operation === "PURGE") return undefined;
   try {
     const heartbeat = msg.json<Partial<WorkerHeartbeat>>();
     return typeof heartbeat.id === "string" && typeof heartbeat.at === "string"
-      ? (heartbeat as WorkerHeartbeat)
+      ? { ...(heartbeat as WorkerHeartbeat), at: msg.time.toISOString() }
       : undefined;
   } catch {
     return undefined;

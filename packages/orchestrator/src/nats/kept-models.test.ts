@@ -28,7 +28,7 @@ describe("kept weights over NATS: workers on their own disks, export on the data
   const workerIn = async (name: string) => {
     const cwd = path.join(dir, name);
     await mkdir(cwd);
-    const worker = startSweep(["worker", "--threads", "1", "--backend", "wasm"], env, cwd);
+    const worker = startSweep(["worker", "--threads", "1", "--backend", "wasm"], env, { cwd });
     children.push(worker);
     await worker.waitFor("backend wasm");
     return { worker, cwd };

@@ -1,5 +1,5 @@
 import type { TrialEvent, TrialSpec } from "@sweep/core";
-import { connectNats, ensurePipeline } from "@sweep/protocol";
+import { connectNats, ensurePipeline, pipelineNames } from "@sweep/protocol";
 import { markSweepCancelled, type NewSweep, openTrials, type SweepDatabase, sweepById } from "@sweep/store";
 import { type BackendChoice, startWorkerProcess } from "@sweep/worker";
 import { publishSweepCancel } from "./cancel.js";
@@ -41,7 +41,9 @@ export function runOverNats(request: NatsRunRequest): NatsRun {
   let cancelRequested: Promise<void> | undefined;
   let cancel: () => void = () => {};
   const finished = (async () => {
-    const nc = await connectNats(request.nats, "sweep-run");
+    const nc = await connectNats(request.nats, "sweep-run", process.env, {
+      stream: pipelineNames(request.prefix).trialsStream,
+    });
     const names = await ensurePipeline(nc, { prefix: request.prefix });
     const recorder = await startDatabaseRecorder({
       nc,

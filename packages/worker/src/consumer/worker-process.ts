@@ -1,4 +1,4 @@
-import { connectNats, ensurePipeline } from "@sweep/protocol";
+import { connectNats, ensurePipeline, pipelineNames } from "@sweep/protocol";
 import { expectedBackend } from "../backends/index.js";
 import { TrainingPool } from "../pool.js";
 import type { BackendChoice } from "../protocol.js";
@@ -56,7 +56,10 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     },
   });
   try {
-    const nc = await connectNats(options.nats, `sweep-worker-${process.pid}`);
+    const nc = await connectNats(options.nats, `sweep-worker-${process.pid}`, process.env, {
+      stream: pipelineNames(options.prefix).trialsStream,
+      log: options.log,
+    });
     try {
       await ensurePipeline(nc, { prefix: options.prefix, replicas: options.replicas });
       worker = await startWorker({
