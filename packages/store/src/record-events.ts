@@ -5,6 +5,7 @@ import { deleteEpochsAfterResume, epochLosses, upsertEpochs } from "./epochs.js"
 import type { TrialRow } from "./schema.js";
 import { sql } from "./sql.js";
 import { refreshSweepStatus } from "./sweep-status.js";
+import { CHANGE_XID, refreshTrialSummaries } from "./trial-summaries.js";
 
 /** Records one event in its own transaction. See `recordEvents`. */
 export async function recordEvent(database: SweepDatabase, event: TrialEvent): Promise<RecordOutcome> {
@@ -17,7 +18,8 @@ export async function recordEvent(database: SweepDatabase, event: TrialEvent): P
  * one's outcome; safe to repeat (a redelivered batch records nothing twice).
  * Epoch rows are keyed by (trial, epoch): a newer attempt overwrites an older
  * attempt's row, never the reverse. The trial's best val_loss, best epoch and
- * overfit epoch are recomputed from all its rows, then each touched sweep's status.
+ * overfit epoch are recomputed from all its rows, then its summary (`refreshTrialSummaries`)
+ * and each touched sweep's status.
  * A batch costs a fixed number of statements however many events it holds.
  */
 export async function recordEvents(database: SweepDatabase, events: readonly TrialEvent[]): Promise<RecordOutcome[]> {
@@ -51,6 +53,10 @@ export async function recordEventBatch(tx: Queryable, events: readonly TrialEven
     tx,
     changed.map((row) => ({ ...row, ...states.get(row.id)?.update })),
   );
+  await refreshTrialSummaries(
+    tx,
+    changed.map((row) => row.id),
+  );
   await refreshSweepStatus(
     tx,
     changed.map((row) => row.sweepId),
@@ -65,7 +71,11 @@ export function lockTrials(db: Queryable, trialIds: readonly string[]): Promise<
       param_count AS "paramCount", epochs_planned AS "epochsPlanned", early_terminate AS "earlyTerminate",
       best_val_loss AS "bestValLoss", best_epoch AS "bestEpoch", overfit_epoch AS "overfitEpoch",
       test_loss AS "testLoss", test_accuracy AS "testAccuracy", error, created_at AS "createdAt",
-      started_at AS "startedAt", finished_at AS "finishedAt", duration_ms AS "durationMs"
+      started_at AS "startedAt", finished_at AS "finishedAt", duration_ms AS "durationMs",
+      epochs_done AS "epochsDone", last_epoch AS "lastEpoch", last_val_loss AS "lastValLoss",
+      last_val_accuracy AS "lastValAccuracy", val_accuracy_at_best AS "valAccuracyAtBest",
+      mean_epoch_ms AS "meanEpochMs", metric_value AS "metricValue", rank_key AS "rankKey",
+      change_xid::float8 AS "changeXid"
     FROM trials WHERE id = ANY(${[...trialIds].sort()}::text[]) ORDER BY id FOR UPDATE`);
 }
 
@@ -126,7 +136,8 @@ export async function writeTrials(db: Queryable, changed: readonly TrialRow[]): 
     UPDATE trials t SET status = u.status, attempt = u.attempt, worker = u.worker, backend = u.backend,
       param_count = u.param_count, best_val_loss = u.best_val_loss, best_epoch = u.best_epoch,
       overfit_epoch = u.overfit_epoch, test_loss = u.test_loss, test_accuracy = u.test_accuracy, error = u.error,
-      started_at = u.started_at, finished_at = u.finished_at, duration_ms = u.duration_ms
+      started_at = u.started_at, finished_at = u.finished_at, duration_ms = u.duration_ms,
+      change_xid = ${CHANGE_XID}
     FROM jsonb_to_recordset(${rows}::jsonb) AS u(id text, status text, attempt int, worker text,
       backend text, param_count int, best_val_loss float8, best_epoch int, overfit_epoch int, test_loss float8,
       test_accuracy float8, error text, started_at timestamptz, finished_at timestamptz, duration_ms float8)

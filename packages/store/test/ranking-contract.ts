@@ -1,0 +1,117 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { seededRandom, type TrialEvent, type TrialSpec } from "@sweep/core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createSweep,
+  MIGRATIONS_FOLDER,
+  recordEvents,
+  requeueTrials,
+  SqlStatement,
+  type SweepDatabase,
+  sql,
+} from "../src/index.js";
+import { events, metrics, newSweepId, trialSpecs } from "./fixtures/sweeps.js";
+import type { DatabaseFactory } from "./helpers.js";
+
+/**
+ * `trial_ranking` as migration 0003 computed it on every read (from the epoch rows),
+ * taken from the shipped file: the reference the summary-backed view must equal.
+ */
+function rankingOf0003(): string {
+  const text = readFileSync(path.join(MIGRATIONS_FOLDER, "0003_metric_ranking.sql"), "utf8");
+  const body = text.slice(text.indexOf('CREATE OR REPLACE VIEW "trial_ranking" AS') + 41).trim();
+  return body.replace(/;$/, "");
+}
+
+/** Epoch values drawn from few numbers (ties), with NaN now and then. */
+function drawValue(random: () => number): number {
+  if (random() < 0.08) return Number.NaN;
+  return [0.1, 0.2, 0.2, 0.3, 0.5][Math.floor(random() * 5)] as number;
+}
+
+/** A sweep's trials with random curves and every kind of ending, recorded in random batches. */
+function randomEvents(trials: readonly TrialSpec[], seed: number): TrialEvent[] {
+  const random = seededRandom(seed);
+  return trials.flatMap((trial): TrialEvent[] => {
+    const ending = Math.floor(random() * 6);
+    if (ending === 0) return [];
+    const count = 1 + Math.floor(random() * 6);
+    const epochs = Array.from({ length: count }, (_, i): TrialEvent => {
+      const event = events.epoch(trial, i + 1, drawValue(random)) as Extract<TrialEvent, { type: "epoch" }>;
+      const m = metrics(i + 1, event.metrics.val_loss, drawValue(random));
+      return { ...event, metrics: { ...m, val_accuracy: drawValue(random), accuracy: drawValue(random) } };
+    });
+    const last: TrialEvent[] =
+      ending === 1
+        ? []
+        : ending === 2
+          ? [events.pruned(trial, count, "overfit")]
+          : ending === 3
+            ? [events.failed(trial, false)]
+            : [
+                {
+                  ...(events.completed(trial) as Extract<TrialEvent, { type: "completed" }>),
+                  test_accuracy: drawValue(random),
+                  test_loss: drawValue(random),
+                },
+              ];
+    return [events.started(trial), ...epochs, ...last];
+  });
+}
+
+/** The summary-backed `trial_ranking` against migration 0003's computation, on every implementation. */
+export function describeRankingContract(label: string, makeFactory: () => DatabaseFactory): void {
+  describe(`trial_ranking from trial summaries: ${label}`, () => {
+    const factory = makeFactory();
+    let db: SweepDatabase;
+    beforeAll(async () => {
+      db = await factory.open();
+    });
+    afterAll(() => factory.dispose());
+
+    const metricsToRank = [
+      { name: "val_loss", goal: "minimize" },
+      { name: "val_loss", goal: "maximize" },
+      { name: "val_accuracy", goal: "maximize" },
+      { name: "loss", goal: "minimize" },
+      { name: "test_accuracy", goal: "maximize" },
+      { name: "test_loss", goal: "minimize" },
+    ];
+    for (const [index, metric] of metricsToRank.entries()) {
+      it(`equals the computation over epoch rows: ${metric.name} ${metric.goal}, random curves, ties, NaN, pruned`, async () => {
+        const sweepId = newSweepId();
+        const trials = trialSpecs(sweepId, 40);
+        await createSweep(
+          db,
+          { id: sweepId, name: sweepId, config: { method: "list", metric }, configHash: "h" },
+          trials,
+        );
+        const all = randomEvents(trials, 17 + index);
+        const random = seededRandom(99 + index);
+        for (let start = 0; start < all.length; ) {
+          const size = 1 + Math.floor(random() * 30);
+          await recordEvents(db, all.slice(start, start + size));
+          start += size;
+        }
+        // A retry clears failed trials' outcome; a resumed attempt drops rows after its resume epoch.
+        const retried = await requeueTrials(db, sweepId, ["failed"]);
+        const resumed = trials.find((t) => retried.includes(t.id));
+        if (resumed) await recordEvents(db, [events.started(resumed, 1, 1), events.epoch(resumed, 2, 0.05)]);
+
+        const columns = sql`SELECT * FROM trial_ranking WHERE sweep_id = ${sweepId} ORDER BY trial_id`;
+        const now = await db.query(columns);
+        const reference = new SqlStatement(rankingOf0003(), []);
+        const before = await db.query(
+          sql`SELECT * FROM (${reference}) r WHERE sweep_id = ${sweepId} ORDER BY trial_id`,
+        );
+        expect(now).toHaveLength(40);
+        const ranks = now.flatMap((row) => (row.rank === null ? [] : [row.rank]));
+        expect(ranks.length).toBeGreaterThan(10);
+        expect(new Set(ranks).size).toBeLessThan(ranks.length);
+        expect(now.filter((row) => row.status === "pruned").length).toBeGreaterThan(0);
+        expect(now).toEqual(before);
+      });
+    }
+  });
+}
