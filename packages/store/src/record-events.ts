@@ -112,8 +112,28 @@ async function recomputeOverfit(
   }
 }
 
+/** The columns of a trial that recording changes. */
+export type TrialWrite = Pick<
+  TrialRow,
+  | "id"
+  | "status"
+  | "attempt"
+  | "worker"
+  | "backend"
+  | "paramCount"
+  | "bestValLoss"
+  | "bestEpoch"
+  | "overfitEpoch"
+  | "testLoss"
+  | "testAccuracy"
+  | "error"
+  | "startedAt"
+  | "finishedAt"
+  | "durationMs"
+>;
+
 /** Writes the changed trials' mutable columns in one statement. */
-export async function writeTrials(db: Queryable, changed: readonly TrialRow[]): Promise<void> {
+export async function writeTrials(db: Queryable, changed: readonly TrialWrite[]): Promise<void> {
   if (changed.length === 0) return;
   const rows = changed.map((row) => ({
     id: row.id,

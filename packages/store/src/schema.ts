@@ -89,10 +89,11 @@ export const trials = pgTable(
     index("trials_rank_idx").on(t.sweepId, t.rankKey, t.ordinal),
     index("trials_status_idx").on(t.sweepId, t.status),
     index("trials_change_idx").on(t.sweepId, t.changeXid),
-    index("trials_last_val_loss_idx").on(t.sweepId, t.lastValLoss),
-    index("trials_last_val_accuracy_idx").on(t.sweepId, t.lastValAccuracy.desc().nullsLast()),
-    index("trials_test_accuracy_idx").on(t.sweepId, t.testAccuracy.desc().nullsLast()),
-    index("trials_epochs_done_idx").on(t.sweepId, t.epochsDone.desc()),
+    // The dashboard's sort keys (ranking-page.ts), each with its tie-breakers.
+    index("trials_last_val_loss_idx").on(t.sweepId, t.lastValLoss, t.rankKey, t.ordinal),
+    index("trials_last_val_accuracy_idx").on(t.sweepId, t.lastValAccuracy.desc().nullsLast(), t.rankKey, t.ordinal),
+    index("trials_test_accuracy_idx").on(t.sweepId, t.testAccuracy.desc().nullsLast(), t.rankKey, t.ordinal),
+    index("trials_epochs_done_idx").on(t.sweepId, t.epochsDone.desc(), t.rankKey, t.ordinal),
   ],
 );
 

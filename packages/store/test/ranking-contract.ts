@@ -5,11 +5,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createSweep,
   MIGRATIONS_FOLDER,
+  RANKING_ORDERS,
   recordEvents,
   requeueTrials,
   SqlStatement,
   type SweepDatabase,
   sql,
+  sweepChanges,
+  type TrialRankingRow,
+  trialRankingPage,
 } from "../src/index.js";
 import { events, metrics, newSweepId, trialSpecs } from "./fixtures/sweeps.js";
 import type { DatabaseFactory } from "./helpers.js";
@@ -113,5 +117,53 @@ export function describeRankingContract(label: string, makeFactory: () => Databa
         expect(now).toEqual(before);
       });
     }
+
+    it("pages the ranking in each order with the view's values, and counts the rank over the whole sweep", async () => {
+      const sweepId = newSweepId();
+      const trials = trialSpecs(sweepId, 30);
+      await createSweep(db, { id: sweepId, name: sweepId, config: { method: "list" }, configHash: "h" }, trials);
+      await recordEvents(db, randomEvents(trials, 5));
+      const view = await db.query<TrialRankingRow>(sql`SELECT * FROM trial_ranking WHERE sweep_id = ${sweepId}`);
+      const byId = new Map(view.map((row) => [row.trial_id, row]));
+      for (const order of RANKING_ORDERS) {
+        for (const status of [undefined, "completed"] as const) {
+          const all = await trialRankingPage(db, sweepId, { order, status, limit: 100 });
+          const paged = [
+            ...(await trialRankingPage(db, sweepId, { order, status, limit: 7 })),
+            ...(await trialRankingPage(db, sweepId, { order, status, offset: 7, limit: 100 })),
+          ];
+          expect(paged.map((row) => row.trial_id)).toEqual(all.map((row) => row.trial_id));
+          expect(all.length).toBe(view.filter((row) => status === undefined || row.status === status).length);
+          for (const row of all) expect(byId.get(row.trial_id)).toEqual(pick(row, Object.keys(view[0] ?? {})));
+        }
+      }
+      const ranked = await trialRankingPage(db, sweepId, { limit: 100 });
+      const ranks = ranked.map((row) => row.rank ?? Number.POSITIVE_INFINITY);
+      expect(ranks).toEqual([...ranks].sort((a, b) => a - b));
+      const byEpochs = await trialRankingPage(db, sweepId, { order: "epochs_done", limit: 100 });
+      const done = byEpochs.map((row) => row.epochs_done);
+      expect(done).toEqual([...done].sort((a, b) => b - a));
+    });
+
+    it("reads only the trials written since the last read's snapshot", async () => {
+      const sweepId = newSweepId();
+      const trials = trialSpecs(sweepId, 5);
+      await createSweep(db, { id: sweepId, name: sweepId, config: { method: "list" }, configHash: "h" }, trials);
+      const first = await sweepChanges(db, sweepId);
+      expect(first.trials).toHaveLength(5);
+      const [one, two] = trials as [TrialSpec, TrialSpec];
+      await recordEvents(db, [events.started(one), events.epoch(one, 1, 0.4)]);
+      const second = await sweepChanges(db, sweepId, first.since);
+      expect(second.trials).toEqual([
+        { id: one.id, status: "running", epochs_done: 1, epochs_planned: 6, mean_epoch_ms: 100 },
+      ]);
+      await recordEvents(db, [events.started(two)]);
+      const third = await sweepChanges(db, sweepId, second.since);
+      expect(third.trials.map((row) => row.id)).toEqual([two.id]);
+    });
   });
+}
+
+function pick(row: Record<string, unknown>, keys: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.map((key) => [key, row[key]]));
 }
