@@ -63,6 +63,7 @@ export {
   pendingPrunes,
   recordRungDecision,
   sweepRungDecisions,
+  trialRungDecisions,
 } from "./rung-decisions.js";
 export type { EpochRow, RungDecisionRow, SweepRow, TrialRow, WorkerRow } from "./schema.js";
 export {
@@ -79,6 +80,7 @@ export type { OpenMode } from "./store-state.js";
 export {
   countSweepEpochs,
   type SweepWorker,
+  sweepEpochTotals,
   sweepWallSeconds,
   sweepWorkers,
   trialStatusCounts,

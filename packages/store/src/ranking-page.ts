@@ -27,7 +27,8 @@ export interface RankingPageRequest {
   status?: TrialStatus;
   /** Rows to skip, in that order. */
   offset?: number;
-  limit: number;
+  /** At most this many rows; null for all. */
+  limit: number | null;
 }
 
 /** A row of `trial_ranking` with the trial's summary columns a table of trials shows. */

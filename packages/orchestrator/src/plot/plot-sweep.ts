@@ -1,6 +1,6 @@
 import path from "node:path";
 import { getSweep, type SweepDatabase } from "@sweep/store";
-import { readTrialViews } from "../dashboard/load-snapshot.js";
+import { readTrialViews } from "../dashboard/trial-views.js";
 import { writeSweepPlots } from "./write-sweep-plots.js";
 
 export interface PlotRequest {
