@@ -78,6 +78,7 @@ export { SqlStatement, sql } from "./sql.js";
 export { releaseStoreLockOf } from "./store-lock.js";
 export type { OpenMode } from "./store-state.js";
 export {
+  analyzeSweepTables,
   countSweepEpochs,
   type SweepWorker,
   sweepEpochTotals,

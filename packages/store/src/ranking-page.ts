@@ -96,8 +96,16 @@ export interface SweepChanges {
  */
 export async function sweepChanges(db: Queryable, sweepId: string, since?: number): Promise<SweepChanges> {
   const [mark] = await db.query<{ since: string }>(sql`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS since`);
-  const trials = await db.query<TrialTallyRow>(sql`
-    SELECT id, status, epochs_done, epochs_planned, mean_epoch_ms FROM trials
+  // One row holding a json array: a hundred thousand rows decode far faster so than one by one.
+  const [rows] = await db.query<{ trials: [string, TrialStatus, number, number, number | null][] | null }>(sql`
+    SELECT json_agg(json_build_array(id, status, epochs_done, epochs_planned, mean_epoch_ms)) AS trials FROM trials
     WHERE sweep_id = ${sweepId} ${since === undefined ? sql`` : sql`AND change_xid >= ${since}`}`);
+  const trials = (rows?.trials ?? []).map(([id, status, epochs_done, epochs_planned, mean_epoch_ms]) => ({
+    id,
+    status,
+    epochs_done,
+    epochs_planned,
+    mean_epoch_ms,
+  }));
   return { trials, since: Number(mark?.since) };
 }

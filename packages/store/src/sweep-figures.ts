@@ -57,3 +57,12 @@ export async function sweepEpochTotals(
     FROM trials WHERE sweep_id = ${sweepId}`);
   return row ?? { trials: 0, epochsDone: 0, epochsPlanned: 0 };
 }
+
+/**
+ * Refreshes the planner's statistics and the visibility map of the tables that grow
+ * with a sweep (`VACUUM (ANALYZE)`), as autovacuum does on a server after a bulk load;
+ * the embedded store has no autovacuum. Outside a transaction.
+ */
+export async function analyzeSweepTables(db: Queryable): Promise<void> {
+  await db.query(sql`VACUUM (ANALYZE) trials, epochs`);
+}
