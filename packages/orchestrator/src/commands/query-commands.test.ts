@@ -66,7 +66,7 @@ describe("query commands on the embedded store", () => {
     expect(first?.split(",").slice(0, 7)).toEqual(["1", "cli-sweep-t001", "model-b", "completed", "0.2", "2", "3"]);
   });
 
-  it("pages the ranking with --limit and --offset and says how many trials are left", async () => {
+  it("pages the ranking with --limit and --offset, says how many trials are left, and plots the top ones", async () => {
     const first = await sweep("results", "cli-sweep", "--limit", "1", "--format", "csv", "--db", db);
     expect(
       first.out
@@ -83,10 +83,14 @@ describe("query commands on the embedded store", () => {
         .map((line) => line.split(",")[2]),
     ).toEqual(["model-a"]);
     expect(next.err).toBe("");
+    const plot = await sweep("plot", "cli-sweep", "--top", "1", "--out", path.join(dir, "top-plots"), "--db", db);
+    expect(plot.out).toBe(
+      `wrote 1 learning curve and val-loss-comparison (SVG + PNG) to ${path.join(dir, "top-plots")}\n`,
+    );
     const all = await sweep("results", "cli-sweep", "--limit", "all", "--format", "csv", "--db", db);
     expect(all.out.split("\n").slice(1, -1)).toHaveLength(2);
     const bad = await sweep("results", "cli-sweep", "--limit", "0", "--db", db);
-    expect(bad).toMatchObject({ code: 2, err: 'sweep: --limit: must be a whole number above 0 or all, got "0"\n' });
+    expect(bad).toMatchObject({ code: 2, err: 'sweep: --limit: must be a whole number from 1, got "0"\n' });
   });
 
   it("answers read-only SQL in json and refuses a write with one line and exit code 2", async () => {

@@ -1,8 +1,8 @@
-import { describeValue, UsageError } from "@sweep/core";
 import { getSweep, sweepEpochTotals, trialRankingPage } from "@sweep/store";
 import type { Command } from "commander";
 import { parseOutputFormat } from "../output/format-rows.js";
 import { rankingTable } from "../output/ranking-table.js";
+import { parseCount } from "./count-option.js";
 import { withDatabase, withDatabaseOption } from "./database-option.js";
 import { sweepArgument } from "./sweep-argument.js";
 
@@ -42,22 +42,8 @@ export function register(program: Command): void {
   });
 }
 
-/** --limit: a positive whole number or `all` (null); absent: a screenful of the terminal. */
+/** --limit: a whole number from 1, or `all` (null); absent: a screenful of the terminal. */
 function parseLimit(text: string | undefined): number | null {
   if (text === undefined) return process.stdout.isTTY ? Math.max(5, (process.stdout.rows || 24) - 4) : DEFAULT_LIMIT;
-  if (text === "all") return null;
-  const limit = parseCount(text, "--limit");
-  if (limit === 0)
-    throw new UsageError(`--limit: must be a whole number above 0 or all, got ${describeValue(text)}`, "--limit");
-  return limit;
-}
-
-function parseCount(text: string, option: string): number {
-  if (!/^\d{1,9}$/.test(text)) {
-    throw new UsageError(
-      `${option}: must be a whole number${option === "--limit" ? " above 0 or all" : ""}, got ${describeValue(text)}`,
-      option,
-    );
-  }
-  return Number(text);
+  return text === "all" ? null : parseCount(text, "--limit", 1);
 }
