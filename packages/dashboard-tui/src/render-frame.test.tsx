@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { hyperbandSnapshot, sampleSnapshot } from "../test/snapshots.js";
+import { frameOf, hyperbandSnapshot, sampleSnapshot } from "../test/snapshots.js";
 import { renderDashboardFrame } from "./render-frame.js";
 
 /** The frame's line that holds `text`. */
@@ -21,7 +21,7 @@ function rungCells(frame: string): Record<string, string> {
 
 describe("renderDashboardFrame", () => {
   it("draws a bayes + hyperband sweep's lines under the progress bars and a rung column", () => {
-    const frame = renderDashboardFrame(hyperbandSnapshot(), { columns: 160, rows: 50 });
+    const frame = renderDashboardFrame(frameOf(hyperbandSnapshot()), { columns: 160, rows: 50 });
     const lines = frame.split("\n");
     const bars = lines.findIndex((l) => /^trials \[/.test(l));
     expect(lines[bars + 1]).toBe("bayes: 5 of run_cap 12 proposed, 1 running, 3 finished");
@@ -33,7 +33,7 @@ describe("renderDashboardFrame", () => {
   });
 
   it("has neither the lines nor the column for a sweep without a search", () => {
-    const frame = renderDashboardFrame(sampleSnapshot(), { columns: 160, rows: 50 });
+    const frame = renderDashboardFrame(frameOf(sampleSnapshot()), { columns: 160, rows: 50 });
     expect(frame).not.toMatch(/bayes|hyperband/);
     expect(lineWith(frame, "best val@ep")).toMatch(/status +epoch /);
     expect(lineWith(frame, "model4")).toMatch(/pruned +6\/6 /);

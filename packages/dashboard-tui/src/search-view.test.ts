@@ -1,6 +1,6 @@
 import type { DecidedRung } from "@sweep/core";
 import { describe, expect, it } from "vitest";
-import { hyperbandSnapshot, sampleSnapshot } from "../test/snapshots.js";
+import { frameOf, hyperbandSnapshot, sampleSnapshot } from "../test/snapshots.js";
 import { hasRungColumn, rungCell, searchLines } from "./search-view.js";
 
 const passed = (rung: number, epoch: number): DecidedRung => ({ rung, epoch, action: "continue" });
@@ -28,7 +28,7 @@ describe("rungCell", () => {
 
 describe("searchLines and hasRungColumn", () => {
   it("gives a bayes + hyperband sweep both lines, counted from its trials and their decisions, and the column", () => {
-    const snapshot = hyperbandSnapshot();
+    const snapshot = frameOf(hyperbandSnapshot());
     expect(searchLines(snapshot)).toEqual([
       "bayes: 5 of run_cap 12 proposed, 1 running, 3 finished",
       "hyperband eta 3: r1 @ epoch 1: 4 reached, 1 pruned · r2 @ epoch 3: 2 reached, 0 pruned",
@@ -37,14 +37,14 @@ describe("searchLines and hasRungColumn", () => {
   });
 
   it("gives a bayes sweep without hyperband its line and no column", () => {
-    const snapshot = { ...hyperbandSnapshot(), search: { proposer: { runCap: 12 }, rungs: null } };
+    const snapshot = frameOf({ ...hyperbandSnapshot(), search: { proposer: { runCap: 12 }, rungs: null } });
     expect(searchLines(snapshot)).toEqual(["bayes: 5 of run_cap 12 proposed, 1 running, 3 finished"]);
     expect(hasRungColumn(snapshot)).toBe(false);
   });
 
   it("gives a sweep without a search, or no snapshot yet, neither", () => {
-    expect(searchLines(sampleSnapshot())).toEqual([]);
-    expect(hasRungColumn(sampleSnapshot())).toBe(false);
+    expect(searchLines(frameOf(sampleSnapshot()))).toEqual([]);
+    expect(hasRungColumn(frameOf(sampleSnapshot()))).toBe(false);
     expect(searchLines(null)).toEqual([]);
     expect(hasRungColumn(null)).toBe(false);
   });

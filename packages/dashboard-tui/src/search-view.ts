@@ -3,17 +3,16 @@ import type { DashboardSnapshot, TrialView } from "./snapshot.js";
 
 /**
  * The header's lines for a sweep with a proposer or rungs, the ones `sweep status`
- * prints (core's `describeSearchProgress` over the snapshot's trials and their rung
- * decisions); none for other sweeps.
+ * prints (core's `describeSearchProgress` over the sweep's tally: its trials' statuses and
+ * rung decisions); none for other sweeps.
  */
 export function searchLines(snapshot: DashboardSnapshot | null): string[] {
   const search = snapshot?.search;
   if (!snapshot || !search) return [];
-  return describeSearchProgress(
-    search,
-    snapshot.trials.map((trial) => trial.status),
-    snapshot.trials.flatMap((trial) => trial.rungs),
+  const statuses = Object.entries(snapshot.tally.statusCounts).flatMap(([status, count]) =>
+    Array<string>(count).fill(status),
   );
+  return describeSearchProgress(search, statuses, snapshot.tally.rungDecisions);
 }
 
 /** Whether the ranking shows the rung column: only for a sweep with rungs (a hyperband rule). */

@@ -2,18 +2,21 @@ import { type DecidedRung, type SearchOutline, STALE_WORKER_AFTER_MS } from "@sw
 
 /**
  * What the dashboard shows at one moment. The caller's loader builds it from the
- * database (the orchestrator reads Postgres); the dashboard only renders it, so this
- * package never touches a database.
+ * database (the orchestrator reads Postgres) for a `PageRequest`; the dashboard only
+ * renders it, so this package never touches a database. It holds the rows around the
+ * selection and the sweep's aggregates, never every trial: a frame costs what is on
+ * screen, whatever the sweep's size.
  */
 export interface DashboardSnapshot {
   /** The sweep on screen; null while the database holds none. */
   sweep: SweepView | null;
   /**
-   * Every trial of the sweep, in the ranking view's order (`trial_ranking`: rank 1
-   * first, trials without a val_loss yet after). The dashboard keeps this order for
-   * its default sort.
+   * The rows of the ranking from `page.offset` on, in the requested order and filter
+   * (`trial_ranking` order by default: rank 1 first, trials without a value after).
    */
   trials: TrialView[];
+  page: PageView;
+  tally: SweepTally;
   workers: WorkerView[];
   /**
    * The sweep's search as its config states it (`searchOutline`: the proposer's run_cap,
@@ -22,6 +25,61 @@ export interface DashboardSnapshot {
   search: SearchOutline | null;
   /** When the loader read the database (ms since epoch); ages and ETA are measured from it. */
   takenAt: number;
+}
+
+/** Where `DashboardSnapshot.trials` sit in the whole (filtered, ordered) list. */
+export interface PageView {
+  /** The order and filter the rows are in (the request's). */
+  sort: SortMetric;
+  filter: StatusFilter;
+  /** The position of `trials[0]`. */
+  offset: number;
+  /** Trials matching the filter. */
+  total: number;
+  /** The selected row's position: the selected trial's, if the loader found it, else the one asked for. */
+  selectedIndex: number;
+}
+
+/** The sweep's aggregates over all its trials, whatever the page shows. */
+export interface SweepTally {
+  /** Trials by status. */
+  statusCounts: Record<string, number>;
+  trials: number;
+  /** Finished epochs; a terminal trial counts all its planned epochs (a pruned one will run no more). */
+  epochsDone: number;
+  epochsPlanned: number;
+  /** The median of the trials' mean epoch durations; null before the first epoch. */
+  medianEpochMs: number | null;
+  /** The best trial so far (rank 1) and its metric; null before any trial has one. */
+  best: { name: string; metric: string; value: number } | null;
+  /** Every stored rung decision of the sweep (empty without rungs). */
+  rungDecisions: DecidedRung[];
+}
+
+/**
+ * The orders `s` cycles through. `rank` keeps the ranking view's order; the others
+ * sort best-first (lowest last val_loss, highest val and test accuracy, most epochs)
+ * and leave trials without the value at the end; ties keep rank order.
+ */
+export const SORT_METRICS = ["rank", "last val_loss", "val accuracy", "test accuracy", "epoch"] as const;
+export type SortMetric = (typeof SORT_METRICS)[number];
+
+/** The statuses `f` cycles through; `all` shows every trial. */
+export const STATUS_FILTERS = ["all", "running", "completed", "pruned", "failed", "queued", "cancelled"] as const;
+export type StatusFilter = (typeof STATUS_FILTERS)[number];
+
+/** What the dashboard asks its loader for: the order, the filter and the rows around the selection. */
+export interface PageRequest {
+  sort: SortMetric;
+  filter: StatusFilter;
+  /** The trial the selection follows, if known. */
+  selectedTrialId: string | null;
+  /** The selected row's position in the list, where the selection is when the trial is not found near it. */
+  selectedIndex: number;
+  /** How many rows the screen can show; the page holds these around the selection. */
+  rows: number;
+  /** Whether the detail pane is open: the selected trial's model table is read then. */
+  detail: boolean;
 }
 
 export interface SweepView {

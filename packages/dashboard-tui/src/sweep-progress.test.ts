@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { frameOf } from "../test/snapshots.js";
 import type { DashboardSnapshot, TrialView } from "./snapshot.js";
 import { sweepProgress } from "./sweep-progress.js";
 
@@ -24,17 +25,17 @@ function trial(status: string, durations: number[]): TrialView {
 }
 
 function snapshot(trials: TrialView[], finishedAt: number | null = null): DashboardSnapshot {
-  return {
+  return frameOf({
     sweep: { id: "s", name: "s", status: "running", createdAt: 0, finishedAt },
     trials,
     workers: [],
     search: null,
     takenAt: 90_000,
-  };
+  });
 }
 
 describe("sweepProgress", () => {
-  it("estimates the time left from the median epoch duration and the trials running side by side", () => {
+  it("estimates the time left from the median of the trials' mean epoch durations and the trials running side by side", () => {
     const progress = sweepProgress(
       snapshot([
         trial("pruned", [1000, 1000, 1000]),
@@ -50,7 +51,7 @@ describe("sweepProgress", () => {
       epochsTotal: 40,
       elapsedMs: 90_000,
     });
-    // 26 epochs left × 2,000 ms median / 2 running trials
+    // 26 epochs left × 2,000 ms (the median of the means 1,000, 2,000 and 5,500) / 2 running trials
     expect(progress.etaMs).toBe(26_000);
   });
 

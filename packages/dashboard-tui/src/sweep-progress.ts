@@ -1,4 +1,4 @@
-import { isTerminal } from "@sweep/core";
+import { TERMINAL_TRIAL_STATUSES } from "@sweep/core";
 import type { DashboardSnapshot } from "./snapshot.js";
 
 export interface SweepProgress {
@@ -13,34 +13,27 @@ export interface SweepProgress {
 }
 
 /**
- * Progress and ETA: the epochs still to run × the median measured epoch duration,
- * divided by the trials running side by side (at least one).
+ * Progress and ETA from the sweep's tally: the epochs still to run × the median of the
+ * trials' mean epoch durations, divided by the trials running side by side (at least one).
  */
 export function sweepProgress(snapshot: DashboardSnapshot): SweepProgress {
-  const { trials, sweep, takenAt } = snapshot;
-  let trialsDone = 0;
-  let epochsDone = 0;
-  let epochsTotal = 0;
-  let running = 0;
-  const durations: number[] = [];
-  for (const trial of trials) {
-    const terminal = isTerminal(trial.status);
-    if (terminal) trialsDone++;
-    if (trial.status === "running") running++;
-    epochsTotal += trial.epochsPlanned;
-    epochsDone += terminal ? trial.epochsPlanned : Math.min(trial.epochsDone, trial.epochsPlanned);
-    for (const point of trial.curve) durations.push(point.durationMs);
-  }
-  const remaining = epochsTotal - epochsDone;
+  const { tally, sweep, takenAt } = snapshot;
+  const trialsDone = TERMINAL_TRIAL_STATUSES.reduce((sum, status) => sum + (tally.statusCounts[status] ?? 0), 0);
+  const running = tally.statusCounts.running ?? 0;
+  const remaining = tally.epochsPlanned - tally.epochsDone;
   const etaMs =
-    remaining === 0 ? 0 : durations.length === 0 ? null : (remaining * median(durations)) / Math.max(1, running);
+    remaining === 0
+      ? 0
+      : tally.medianEpochMs === null
+        ? null
+        : (remaining * tally.medianEpochMs) / Math.max(1, running);
   const elapsedMs = sweep ? (sweep.finishedAt ?? takenAt) - sweep.createdAt : 0;
-  return { trialsDone, trialsTotal: trials.length, epochsDone, epochsTotal, elapsedMs, etaMs };
-}
-
-function median(values: number[]): number {
-  // A typed array sorts numerically without a comparator: ~5x faster on 20,000 epochs.
-  const sorted = Float64Array.from(values).sort();
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return {
+    trialsDone,
+    trialsTotal: tally.trials,
+    epochsDone: tally.epochsDone,
+    epochsTotal: tally.epochsPlanned,
+    elapsedMs,
+    etaMs,
+  };
 }

@@ -1,28 +1,37 @@
-import type { TrialView } from "./snapshot.js";
-
-/**
- * The orders `s` cycles through. `rank` keeps the ranking view's order; the others
- * sort best-first and leave trials without the value at the end.
- */
-export const SORT_METRICS = ["rank", "last val_loss", "val accuracy", "test accuracy", "epoch"] as const;
-export type SortMetric = (typeof SORT_METRICS)[number];
-
-/** The statuses `f` cycles through; `all` shows every trial. */
-export const STATUS_FILTERS = ["all", "running", "completed", "pruned", "failed", "queued", "cancelled"] as const;
-export type StatusFilter = (typeof STATUS_FILTERS)[number];
+import type { DashboardSnapshot, PageRequest, SortMetric, StatusFilter, TrialView } from "./snapshot.js";
 
 export interface ViewState {
   sort: SortMetric;
   filter: StatusFilter;
-  /** Follows the trial, not the row, across refreshes and re-sorts. */
+  /** Follows the trial, not the row, across refreshes while it stays near its row. */
   selectedTrialId: string | null;
+  /** The selected row's position in the filtered, ordered list. */
+  selectedIndex: number;
   detailOpen: boolean;
 }
 
-export const initialViewState: ViewState = { sort: "rank", filter: "all", selectedTrialId: null, detailOpen: false };
+export const initialViewState: ViewState = {
+  sort: "rank",
+  filter: "all",
+  selectedTrialId: null,
+  selectedIndex: 0,
+  detailOpen: false,
+};
 
 export function nextOf<T>(values: readonly T[], current: T): T {
   return values[(values.indexOf(current) + 1) % values.length];
+}
+
+/** What to ask the loader for in `view` on a screen that shows `rows` ranking rows. */
+export function pageRequest(view: ViewState, rows: number): PageRequest {
+  return {
+    sort: view.sort,
+    filter: view.filter,
+    selectedTrialId: view.selectedTrialId,
+    selectedIndex: view.selectedIndex,
+    rows,
+    detail: view.detailOpen,
+  };
 }
 
 type Key = (trial: TrialView) => number | null;
@@ -33,7 +42,10 @@ const sortKeys: Record<Exclude<SortMetric, "rank">, Key> = {
   epoch: (t) => -t.epochsDone,
 };
 
-/** The trials on screen: filtered by status, then ordered by the sort metric (stable). */
+/**
+ * A list of trials in rank order, filtered by status, then ordered by the sort metric
+ * (stable): the order a loader's pages follow (the orchestrator's reads it from indexes).
+ */
 export function visibleTrials(trials: readonly TrialView[], view: Pick<ViewState, "sort" | "filter">): TrialView[] {
   const shown = view.filter === "all" ? [...trials] : trials.filter((t) => t.status === view.filter);
   if (view.sort === "rank") return shown;
@@ -48,21 +60,19 @@ export function visibleTrials(trials: readonly TrialView[], view: Pick<ViewState
     .map((entry) => entry.trial);
 }
 
-/** The selected row's index in `shown`: the selected trial's, else the first row. */
-export function selectedIndex(shown: readonly TrialView[], selectedTrialId: string | null): number {
-  const index = shown.findIndex((t) => t.id === selectedTrialId);
-  return index === -1 ? 0 : index;
+/** The selected trial of a snapshot: the row at its page's selected position, if loaded. */
+export function selectedTrial(snapshot: DashboardSnapshot | null): TrialView | null {
+  if (!snapshot) return null;
+  return snapshot.trials[snapshot.page.selectedIndex - snapshot.page.offset] ?? null;
 }
 
-/** Moves the selection `step` rows, clamped to the list. */
-export function moveSelection(
-  shown: readonly TrialView[],
-  selectedTrialId: string | null,
-  step: number,
-): string | null {
-  if (shown.length === 0) return selectedTrialId;
-  const index = Math.min(shown.length - 1, Math.max(0, selectedIndex(shown, selectedTrialId) + step));
-  return shown[index].id;
+/** The view with the selection moved `step` rows, clamped to the list. */
+export function moveSelection(snapshot: DashboardSnapshot | null, view: ViewState, step: number): ViewState {
+  if (!snapshot || snapshot.page.total === 0) return view;
+  const from = snapshot.page.selectedIndex;
+  const index = Math.min(snapshot.page.total - 1, Math.max(0, from + step));
+  const trial = snapshot.trials[index - snapshot.page.offset];
+  return { ...view, selectedIndex: index, selectedTrialId: trial?.id ?? null };
 }
 
 /** The slice of `count` rows to draw so that the selected row stays visible. */

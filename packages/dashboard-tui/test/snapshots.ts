@@ -1,5 +1,7 @@
 import type { DecidedRung } from "@sweep/core";
+import { pageOf, type SweepState } from "../src/memory-pages.js";
 import type { DashboardSnapshot, EpochPoint, TrialView } from "../src/snapshot.js";
+import { initialViewState, pageRequest, type ViewState } from "../src/view-state.js";
 
 /** Snapshots the dashboard's tests render: a sweep of variants, and one under bayes + hyperband. */
 
@@ -41,7 +43,7 @@ export function trialView(
 }
 
 /** The reference case's shape: model5 ranks first, model4 overfits from epoch 3. */
-export function sampleSnapshot(): DashboardSnapshot {
+export function sampleSnapshot(): SweepState {
   return {
     sweep: { id: "mnist-ab12", name: "mnist-variants", status: "running", createdAt: NOW - 65_000, finishedAt: null },
     trials: [
@@ -92,7 +94,7 @@ const passed = (rung: number, epoch: number): DecidedRung => ({ rung, epoch, act
  * 1 and 3 of 6): model5 completed past both rungs, model3 runs past rung 2, the
  * overfit rule pruned model4 after it passed rung 1, rung 1 pruned model2, model1 is queued.
  */
-export function hyperbandSnapshot(): DashboardSnapshot {
+export function hyperbandSnapshot(): SweepState {
   const sample = sampleSnapshot();
   const rungs: Record<string, DecidedRung[]> = {
     model5: [passed(1, 1), passed(2, 3)],
@@ -110,4 +112,9 @@ export function hyperbandSnapshot(): DashboardSnapshot {
     trials: [...trials.slice(0, 3), model2, ...trials.slice(3)],
     search: { proposer: { runCap: 12 }, rungs: { eta: 3, epochs: [1, 3] } },
   };
+}
+
+/** The snapshot a loader gives for `state` in `view` on a 50-row screen (`pageOf`, the in-memory loader). */
+export function frameOf(state: SweepState, view: Partial<ViewState> = {}): DashboardSnapshot {
+  return pageOf(state, pageRequest({ ...initialViewState, ...view }, 50));
 }

@@ -2,6 +2,7 @@ import type { Queryable, SweepDatabase } from "./database.js";
 import { openTrials } from "./open-trials.js";
 import { sql } from "./sql.js";
 import { refreshSweepStatus } from "./sweep-status.js";
+import { CHANGE_XID } from "./trial-summaries.js";
 
 /**
  * Cancels a sweep: its queued trials become cancelled at once; running ones stay
@@ -28,7 +29,7 @@ export async function setSweepCancelled(db: Queryable, sweepId: string): Promise
 /** Cancels the sweep's queued trials; their ids, sorted. */
 export async function cancelQueuedTrials(db: Queryable, sweepId: string): Promise<string[]> {
   const rows = await db.query<{ id: string }>(sql`
-    UPDATE trials SET status = 'cancelled', finished_at = now()
+    UPDATE trials SET status = 'cancelled', finished_at = now(), change_xid = ${CHANGE_XID}
     WHERE sweep_id = ${sweepId} AND status = 'queued'
     RETURNING id`);
   return rows.map((row) => row.id).sort();

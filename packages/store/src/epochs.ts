@@ -60,3 +60,17 @@ export function epochLosses(db: Queryable, trialIds: readonly string[]): Promise
     SELECT trial_id, epoch, loss, val_loss FROM epochs
     WHERE trial_id = ANY(${[...trialIds]}::text[]) ORDER BY trial_id, epoch`);
 }
+
+/**
+ * Inserts new epoch rows, one array parameter per column (no JSON to parse): for
+ * writing many rows at once, where no row exists yet (the benchmarks' seeding).
+ */
+export async function insertEpochRows(db: Queryable, rows: readonly EpochUpsert[]): Promise<void> {
+  if (rows.length === 0) return;
+  const column = <K extends keyof EpochUpsert>(key: K) => rows.map((row) => row[key]);
+  await db.query(sql`
+    INSERT INTO epochs (trial_id, epoch, loss, accuracy, val_loss, val_accuracy, duration_ms, images_per_s, attempt)
+    SELECT * FROM unnest(${column("trial_id")}::text[], ${column("epoch")}::int[], ${column("loss")}::float8[],
+      ${column("accuracy")}::float8[], ${column("val_loss")}::float8[], ${column("val_accuracy")}::float8[],
+      ${column("duration_ms")}::float8[], ${column("images_per_s")}::float8[], ${column("attempt")}::int[])`);
+}

@@ -14,7 +14,14 @@
 export type { RecordOutcome } from "./apply-event.js";
 export { cancelQueuedTrials, markSweepCancelled, setSweepCancelled } from "./cancel.js";
 export type { Queryable, QueryResult, SweepDatabase } from "./database.js";
-export { deleteEpochsAfterResume, type EpochLoss, type EpochUpsert, epochLosses, upsertEpochs } from "./epochs.js";
+export {
+  deleteEpochsAfterResume,
+  type EpochLoss,
+  type EpochUpsert,
+  epochLosses,
+  insertEpochRows,
+  upsertEpochs,
+} from "./epochs.js";
 export { DatabaseUnavailableError, describeDriverError, isDatabaseUnavailableError } from "./errors.js";
 export {
   checkSweepRef,
@@ -36,7 +43,24 @@ export { MIGRATIONS_FOLDER, type ShippedMigration, shippedMigrations } from "./m
 export { openDatabase } from "./open.js";
 export { openPglite, SERVED_STORE_URL, servedStoreSocket } from "./open-pglite.js";
 export { type OpenTrial, openTrials } from "./open-trials.js";
-export { lockTrials, recordEvent, recordEventBatch, recordEvents, writeTrials } from "./record-events.js";
+export {
+  RANKING_ORDERS,
+  type RankedTrialRow,
+  type RankingOrder,
+  type RankingPageRequest,
+  type SweepChanges,
+  sweepChanges,
+  type TrialTallyRow,
+  trialRankingPage,
+} from "./ranking-page.js";
+export {
+  lockTrials,
+  recordEvent,
+  recordEventBatch,
+  recordEvents,
+  type TrialWrite,
+  writeTrials,
+} from "./record-events.js";
 export { queueTrialsAgain, requeueTrials, restartEpochAttempts } from "./requeue.js";
 export {
   lockSweepDecisions,
@@ -45,6 +69,7 @@ export {
   pendingPrunes,
   recordRungDecision,
   sweepRungDecisions,
+  trialRungDecisions,
 } from "./rung-decisions.js";
 export type { EpochRow, KeptWeightsRow, RungDecisionRow, SweepRow, TrialRow, WorkerRow } from "./schema.js";
 export {
@@ -59,8 +84,10 @@ export { SqlStatement, sql } from "./sql.js";
 export { releaseStoreLockOf } from "./store-lock.js";
 export type { OpenMode } from "./store-state.js";
 export {
+  analyzeSweepTables,
   countSweepEpochs,
   type SweepWorker,
+  sweepEpochTotals,
   sweepWallSeconds,
   sweepWorkers,
   trialStatusCounts,
@@ -86,5 +113,6 @@ export {
   trialHeader,
   trialModels,
 } from "./trial-reads.js";
+export { CHANGE_XID, refreshTrialSummaries } from "./trial-summaries.js";
 export { type EpochCurveRow, epochCurves, type TrialRankingRow, trialRanking } from "./views.js";
 export { listWorkers, recordHeartbeat, type WorkerListing } from "./workers.js";

@@ -6,6 +6,7 @@ import { recordKeptWeights } from "./kept-weights.js";
 import type { TrialRow } from "./schema.js";
 import { sql } from "./sql.js";
 import { refreshSweepStatus } from "./sweep-status.js";
+import { CHANGE_XID, refreshTrialSummaries } from "./trial-summaries.js";
 
 /** Records one event in its own transaction. See `recordEvents`. */
 export async function recordEvent(database: SweepDatabase, event: TrialEvent): Promise<RecordOutcome> {
@@ -18,7 +19,8 @@ export async function recordEvent(database: SweepDatabase, event: TrialEvent): P
  * one's outcome; safe to repeat (a redelivered batch records nothing twice).
  * Epoch rows are keyed by (trial, epoch): a newer attempt overwrites an older
  * attempt's row, never the reverse. The trial's best val_loss, best epoch and
- * overfit epoch are recomputed from all its rows, then each touched sweep's status.
+ * overfit epoch are recomputed from all its rows, then its summary (`refreshTrialSummaries`)
+ * and each touched sweep's status.
  * A batch costs a fixed number of statements however many events it holds.
  */
 export async function recordEvents(database: SweepDatabase, events: readonly TrialEvent[]): Promise<RecordOutcome[]> {
@@ -52,6 +54,10 @@ export async function recordEventBatch(tx: Queryable, events: readonly TrialEven
     tx,
     changed.map((row) => ({ ...row, ...states.get(row.id)?.update })),
   );
+  await refreshTrialSummaries(
+    tx,
+    changed.map((row) => row.id),
+  );
   await refreshSweepStatus(
     tx,
     changed.map((row) => row.sweepId),
@@ -75,7 +81,11 @@ export function lockTrials(db: Queryable, trialIds: readonly string[]): Promise<
       best_val_loss AS "bestValLoss", best_epoch AS "bestEpoch", overfit_epoch AS "overfitEpoch",
       test_loss AS "testLoss", test_accuracy AS "testAccuracy", test_weights AS "testWeights",
       test_epoch AS "testEpoch", error, created_at AS "createdAt",
-      started_at AS "startedAt", finished_at AS "finishedAt", duration_ms AS "durationMs"
+      started_at AS "startedAt", finished_at AS "finishedAt", duration_ms AS "durationMs",
+      epochs_done AS "epochsDone", last_epoch AS "lastEpoch", last_val_loss AS "lastValLoss",
+      last_val_accuracy AS "lastValAccuracy", val_accuracy_at_best AS "valAccuracyAtBest",
+      mean_epoch_ms AS "meanEpochMs", metric_value AS "metricValue", rank_key AS "rankKey",
+      change_xid::float8 AS "changeXid"
     FROM trials WHERE id = ANY(${[...trialIds].sort()}::text[]) ORDER BY id FOR UPDATE`);
 }
 
@@ -112,8 +122,30 @@ async function recomputeOverfit(
   }
 }
 
+/** The columns of a trial that recording changes. */
+export type TrialWrite = Pick<
+  TrialRow,
+  | "id"
+  | "status"
+  | "attempt"
+  | "worker"
+  | "backend"
+  | "paramCount"
+  | "bestValLoss"
+  | "bestEpoch"
+  | "overfitEpoch"
+  | "testLoss"
+  | "testAccuracy"
+  | "testWeights"
+  | "testEpoch"
+  | "error"
+  | "startedAt"
+  | "finishedAt"
+  | "durationMs"
+>;
+
 /** Writes the changed trials' mutable columns in one statement. */
-export async function writeTrials(db: Queryable, changed: readonly TrialRow[]): Promise<void> {
+export async function writeTrials(db: Queryable, changed: readonly TrialWrite[]): Promise<void> {
   if (changed.length === 0) return;
   const rows = changed.map((row) => ({
     id: row.id,
@@ -139,7 +171,8 @@ export async function writeTrials(db: Queryable, changed: readonly TrialRow[]): 
       param_count = u.param_count, best_val_loss = u.best_val_loss, best_epoch = u.best_epoch,
       overfit_epoch = u.overfit_epoch, test_loss = u.test_loss, test_accuracy = u.test_accuracy,
       test_weights = u.test_weights, test_epoch = u.test_epoch, error = u.error,
-      started_at = u.started_at, finished_at = u.finished_at, duration_ms = u.duration_ms
+      started_at = u.started_at, finished_at = u.finished_at, duration_ms = u.duration_ms,
+      change_xid = ${CHANGE_XID}
     FROM jsonb_to_recordset(${rows}::jsonb) AS u(id text, status text, attempt int, worker text,
       backend text, param_count int, best_val_loss float8, best_epoch int, overfit_epoch int, test_loss float8,
       test_accuracy float8, test_weights text, test_epoch int, error text, started_at timestamptz, finished_at timestamptz, duration_ms float8)

@@ -2,6 +2,7 @@ import type { TrialStatus } from "@sweep/core";
 import type { Queryable, SweepDatabase } from "./database.js";
 import { sql } from "./sql.js";
 import { refreshSweepStatus } from "./sweep-status.js";
+import { CHANGE_XID, refreshTrialSummaries } from "./trial-summaries.js";
 
 /**
  * Puts the sweep's trials in `statuses` (never completed ones) back in the queue
@@ -22,6 +23,7 @@ export async function requeueTrials(
   return database.transaction(async (tx) => {
     const ids = await queueTrialsAgain(tx, sweepId, requeueable, except);
     await restartEpochAttempts(tx, ids);
+    await refreshTrialSummaries(tx, ids);
     await refreshSweepStatus(tx, [sweepId], { reopen: ids.length > 0 });
     return ids;
   });
@@ -36,7 +38,7 @@ export async function queueTrialsAgain(
 ): Promise<string[]> {
   const rows = await db.query<{ id: string }>(sql`
     UPDATE trials SET status = 'queued', attempt = 0, error = NULL, test_loss = NULL, test_accuracy = NULL,
-      finished_at = NULL, duration_ms = NULL
+      finished_at = NULL, duration_ms = NULL, change_xid = ${CHANGE_XID}
     WHERE sweep_id = ${sweepId} AND status = ANY(${[...statuses]}::text[]) AND NOT (id = ANY(${[...except]}::text[]))
     RETURNING id`);
   return rows.map((row) => row.id).sort();

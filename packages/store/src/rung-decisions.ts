@@ -1,6 +1,7 @@
 import type { Queryable } from "./database.js";
 import type { RungDecisionRow } from "./schema.js";
 import { sql } from "./sql.js";
+import { CHANGE_XID } from "./trial-summaries.js";
 
 /** The first key of the search controller's advisory locks (`pg_advisory_xact_lock(key, hashtext(sweep))`). */
 const DECISION_LOCK_KEY = 0x73776363;
@@ -25,18 +26,22 @@ export type NewRungDecision = Pick<RungDecisionRow, "trialId" | "epoch" | "rung"
  * decide nothing more), or it is a prune and the trial was pruned at a later rung (its
  * epochs came out of order: one held by a recorder that died comes back after the ack
  * wait, behind the later ones). Returns the decision that stands: the earlier prune,
- * else the one at this rung, else that later prune.
+ * else the one at this rung, else that later prune. A stored decision marks its trial
+ * changed (`change_xid`): readers of changes read its decisions again.
  */
 export async function recordRungDecision(tx: Queryable, decision: NewRungDecision): Promise<RungDecisionRow> {
   const { trialId, epoch } = decision;
   const pruning = decision.action === "prune";
   await tx.query(sql`
-    INSERT INTO rung_decisions (trial_id, epoch, rung, action, reason)
-    SELECT ${trialId}, ${epoch}, ${decision.rung}, ${decision.action}, ${decision.reason}
-    WHERE NOT EXISTS (
-      SELECT 1 FROM rung_decisions
-      WHERE trial_id = ${trialId} AND action = 'prune' AND (epoch < ${epoch} OR ${pruning}::boolean))
-    ON CONFLICT (trial_id, epoch) DO NOTHING`);
+    WITH stored AS (
+      INSERT INTO rung_decisions (trial_id, epoch, rung, action, reason)
+      SELECT ${trialId}, ${epoch}, ${decision.rung}, ${decision.action}, ${decision.reason}
+      WHERE NOT EXISTS (
+        SELECT 1 FROM rung_decisions
+        WHERE trial_id = ${trialId} AND action = 'prune' AND (epoch < ${epoch} OR ${pruning}::boolean))
+      ON CONFLICT (trial_id, epoch) DO NOTHING
+      RETURNING trial_id)
+    UPDATE trials SET change_xid = ${CHANGE_XID} WHERE id IN (SELECT trial_id FROM stored)`);
   const [stored] = await tx.query<RungDecisionRow>(sql`
     SELECT trial_id AS "trialId", epoch, rung, action, reason, decided_at AS "decidedAt"
     FROM rung_decisions
@@ -71,4 +76,12 @@ export function pendingPrunes(db: Queryable, sweepId?: string): Promise<PendingP
     WHERE d.action = 'prune' AND t.status IN ('queued', 'running')
       AND (${sweepId ?? null}::text IS NULL OR t.sweep_id = ${sweepId ?? null})
     ORDER BY t.ordinal`);
+}
+
+/** The rung decisions of `trialIds`, by trial and epoch (the dashboard's changed trials). */
+export function trialRungDecisions(db: Queryable, trialIds: readonly string[]): Promise<RungDecisionRow[]> {
+  return db.query<RungDecisionRow>(sql`
+    SELECT trial_id AS "trialId", epoch, rung, action, reason, decided_at AS "decidedAt"
+    FROM rung_decisions WHERE trial_id = ANY(${[...trialIds]}::text[])
+    ORDER BY trial_id, epoch`);
 }

@@ -1,4 +1,5 @@
 import type { EarlyTerminate, KeptKind, Layer, ModelSpec, TrialStatus } from "@sweep/core";
+import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -68,8 +69,37 @@ export const trials = pgTable(
     startedAt: timestamp("started_at", { withTimezone: true }),
     finishedAt: timestamp("finished_at", { withTimezone: true }),
     durationMs: doublePrecision("duration_ms"),
+    /*
+     * The trial's summary of its epoch rows, kept by the recorder in the transaction that
+     * writes them (`refreshTrialSummaries`), so `trial_ranking` and the dashboard read one
+     * row per trial instead of its epochs.
+     */
+    /** Epoch rows recorded. */
+    epochsDone: integer("epochs_done").notNull().default(0),
+    lastEpoch: integer("last_epoch"),
+    lastValLoss: doublePrecision("last_val_loss"),
+    lastValAccuracy: doublePrecision("last_val_accuracy"),
+    valAccuracyAtBest: doublePrecision("val_accuracy_at_best"),
+    /** Mean duration of its recorded epochs. */
+    meanEpochMs: doublePrecision("mean_epoch_ms"),
+    /** `trial_ranking.metric_value`: the sweep's metric, best epoch toward its goal (test_*: final value). */
+    metricValue: doublePrecision("metric_value"),
+    /** metric_value turned so that ascending is best first (negated for `maximize`): what rank orders by. */
+    rankKey: doublePrecision("rank_key"),
+    /** The id of the last transaction that wrote the row: readers fetch what changed since a snapshot's xmin. */
+    changeXid: bigint("change_xid", { mode: "number" }).notNull().default(sql`(pg_current_xact_id()::text)::bigint`),
   },
-  (t) => [index("trials_sweep_idx").on(t.sweepId, t.ordinal)],
+  (t) => [
+    index("trials_sweep_idx").on(t.sweepId, t.ordinal),
+    index("trials_rank_idx").on(t.sweepId, t.rankKey, t.ordinal),
+    index("trials_status_idx").on(t.sweepId, t.status),
+    index("trials_change_idx").on(t.sweepId, t.changeXid),
+    // The dashboard's sort keys (ranking-page.ts), each with its tie-breakers.
+    index("trials_last_val_loss_idx").on(t.sweepId, t.lastValLoss, t.rankKey, t.ordinal),
+    index("trials_last_val_accuracy_idx").on(t.sweepId, t.lastValAccuracy.desc().nullsLast(), t.rankKey, t.ordinal),
+    index("trials_test_accuracy_idx").on(t.sweepId, t.testAccuracy.desc().nullsLast(), t.rankKey, t.ordinal),
+    index("trials_epochs_done_idx").on(t.sweepId, t.epochsDone.desc(), t.rankKey, t.ordinal),
+  ],
 );
 
 /** Keras History, one row per (trial, epoch); epoch is 1-based. */

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { postgresFactory, testDatabaseUrl } from "../test/helpers.js";
+import { describeRankingContract } from "../test/ranking-contract.js";
 import { describeStoreContract } from "../test/store-contract.js";
 import type { SweepDatabase } from "./database.js";
 import { isDatabaseUnavailableError } from "./errors.js";
@@ -8,6 +9,7 @@ import { lockSweepDecisions } from "./rung-decisions.js";
 import { sql } from "./sql.js";
 
 describeStoreContract("server Postgres", postgresFactory);
+describeRankingContract("server Postgres", postgresFactory);
 
 describe("opening a server database", () => {
   const password = "hunter2-secret";

@@ -45,3 +45,24 @@ export function sweepWorkers(db: Queryable, sweepId: string): Promise<SweepWorke
     WHERE t.sweep_id = ${sweepId} AND t.worker IS NOT NULL
     GROUP BY t.worker, w.host, w.threads, w.backend ORDER BY t.worker`);
 }
+
+/** A sweep's trials and their epochs: recorded (a trial's summary `epochs_done`) and planned. */
+export async function sweepEpochTotals(
+  db: Queryable,
+  sweepId: string,
+): Promise<{ trials: number; epochsDone: number; epochsPlanned: number }> {
+  const [row] = await db.query<{ trials: number; epochsDone: number; epochsPlanned: number }>(sql`
+    SELECT count(*)::int AS trials, coalesce(sum(epochs_done), 0)::int AS "epochsDone",
+      coalesce(sum(epochs_planned), 0)::int AS "epochsPlanned"
+    FROM trials WHERE sweep_id = ${sweepId}`);
+  return row ?? { trials: 0, epochsDone: 0, epochsPlanned: 0 };
+}
+
+/**
+ * Refreshes the planner's statistics and the visibility map of the tables that grow
+ * with a sweep (`VACUUM (ANALYZE)`), as autovacuum does on a server after a bulk load;
+ * the embedded store has no autovacuum. Outside a transaction.
+ */
+export async function analyzeSweepTables(db: Queryable): Promise<void> {
+  await db.query(sql`VACUUM (ANALYZE) trials, epochs`);
+}

@@ -35,8 +35,8 @@ export async function listSweeps(database: Queryable): Promise<SweepSummary[]> {
     FROM sweeps s
     LEFT JOIN trials t ON t.sweep_id = s.id
     LEFT JOIN LATERAL (
-      SELECT r.trial_name, r.best_val_loss, r.best_epoch FROM trial_ranking r
-      WHERE r.sweep_id = s.id AND r.rank IS NOT NULL ORDER BY r.rank, r.ordinal LIMIT 1
+      SELECT b.name AS trial_name, b.best_val_loss, b.best_epoch FROM trials b
+      WHERE b.sweep_id = s.id AND b.metric_value IS NOT NULL ORDER BY b.rank_key, b.ordinal LIMIT 1
     ) best ON true
     GROUP BY s.id, best.trial_name, best.best_val_loss, best.best_epoch
     ORDER BY s.created_at DESC, s.id`);

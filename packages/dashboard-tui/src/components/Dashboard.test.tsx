@@ -2,7 +2,8 @@ import { render } from "ink-testing-library";
 import { useEffect } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { sampleSnapshot } from "../../test/snapshots.js";
-import type { DashboardSnapshot } from "../snapshot.js";
+import { pageOf } from "../memory-pages.js";
+import type { SnapshotLoader } from "../use-snapshot.js";
 import { Dashboard } from "./Dashboard.js";
 
 const KEY = { up: "\u001b[A", down: "\u001b[B", enter: "\r" };
@@ -25,7 +26,7 @@ function OnUnmount({ onUnmount }: { onUnmount: () => void }) {
   return null;
 }
 
-function mount(loadSnapshot: () => Promise<DashboardSnapshot>, onInterrupt?: () => void) {
+function mount(loadSnapshot: SnapshotLoader, onInterrupt?: () => void) {
   let unmounted: () => void = () => {};
   const exited = new Promise<void>((resolve) => {
     unmounted = resolve;
@@ -65,7 +66,7 @@ function selectedRow(frame: string): string | undefined {
 
 describe("Dashboard", () => {
   it("shows the ranking in the snapshot's (trial_ranking) order with header, workers and footer", async () => {
-    const { waitFor } = mount(async () => sampleSnapshot());
+    const { waitFor } = mount(async (request) => pageOf(sampleSnapshot(), request));
     const frame = await waitFor((f) => f.includes("model1"));
     expect(rowOrder(frame)).toEqual(["model5", "model3", "model4", "model1"]);
     expect(frame).toContain("mnist-variants");
@@ -79,7 +80,7 @@ describe("Dashboard", () => {
   });
 
   it("flags the overfitting trial with the epoch it began, and only that one", async () => {
-    const { waitFor } = mount(async () => sampleSnapshot());
+    const { waitFor } = mount(async (request) => pageOf(sampleSnapshot(), request));
     const frame = await waitFor((f) => f.includes("model1"));
     const flagged = frame.split("\n").filter((line) => line.includes("⚠"));
     expect(flagged).toHaveLength(1);
@@ -87,7 +88,7 @@ describe("Dashboard", () => {
   });
 
   it("moves the selection with ↑/↓ and toggles the detail pane with enter", async () => {
-    const { waitFor, press } = mount(async () => sampleSnapshot());
+    const { waitFor, press } = mount(async (request) => pageOf(sampleSnapshot(), request));
     expect(selectedRow(await waitFor((f) => f.includes("model1")))).toBe("model5");
     await press(KEY.down, (f) => selectedRow(f) === "model3");
     await press(KEY.down, (f) => selectedRow(f) === "model4");
@@ -105,7 +106,7 @@ describe("Dashboard", () => {
   });
 
   it("cycles the sort metric with s", async () => {
-    const { waitFor, press } = mount(async () => sampleSnapshot());
+    const { waitFor, press } = mount(async (request) => pageOf(sampleSnapshot(), request));
     await waitFor((f) => f.includes("model1"));
     let frame = await press("s", (f) => f.includes("sort: last val_loss"));
     expect(rowOrder(frame)).toEqual(["model5", "model3", "model4", "model1"]);
@@ -116,14 +117,14 @@ describe("Dashboard", () => {
   });
 
   it("takes keys typed faster than one read one at a time", async () => {
-    const { waitFor, press } = mount(async () => sampleSnapshot());
+    const { waitFor, press } = mount(async (request) => pageOf(sampleSnapshot(), request));
     await waitFor((f) => f.includes("model1"));
     const frame = await press("\rs", (f) => f.includes("sort: last val_loss"));
     expect(frame).toContain("output shape");
   });
 
   it("filters by status with f", async () => {
-    const { waitFor, press } = mount(async () => sampleSnapshot());
+    const { waitFor, press } = mount(async (request) => pageOf(sampleSnapshot(), request));
     await waitFor((f) => f.includes("model1"));
     let frame = await press("f", (f) => f.includes("filter: running"));
     expect(rowOrder(frame)).toEqual([]);
@@ -136,9 +137,9 @@ describe("Dashboard", () => {
 
   it("shows 'disconnected' without credentials while loads fail, keeps the last frame, and reconnects", async () => {
     let databaseUp = true;
-    const { waitFor } = mount(async () => {
+    const { waitFor } = mount(async (request) => {
       if (!databaseUp) throw new Error("connect ECONNREFUSED postgres://sweep:hunter2@db.local:5432/sweep");
-      return sampleSnapshot();
+      return pageOf(sampleSnapshot(), request);
     });
     await waitFor((f) => f.includes("model1"));
     databaseUp = false;
@@ -155,9 +156,9 @@ describe("Dashboard", () => {
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
     try {
       let loads = 0;
-      const { app, exited } = mount(async () => {
+      const { app, exited } = mount(async (request) => {
         loads++;
-        return sampleSnapshot();
+        return pageOf(sampleSnapshot(), request);
       });
       await vi.advanceTimersByTimeAsync(3 * 20);
       expect(loads).toBeGreaterThanOrEqual(2);
@@ -174,7 +175,7 @@ describe("Dashboard", () => {
   it("hands Ctrl+C to onInterrupt and keeps showing", async () => {
     let interrupts = 0;
     const { app, waitFor } = mount(
-      async () => sampleSnapshot(),
+      async (request) => pageOf(sampleSnapshot(), request),
       () => {
         interrupts++;
       },

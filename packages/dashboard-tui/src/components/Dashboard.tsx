@@ -1,15 +1,8 @@
 import { type Key, useApp, useInput, useStdin, useStdout } from "ink";
 import { useRef, useState } from "react";
+import { SORT_METRICS, STATUS_FILTERS } from "../snapshot.js";
 import { type SnapshotLoader, useSnapshot } from "../use-snapshot.js";
-import {
-  initialViewState,
-  moveSelection,
-  nextOf,
-  SORT_METRICS,
-  STATUS_FILTERS,
-  type ViewState,
-  visibleTrials,
-} from "../view-state.js";
+import { initialViewState, moveSelection, nextOf, pageRequest, type ViewState } from "../view-state.js";
 import { DashboardScreen } from "./DashboardScreen.js";
 
 export interface DashboardProps {
@@ -30,23 +23,21 @@ const DEFAULT_COLUMNS = 100;
 export function Dashboard({ loadSnapshot, intervalMs = 1000, onInterrupt }: DashboardProps) {
   const { exit } = useApp();
   const { stdout } = useStdout();
-  const { snapshot, error } = useSnapshot(loadSnapshot, intervalMs);
   const [view, setView] = useState<ViewState>(initialViewState);
-  // Keys may arrive before the handler of the latest render is subscribed: read the trials through a ref.
-  const trials = useRef(snapshot?.trials ?? []);
-  trials.current = snapshot?.trials ?? [];
+  const rows = stdout.rows || DEFAULT_ROWS;
+  const { snapshot, error } = useSnapshot(loadSnapshot, intervalMs, pageRequest(view, rows));
+  // Keys may arrive before the handler of the latest render is subscribed: read the snapshot through a ref.
+  const shown = useRef(snapshot);
+  shown.current = snapshot;
 
   const press = (input: string, key: Pick<Key, "upArrow" | "downArrow" | "return">) => {
     if (input === "q") exit();
     else if (key.upArrow || key.downArrow) {
       const step = key.upArrow ? -1 : 1;
-      setView((v) => ({
-        ...v,
-        selectedTrialId: moveSelection(visibleTrials(trials.current, v), v.selectedTrialId, step),
-      }));
+      setView((v) => moveSelection(shown.current, v, step));
     } else if (key.return) setView((v) => ({ ...v, detailOpen: !v.detailOpen }));
-    else if (input === "s") setView((v) => ({ ...v, sort: nextOf(SORT_METRICS, v.sort) }));
-    else if (input === "f") setView((v) => ({ ...v, filter: nextOf(STATUS_FILTERS, v.filter) }));
+    else if (input === "s") setView((v) => ({ ...v, sort: nextOf(SORT_METRICS, v.sort), selectedIndex: 0 }));
+    else if (input === "f") setView((v) => ({ ...v, filter: nextOf(STATUS_FILTERS, v.filter), selectedIndex: 0 }));
   };
 
   // Keys only from a terminal: with stdin a pipe or /dev/null, the dashboard just draws (Ctrl-C ends it).
@@ -68,7 +59,7 @@ export function Dashboard({ loadSnapshot, intervalMs = 1000, onInterrupt }: Dash
       connectionError={error}
       view={view}
       columns={stdout.columns || DEFAULT_COLUMNS}
-      rows={stdout.rows || DEFAULT_ROWS}
+      rows={rows}
     />
   );
 }

@@ -1,7 +1,7 @@
 import { Box } from "ink";
 import { hasRungColumn, searchLines } from "../search-view.js";
 import type { DashboardSnapshot } from "../snapshot.js";
-import { rowWindow, selectedIndex, type ViewState, visibleTrials } from "../view-state.js";
+import { rowWindow, selectedTrial, type ViewState } from "../view-state.js";
 import { Footer } from "./Footer.js";
 import { Header } from "./Header.js";
 import { Ranking } from "./Ranking.js";
@@ -22,10 +22,8 @@ const CHART_HEIGHT = 8;
 
 /** One frame of the dashboard: header, workers, ranking, the selected trial's detail, the keys. */
 export function DashboardScreen({ snapshot, connectionError, view, columns, rows }: DashboardScreenProps) {
-  const trials = snapshot?.trials ?? [];
-  const shown = visibleTrials(trials, view);
-  const selectedRow = selectedIndex(shown, view.selectedTrialId);
-  const selected = shown.length === 0 ? null : shown[selectedRow];
+  const page = snapshot?.page ?? { sort: view.sort, filter: view.filter, offset: 0, total: 0, selectedIndex: 0 };
+  const selected = selectedTrial(snapshot);
   const workers = snapshot?.workers ?? [];
   const search = searchLines(snapshot);
 
@@ -36,7 +34,11 @@ export function DashboardScreen({ snapshot, connectionError, view, columns, rows
   const detailRows = view.detailOpen && selected ? Math.max(CHART_HEIGHT + 3, selected.model.length + 2) + 3 : 0;
   const headerRows = 2 + (connectionError === null ? 0 : 1) + search.length;
   const fixedRows = headerRows + 1 + (1 + workerRows) + 1 + 1 + detailRows + 1;
-  const window = rowWindow(shown.length, selectedRow, Math.max(3, rows - fixedRows));
+  const window = rowWindow(page.total, page.selectedIndex, Math.max(3, rows - fixedRows));
+  const drawn = (snapshot?.trials ?? []).slice(
+    Math.max(0, window.start - page.offset),
+    Math.max(0, window.end - page.offset),
+  );
 
   return (
     <Box flexDirection="column" width={columns}>
@@ -51,7 +53,7 @@ export function DashboardScreen({ snapshot, connectionError, view, columns, rows
       </Box>
       <Box marginTop={1}>
         <Ranking
-          rows={shown.slice(window.start, window.end)}
+          rows={drawn}
           selectedTrialId={selected?.id ?? null}
           columns={columns}
           rungColumn={hasRungColumn(snapshot)}
@@ -60,7 +62,7 @@ export function DashboardScreen({ snapshot, connectionError, view, columns, rows
       {view.detailOpen && selected ? (
         <TrialDetail trial={selected} columns={columns} chartHeight={CHART_HEIGHT} />
       ) : null}
-      <Footer view={view} shown={shown.length} total={trials.length} />
+      <Footer sort={page.sort} filter={page.filter} shown={page.total} total={snapshot?.tally.trials ?? 0} />
     </Box>
   );
 }

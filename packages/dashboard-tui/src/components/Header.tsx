@@ -1,6 +1,6 @@
 import { redactUrls } from "@sweep/core";
 import { Box, Text } from "ink";
-import { formatDuration, progressBar } from "../format.js";
+import { formatDuration, formatLoss, progressBar } from "../format.js";
 import type { DashboardSnapshot } from "../snapshot.js";
 import { sweepProgress } from "../sweep-progress.js";
 
@@ -19,6 +19,7 @@ const SWEEP_STATUS_COLOR: Record<string, string> = { running: "cyan", completed:
 export function Header({ snapshot, connectionError, barWidth, searchLines }: HeaderProps) {
   const sweep = snapshot?.sweep ?? null;
   const progress = snapshot ? sweepProgress(snapshot) : null;
+  const best = snapshot?.tally.best ?? null;
   return (
     <Box flexDirection="column">
       <Text wrap="truncate-end">
@@ -52,6 +53,7 @@ export function Header({ snapshot, connectionError, barWidth, searchLines }: Hea
           {progressBar(progress.trialsDone, progress.trialsTotal, barWidth)}
           {"   epochs "}
           {progressBar(progress.epochsDone, progress.epochsTotal, barWidth)}
+          {best ? `   best ${best.name} ${best.metric} ${formatLoss(best.value)}` : ""}
         </Text>
       ) : null}
       {searchLines.map((line) => (

@@ -66,6 +66,33 @@ describe("query commands on the embedded store", () => {
     expect(first?.split(",").slice(0, 7)).toEqual(["1", "cli-sweep-t001", "model-b", "completed", "0.2", "2", "3"]);
   });
 
+  it("pages the ranking with --limit and --offset, says how many trials are left, and plots the top ones", async () => {
+    const first = await sweep("results", "cli-sweep", "--limit", "1", "--format", "csv", "--db", db);
+    expect(
+      first.out
+        .split("\n")
+        .slice(1, -1)
+        .map((line) => line.split(",")[2]),
+    ).toEqual(["model-b"]);
+    expect(first.err).toBe("1 more trials: --offset 1 for the next ones, --limit all for every one\n");
+    const next = await sweep("results", "cli-sweep", "--limit", "1", "--offset", "1", "--format", "csv", "--db", db);
+    expect(
+      next.out
+        .split("\n")
+        .slice(1, -1)
+        .map((line) => line.split(",")[2]),
+    ).toEqual(["model-a"]);
+    expect(next.err).toBe("");
+    const plot = await sweep("plot", "cli-sweep", "--top", "1", "--out", path.join(dir, "top-plots"), "--db", db);
+    expect(plot.out).toBe(
+      `wrote 1 learning curve and val-loss-comparison (SVG + PNG) to ${path.join(dir, "top-plots")}\n`,
+    );
+    const all = await sweep("results", "cli-sweep", "--limit", "all", "--format", "csv", "--db", db);
+    expect(all.out.split("\n").slice(1, -1)).toHaveLength(2);
+    const bad = await sweep("results", "cli-sweep", "--limit", "0", "--db", db);
+    expect(bad).toMatchObject({ code: 2, err: 'sweep: --limit: must be a whole number from 1, got "0"\n' });
+  });
+
   it("answers read-only SQL in json and refuses a write with one line and exit code 2", async () => {
     const query = "SELECT trial_name, overfit_epoch FROM trial_ranking ORDER BY rank";
     const json = await sweep("sql", query, "--format", "json", "--db", db);
@@ -103,7 +130,7 @@ describe("query commands on the embedded store", () => {
   it("migrates on request and names the store", async () => {
     const { code, out } = await sweep("db", "migrate", "--db", db);
     expect(code).toBe(0);
-    expect(out).toBe(`embedded store ${db}: schema up to date (5 migrations, latest 0004_rung_decisions)\n`);
+    expect(out).toBe(`embedded store ${db}: schema up to date (8 migrations, latest 0007_trial_summaries)\n`);
   });
 
   it("refuses to read an embedded store that does not exist, and leaves none behind", async () => {

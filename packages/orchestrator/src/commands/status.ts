@@ -6,8 +6,10 @@ import {
   listWorkers,
   type SweepDatabase,
   sweepKeptWeights,
+  type SweepSummary,
+  sweepEpochTotals,
   type TrialRankingRow,
-  trialRanking,
+  trialRankingPage,
   type WorkerListing,
 } from "@sweep/store";
 import type { Command } from "commander";
@@ -29,7 +31,10 @@ export function register(program: Command): void {
   });
 }
 
-/** The text `sweep status` prints. */
+/**
+ * The text `sweep status` prints: counts and sums over the sweep's trials and its
+ * rank-1 trial (through the ranking index), never every trial's row.
+ */
 export async function describeStatus(
   db: SweepDatabase,
   sweepRef: string | undefined,
@@ -37,28 +42,32 @@ export async function describeStatus(
 ): Promise<string> {
   const sweep = await getSweep(db, sweepRef);
   const summary = (await listSweeps(db)).find((row) => row.id === sweep.id);
-  const ranking = await trialRanking(db, sweep.id);
+  const totals = await sweepEpochTotals(db, sweep.id);
+  const [best] = await trialRankingPage(db, sweep.id, { limit: 1 });
   const workers = await listWorkers(db, now);
   const counts = TRIAL_STATUSES.map((status) => `${status} ${summary?.[status] ?? 0}`).join(", ");
+  const statuses = TRIAL_STATUSES.flatMap((status) => Array<string>(summary?.[status] ?? 0).fill(status));
   const lines = [
     `sweep ${sweep.name} (${sweep.id}): ${sweep.status}`,
-    `  trials:   ${ranking.length} (${counts})`,
-    `  progress: ${describeProgress(ranking)}`,
-    `  best:     ${describeBest(ranking[0])}`,
+    `  trials:   ${totals.trials} (${counts})`,
+    `  progress: ${describeProgress(summary, totals)}`,
+    `  best:     ${describeBest(best)}`,
     `  kept:     ${describeKept(await sweepKeptWeights(db, sweep.id))}`,
-    ...(await describeSearchStatus(db, sweep, ranking)),
+    ...(await describeSearchStatus(db, sweep, statuses)),
     "",
     workers.length === 0 ? "workers: none has reported" : `workers:\n${formatTable(workers, workerColumns(now))}`,
   ];
   return `${lines.join("\n").trimEnd()}\n`;
 }
 
-function describeProgress(ranking: readonly TrialRankingRow[]): string {
-  const finished = ranking.filter((row) => row.status !== "queued" && row.status !== "running").length;
-  const epochsDone = ranking.reduce((sum, row) => sum + (row.last_epoch ?? 0), 0);
-  const epochsPlanned = ranking.reduce((sum, row) => sum + row.epochs_planned, 0);
-  const percent = ranking.length === 0 ? 100 : Math.floor((100 * finished) / ranking.length);
-  return `${finished}/${ranking.length} trials finished (${percent}%), ${epochsDone}/${epochsPlanned} epochs recorded`;
+function describeProgress(
+  summary: SweepSummary | undefined,
+  totals: { trials: number; epochsDone: number; epochsPlanned: number },
+): string {
+  const open = (summary?.queued ?? 0) + (summary?.running ?? 0);
+  const finished = totals.trials - open;
+  const percent = totals.trials === 0 ? 100 : Math.floor((100 * finished) / totals.trials);
+  return `${finished}/${totals.trials} trials finished (${percent}%), ${totals.epochsDone}/${totals.epochsPlanned} epochs recorded`;
 }
 
 /** What the sweep's trials kept (`training.keep_weights`): trials, files, total size, and what was not stored. */

@@ -5,7 +5,7 @@ import {
   searchOutline,
   validateSweepConfig,
 } from "@sweep/core";
-import { type Queryable, sweepRungDecisions, type TrialRankingRow } from "@sweep/store";
+import { type Queryable, sweepRungDecisions } from "@sweep/store";
 
 /**
  * The search outline of a sweep's stored config; null for a sweep with neither a
@@ -26,16 +26,15 @@ export function storedSearchOutline(stored: unknown): SearchOutline | null {
  * dashboard prints the same lines): with a proposer, trials proposed of run_cap,
  * running and finished; with rungs, per rung the trials that reached it and were
  * pruned there, from the rung decisions, which are read only for a sweep with rungs.
- * Empty for other sweeps.
+ * Empty for other sweeps. `statuses`: every trial's status.
  */
 export async function describeSearchStatus(
   db: Queryable,
   sweep: { id: string; config: unknown },
-  ranking: readonly TrialRankingRow[],
+  statuses: readonly string[],
 ): Promise<string[]> {
   const search = storedSearchOutline(sweep.config);
   if (!search) return [];
   const decisions = search.rungs ? await sweepRungDecisions(db, sweep.id) : [];
-  const statuses = ranking.map((row) => row.status);
   return describeSearchProgress(search, statuses, decisions).map((line) => `  search:   ${line}`);
 }

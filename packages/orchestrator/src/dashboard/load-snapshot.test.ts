@@ -2,10 +2,11 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { detectOverfit } from "@sweep/core";
-import { renderDashboardFrame } from "@sweep/dashboard-tui";
+import { initialViewState, pageRequest, renderDashboardFrame } from "@sweep/dashboard-tui";
 import {
   openDatabase,
   type Queryable,
+  recordEvents,
   recordRungDecision,
   resolveDatabaseTarget,
   type SweepDatabase,
@@ -17,6 +18,9 @@ import { seedSweep } from "../../bench/seed-sweep.js";
 import { syntheticTrialRows } from "../../bench/synthetic-sweep.js";
 import { HYPERBAND_TRIALS, seedHyperbandSweep } from "../../test/hyperband-sweep.js";
 import { snapshotLoader } from "./load-snapshot.js";
+
+/** A request whose page holds every trial of these small sweeps. */
+const ALL = pageRequest(initialViewState, 100);
 
 describe("snapshotLoader on PGlite", () => {
   let dir = "";
@@ -39,7 +43,7 @@ describe("snapshotLoader on PGlite", () => {
   });
 
   it("lists the trials in trial_ranking order, then the unranked ones", async () => {
-    const snapshot = await snapshotLoader(db)();
+    const snapshot = await snapshotLoader(db)(ALL);
     const view = await db.query<{ trial_id: string }>(
       sql`SELECT trial_id FROM trial_ranking WHERE sweep_id = ${sweepId} AND rank IS NOT NULL ORDER BY rank, ordinal`,
     );
@@ -51,7 +55,7 @@ describe("snapshotLoader on PGlite", () => {
   });
 
   it("shows the stored overfit epochs, which are core's detectOverfit over the stored epochs", async () => {
-    const snapshot = await snapshotLoader(db, { sweepRef: "loader-variants" })();
+    const snapshot = await snapshotLoader(db, { sweepRef: "loader-variants" })(ALL);
     const epochRows = await db.query<{ trial_id: string; epoch: number; loss: number; val_loss: number }>(
       sql`SELECT trial_id, epoch, loss, val_loss FROM epochs ORDER BY trial_id, epoch`,
     );
@@ -73,20 +77,31 @@ describe("snapshotLoader on PGlite", () => {
 
   it("reads new epochs of running trials on the next refresh", async () => {
     const load = snapshotLoader(db, { sweepRef: sweepId });
-    const before = await load();
+    const before = await load(ALL);
     const running = before.trials.find((t) => t.status === "running");
     if (!running) throw new Error("the seed has running trials");
     const next = running.epochsDone + 1;
-    await db.query(sql`INSERT INTO epochs (trial_id, epoch, loss, accuracy, val_loss, val_accuracy, duration_ms, images_per_s, attempt)
-       VALUES (${running.id}, ${next}, 0.01, 0.99, 0.5, 0.9, 1000, 100, 1)`);
-    const after = (await load()).trials.find((t) => t.id === running.id);
+    const metrics = { epoch: next, loss: 0.01, accuracy: 0.99, val_loss: 0.5, val_accuracy: 0.9 };
+    await recordEvents(db, [
+      {
+        v: 1,
+        type: "epoch",
+        sweepId,
+        trialId: running.id,
+        attempt: 1,
+        at: new Date().toISOString(),
+        metrics: { ...metrics, duration_ms: 1000, images_per_s: 100 },
+      },
+    ]);
+    const after = (await load(ALL)).trials.find((t) => t.id === running.id);
     expect(after?.epochsDone).toBe(next);
     expect(after?.lastValLoss).toBe(0.5);
     expect(after?.valAccuracy).toBe(0.9);
+    expect(after?.curve.at(-1)?.valLoss).toBe(0.5);
   });
 
   it("gives each trial the layer table of its stored model (Keras' Model1: 1,199,882 params)", async () => {
-    const [first] = (await snapshotLoader(db)()).trials;
+    const [first] = (await snapshotLoader(db)({ ...ALL, detail: true })).trials;
     expect(first.model.map((row) => row.layer)).toEqual([
       "conv2d_1 (Conv2D)",
       "conv2d_2 (Conv2D)",
@@ -126,7 +141,10 @@ describe("snapshotLoader on a bayes + hyperband sweep (Postgres)", () => {
 
   // First: the next test records variant-6's rung-1 decision.
   it("draws the stored rungs: the rung line and the rung column of the frame", async () => {
-    const frame = renderDashboardFrame(await snapshotLoader(db, { sweepRef: sweepId })(), { columns: 160, rows: 50 });
+    const frame = renderDashboardFrame(await snapshotLoader(db, { sweepRef: sweepId })(ALL), {
+      columns: 160,
+      rows: 50,
+    });
     expect(frame).toContain("bayes: 7 of run_cap 12 proposed, 2 running, 4 finished");
     expect(frame).toMatch(/hyperband eta 3: r1 @ epoch 1: 5 reached, 1 pruned · r2 @ epoch 3: 3 reached, 1 pruned/);
     const cells = frame
@@ -147,7 +165,7 @@ describe("snapshotLoader on a bayes + hyperband sweep (Postgres)", () => {
 
   it("carries the sweep's search and each trial's stored decisions, read once per refresh", async () => {
     const load = snapshotLoader(counting, { sweepRef: sweepId });
-    const snapshot = await load();
+    const snapshot = await load(ALL);
     expect(decisionReads).toBe(1);
     expect(snapshot.search).toEqual({ proposer: { runCap: 12 }, rungs: { eta: 3, epochs: [1, 3] } });
     const byOrdinal = [...snapshot.trials].sort((a, b) => a.id.localeCompare(b.id));
@@ -158,14 +176,14 @@ describe("snapshotLoader on a bayes + hyperband sweep (Postgres)", () => {
     const waiting = byOrdinal[5];
     if (!waiting) throw new Error("the seed has 7 trials");
     await recordRungDecision(db, { trialId: waiting.id, epoch: 1, rung: 1, action: "continue", reason: null });
-    const next = await load();
+    const next = await load(ALL);
     expect(decisionReads).toBe(2);
     expect(next.trials.find((t) => t.id === waiting.id)?.rungs).toEqual([{ epoch: 1, rung: 1, action: "continue" }]);
   });
 
   it("reads no decisions and has no search for a sweep without one", async () => {
     const before = decisionReads;
-    const snapshot = await snapshotLoader(counting, { sweepRef: gridId })();
+    const snapshot = await snapshotLoader(counting, { sweepRef: gridId })(ALL);
     expect(decisionReads).toBe(before);
     expect(snapshot.search).toBeNull();
     expect(snapshot.trials.every((t) => t.rungs.length === 0)).toBe(true);

@@ -12,7 +12,7 @@ import {
   trialRanking,
   trialStatusCounts,
 } from "@sweep/store";
-import { readTrialViews } from "../dashboard/load-snapshot.js";
+import { readTrialViews } from "../dashboard/trial-views.js";
 import type { TrialModelSummary } from "../models/trial-summary.js";
 
 /** Everything a report shows, read through the store's statements. */
