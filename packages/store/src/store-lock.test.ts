@@ -56,6 +56,38 @@ describe("embedded store ownership", () => {
     },
   );
 
+  it("never shows a reader a half-written lock while its holder records socket after socket", async () => {
+    // The holder rewrites its lock 2,000 times; a reader that saw it empty or cut would
+    // take the store for unheld (null) and open it beside the holder.
+    const storeLock = new URL("../dist/store-lock.js", import.meta.url).href;
+    const script = `const { acquireStoreLock } = await import(${JSON.stringify(storeLock)});
+      const lock = await acquireStoreLock(${JSON.stringify(dir)});
+      for (let i = 0; i < 2000; i++) await lock.recordSocket("/tmp/sweep-socket-" + i);
+      process.stdout.write("done\\n");
+      setTimeout(() => {}, 60000);`;
+    other = spawn(process.execPath, ["--input-type=module", "-e", script], { stdio: ["ignore", "pipe", "inherit"] });
+    let done = false;
+    other.stdout?.on("data", () => {
+      done = true;
+    });
+    const file = storeLockPath(dir);
+    while (
+      !(await access(file).then(
+        () => true,
+        () => false,
+      ))
+    )
+      await new Promise((r) => setTimeout(r, 5));
+    let reads = 0;
+    let unheld = 0;
+    while (!done) {
+      if ((await liveStoreHolder(dir)) === null) unheld += 1;
+      reads += 1;
+    }
+    expect(reads).toBeGreaterThan(20);
+    expect(unheld).toBe(0);
+  });
+
   it("waits for a holder that is still opening the store to serve it (a reader started with the run)", async () => {
     other = spawn(process.execPath, ["-e", "setTimeout(() => {}, 30000)"], { stdio: "ignore" });
     const owner = lockOwner(other.pid as number, "sweep run quick.yaml");

@@ -1,5 +1,5 @@
 import { readFileSync, rmSync, unlinkSync } from "node:fs";
-import { open, readFile, rm, unlink, writeFile } from "node:fs/promises";
+import { link, readFile, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { PRINTABLE_LENGTH, printable } from "@sweep/core";
@@ -37,9 +37,7 @@ export async function acquireStoreLock(embeddedDir: string): Promise<StoreLock> 
   const owner = lockOwner(process.pid, process.argv.slice(1).join(" "));
   for (let tries = 0; tries < 2; tries++) {
     try {
-      const handle = await open(file, "wx");
-      await handle.writeFile(JSON.stringify(owner));
-      await handle.close();
+      await createWhole(file, JSON.stringify(owner));
       let socketDir: string | undefined;
       const releaseOnExit = () => {
         unlinkIfOwned(file);
@@ -49,7 +47,7 @@ export async function acquireStoreLock(embeddedDir: string): Promise<StoreLock> 
       return {
         recordSocket: async (socket) => {
           socketDir = socket;
-          await writeFile(file, JSON.stringify({ ...owner, socket }));
+          await replaceWhole(file, JSON.stringify({ ...owner, socket }));
         },
         release: async () => {
           process.removeListener("exit", releaseOnExit);
@@ -122,6 +120,28 @@ export async function servingStoreHolder(embeddedDir: string, waitMs = OPENING_W
 /** Removes the lock of `embeddedDir` if this process holds it (after a thread holding it was terminated). */
 export function releaseStoreLockOf(embeddedDir: string): void {
   unlinkIfOwned(storeLockPath(embeddedDir));
+}
+
+/*
+ * The lock file is never seen half-written: a reader that found it empty would take the
+ * store for free (and a second run would delete the lock and take it too). Its content
+ * is written to a file of this process first, then linked into place (fails with EEXIST
+ * if a lock is there: creating stays exclusive) or renamed over it (an update).
+ */
+async function createWhole(file: string, content: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  try {
+    await link(temp, file);
+  } finally {
+    await unlink(temp).catch(() => {});
+  }
+}
+
+async function replaceWhole(file: string, content: string): Promise<void> {
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, content);
+  await rename(temp, file);
 }
 
 async function readOwner(file: string): Promise<LockOwner | null> {
