@@ -99,7 +99,14 @@ export {
   pgliteDataDir,
   resolveDatabaseTarget,
 } from "./target.js";
-export { type TrialEpoch, type TrialModel, trialEpochs, trialModels } from "./trial-reads.js";
+export {
+  type TrialEpoch,
+  type TrialModel,
+  type TrialScore,
+  trialEpochs,
+  trialModels,
+  trialScores,
+} from "./trial-reads.js";
 export { CHANGE_XID, refreshTrialSummaries } from "./trial-summaries.js";
 export { type EpochCurveRow, epochCurves, type TrialRankingRow, trialRanking } from "./views.js";
 export { listWorkers, recordHeartbeat, type WorkerListing } from "./workers.js";

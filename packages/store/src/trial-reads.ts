@@ -30,3 +30,15 @@ export interface TrialModel extends Record<string, unknown> {
 export function trialModels(db: Queryable, trialIds: readonly string[]): Promise<TrialModel[]> {
   return db.query<TrialModel>(sql`SELECT id, model FROM trials WHERE id = ANY(${[...trialIds]}::text[])`);
 }
+
+/** A trial's params and best val_loss, as a report's parameter effects weigh them. */
+export interface TrialScore extends Record<string, unknown> {
+  params: Record<string, unknown>;
+  best_val_loss: number | null;
+}
+
+/** Every trial's params and best val_loss, in rank order: the narrow read a report summarises a huge sweep from. */
+export function trialScores(db: Queryable, sweepId: string): Promise<TrialScore[]> {
+  return db.query<TrialScore>(sql`
+    SELECT params, best_val_loss FROM trials WHERE sweep_id = ${sweepId} ORDER BY rank_key ASC NULLS LAST, ordinal`);
+}
