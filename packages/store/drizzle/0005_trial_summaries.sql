@@ -16,18 +16,13 @@ ALTER TABLE "trials" ADD COLUMN "change_xid" bigint DEFAULT (pg_current_xact_id(
 -- A trial row is written on every recorded batch and read by every ranking: keep its
 -- model (about 1.3 kB of jsonb) out of line, so the row stays a few hundred bytes.
 ALTER TABLE "trials" SET (toast_tuple_target = 256);--> statement-breakpoint
--- The summaries of the trials `trial_ids`, recomputed from their epoch rows: the
--- computation of trial_ranking in migration 0003 (the best epoch value of the sweep's
--- metric toward its goal; test_* the final value; val_loss minimized best_val_loss).
--- The recorder calls it in the transaction that writes the epochs (refreshTrialSummaries);
--- it marks the trials changed (change_xid).
-CREATE FUNCTION "refresh_trial_summaries"(trial_ids text[]) RETURNS void LANGUAGE sql AS $$
+-- Backfill: the same computation as trial_ranking of migration 0003 (and as
+-- refreshTrialSummaries), once over every trial already stored.
 UPDATE "trials" t SET
   epochs_done = x.epochs_done, last_epoch = x.last_epoch, last_val_loss = x.last_val_loss,
   last_val_accuracy = x.last_val_accuracy, val_accuracy_at_best = x.val_accuracy_at_best,
   mean_epoch_ms = x.mean_epoch_ms, metric_value = x.metric_value,
-  rank_key = CASE WHEN x.goal = 'maximize' THEN -x.metric_value ELSE x.metric_value END,
-  change_xid = (pg_current_xact_id()::text)::bigint
+  rank_key = CASE WHEN x.goal = 'maximize' THEN -x.metric_value ELSE x.metric_value END
 FROM (
   SELECT
     t.id,
@@ -68,12 +63,8 @@ FROM (
     ) v
     WHERE e.trial_id = t.id
   ) agg ON true
-  WHERE t.id = ANY(trial_ids)
 ) x
 WHERE t.id = x.id;
-$$;--> statement-breakpoint
--- Backfill: every trial already stored.
-SELECT "refresh_trial_summaries"(ARRAY(SELECT id FROM "trials"));
 --> statement-breakpoint
 CREATE INDEX "trials_rank_idx" ON "trials" USING btree ("sweep_id","rank_key","ordinal");--> statement-breakpoint
 CREATE INDEX "trials_status_idx" ON "trials" USING btree ("sweep_id","status");--> statement-breakpoint

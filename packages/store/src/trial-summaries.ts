@@ -11,7 +11,7 @@ export const CHANGE_XID = sql`(pg_current_xact_id()::text)::bigint`;
  * Recomputes the summaries of the trials' epoch rows (`epochs_done`, `last_epoch`,
  * `last_val_loss`, `last_val_accuracy`, `val_accuracy_at_best`, `mean_epoch_ms`, the
  * sweep's `metric_value` and its `rank_key`) and marks them changed, by the database
- * function `refresh_trial_summaries` of migration 0005 (which backfills with it too).
+ * function `refresh_trial_summaries` of migration 0006 (0005 backfilled the same values).
  * Its computation is `trial_ranking`'s of migration 0003, so the view over these columns
  * gives its values: the metric is the best epoch value toward the sweep's goal
  * (Postgres' min/max: NaN above every number, NULL ignored), or the final
