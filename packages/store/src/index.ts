@@ -109,9 +109,11 @@ export {
   type TrialEpoch,
   type TrialHeader,
   type TrialModel,
+  type TrialScore,
   trialEpochs,
   trialHeader,
   trialModels,
+  trialScores,
 } from "./trial-reads.js";
 export { CHANGE_XID, refreshTrialSummaries } from "./trial-summaries.js";
 export { type EpochCurveRow, epochCurves, type TrialRankingRow, trialRanking } from "./views.js";

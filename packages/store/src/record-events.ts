@@ -6,7 +6,7 @@ import { recordKeptWeights } from "./kept-weights.js";
 import type { TrialRow } from "./schema.js";
 import { sql } from "./sql.js";
 import { refreshSweepStatus } from "./sweep-status.js";
-import { CHANGE_XID, refreshTrialSummaries } from "./trial-summaries.js";
+import { refreshTrialSummaries } from "./trial-summaries.js";
 
 /** Records one event in its own transaction. See `recordEvents`. */
 export async function recordEvent(database: SweepDatabase, event: TrialEvent): Promise<RecordOutcome> {
@@ -144,7 +144,11 @@ export type TrialWrite = Pick<
   | "durationMs"
 >;
 
-/** Writes the changed trials' mutable columns in one statement. */
+/**
+ * Writes the changed trials' mutable columns in one statement. It leaves `change_xid`
+ * to `refreshTrialSummaries`, which every caller runs next on the same trials: a write
+ * that changes no indexed column (most of a running trial's) stays a heap-only update.
+ */
 export async function writeTrials(db: Queryable, changed: readonly TrialWrite[]): Promise<void> {
   if (changed.length === 0) return;
   const rows = changed.map((row) => ({
@@ -171,8 +175,7 @@ export async function writeTrials(db: Queryable, changed: readonly TrialWrite[])
       param_count = u.param_count, best_val_loss = u.best_val_loss, best_epoch = u.best_epoch,
       overfit_epoch = u.overfit_epoch, test_loss = u.test_loss, test_accuracy = u.test_accuracy,
       test_weights = u.test_weights, test_epoch = u.test_epoch, error = u.error,
-      started_at = u.started_at, finished_at = u.finished_at, duration_ms = u.duration_ms,
-      change_xid = ${CHANGE_XID}
+      started_at = u.started_at, finished_at = u.finished_at, duration_ms = u.duration_ms
     FROM jsonb_to_recordset(${rows}::jsonb) AS u(id text, status text, attempt int, worker text,
       backend text, param_count int, best_val_loss float8, best_epoch int, overfit_epoch int, test_loss float8,
       test_accuracy float8, test_weights text, test_epoch int, error text, started_at timestamptz, finished_at timestamptz, duration_ms float8)

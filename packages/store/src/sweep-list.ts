@@ -21,8 +21,8 @@ export interface SweepSummary extends Record<string, unknown> {
   best_epoch: number | null;
 }
 
-/** Every sweep, newest first, with trial counts by status and its best trial. */
-export async function listSweeps(database: Queryable): Promise<SweepSummary[]> {
+/** Every sweep (or `only` one), newest first, with trial counts by status and its best trial. */
+export async function listSweeps(database: Queryable, only?: { sweepId: string }): Promise<SweepSummary[]> {
   return database.query<SweepSummary>(sql`
     SELECT s.id, s.name, s.status, s.created_at, s.finished_at, count(t.id)::int AS trials,
            count(*) FILTER (WHERE t.status = 'queued')::int AS queued,
@@ -38,6 +38,7 @@ export async function listSweeps(database: Queryable): Promise<SweepSummary[]> {
       SELECT b.name AS trial_name, b.best_val_loss, b.best_epoch FROM trials b
       WHERE b.sweep_id = s.id AND b.metric_value IS NOT NULL ORDER BY b.rank_key, b.ordinal LIMIT 1
     ) best ON true
+    ${only === undefined ? sql`` : sql`WHERE s.id = ${only.sweepId}`}
     GROUP BY s.id, best.trial_name, best.best_val_loss, best.best_epoch
     ORDER BY s.created_at DESC, s.id`);
 }

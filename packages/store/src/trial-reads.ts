@@ -56,3 +56,15 @@ export async function trialHeader(db: Queryable, trialId: string): Promise<Trial
     FROM trials t JOIN sweeps s ON s.id = t.sweep_id WHERE t.id = ${trialId}`);
   return row;
 }
+
+/** A trial's params and best val_loss, as a report's parameter effects weigh them. */
+export interface TrialScore extends Record<string, unknown> {
+  params: Record<string, unknown>;
+  best_val_loss: number | null;
+}
+
+/** Every trial's params and best val_loss, in rank order: the narrow read a report summarises a huge sweep from. */
+export function trialScores(db: Queryable, sweepId: string): Promise<TrialScore[]> {
+  return db.query<TrialScore>(sql`
+    SELECT params, best_val_loss FROM trials WHERE sweep_id = ${sweepId} ORDER BY rank_key ASC NULLS LAST, ordinal`);
+}

@@ -130,7 +130,7 @@ describe("query commands on the embedded store", () => {
   it("migrates on request and names the store", async () => {
     const { code, out } = await sweep("db", "migrate", "--db", db);
     expect(code).toBe(0);
-    expect(out).toBe(`embedded store ${db}: schema up to date (8 migrations, latest 0007_trial_summaries)\n`);
+    expect(out).toBe(`embedded store ${db}: schema up to date (9 migrations, latest 0008_trial_summary_function)\n`);
   });
 
   it("refuses to read an embedded store that does not exist, and leaves none behind", async () => {

@@ -41,7 +41,7 @@ export async function describeStatus(
   now = new Date(),
 ): Promise<string> {
   const sweep = await getSweep(db, sweepRef);
-  const summary = (await listSweeps(db)).find((row) => row.id === sweep.id);
+  const [summary] = await listSweeps(db, { sweepId: sweep.id });
   const totals = await sweepEpochTotals(db, sweep.id);
   const [best] = await trialRankingPage(db, sweep.id, { limit: 1 });
   const workers = await listWorkers(db, now);

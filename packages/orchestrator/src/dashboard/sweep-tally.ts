@@ -9,6 +9,9 @@ import {
   trialRungDecisions,
 } from "@sweep/store";
 
+/** How often the ETA's median epoch duration is recomputed. */
+const MEDIAN_EVERY_MS = 5_000;
+
 /**
  * One sweep's aggregates as the dashboard keeps them between frames: the first read
  * takes every trial's few counted columns, each later one only the trials written since
@@ -22,6 +25,7 @@ export class SweepTallyReader {
   private epochsDone = 0;
   private epochsPlanned = 0;
   private tally: SweepTally | null = null;
+  private median: { value: number | null; at: number } = { value: null, at: Number.NEGATIVE_INFINITY };
 
   constructor(
     private readonly sweepId: string,
@@ -72,16 +76,27 @@ export class SweepTallyReader {
     return this.rungs.get(trialId) ?? [];
   }
 
-  private async tallied(db: Queryable): Promise<SweepTally> {
+  /**
+   * The median of the trials' mean epoch durations, the ETA's pace: recomputed at most
+   * every `MEDIAN_EVERY_MS` (it walks every trial; the pace moves slowly).
+   */
+  private medianEpochMs(): number | null {
+    const now = performance.now();
+    if (now - this.median.at < MEDIAN_EVERY_MS) return this.median.value;
     const means: number[] = [];
     for (const row of this.trials.values()) if (row.mean_epoch_ms !== null) means.push(row.mean_epoch_ms);
+    this.median = { value: median(means), at: now };
+    return this.median.value;
+  }
+
+  private async tallied(db: Queryable): Promise<SweepTally> {
     const [best] = await trialRankingPage(db, this.sweepId, { limit: 1 });
     return {
       statusCounts: Object.fromEntries(Object.entries(this.statusCounts).filter(([, count]) => count > 0)),
       trials: this.trials.size,
       epochsDone: this.epochsDone,
       epochsPlanned: this.epochsPlanned,
-      medianEpochMs: median(means),
+      medianEpochMs: this.medianEpochMs(),
       best:
         best?.metric_value != null
           ? { name: best.trial_name, metric: best.metric_name, value: best.metric_value }

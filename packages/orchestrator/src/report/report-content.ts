@@ -56,7 +56,7 @@ export function reportContent(
       .map((line) => printable(line, PRINTABLE_LENGTH.line))
       .join("\n"),
     ranking: rankingTable(data),
-    sectionRule: sectionRule(data.trials.length, plan),
+    sectionRule: sectionRule(data.trialCount, plan),
     sections: plan.sections.map(({ trial, variant }) => ({
       heading: `${trial.rank === null ? "unranked" : `#${trial.rank}`} ${text(trial.name)}`,
       note: variant ? `best of the ${variant.trials} trial(s) of variant ${text(variant.name)}` : null,
@@ -80,7 +80,7 @@ export function reportContent(
 function headerFacts({
   sweep,
   config,
-  trials,
+  trialCount,
   ranking,
   statuses,
   workers,
@@ -99,11 +99,12 @@ function headerFacts({
     ["backend", backends.length > 0 ? text(backends.join(", ")) : "—"],
     ["threads", threads.length > 0 ? threads.join("; ") : "—"],
     ["wall time", wallSeconds === null ? "—" : wallTime(wallSeconds)],
-    ["trials", `${trials.length}: ${statuses.map((s) => `${s.trials} ${text(s.status)}`).join(", ")}`],
+    ["trials", `${trialCount}: ${statuses.map((s) => `${s.trials} ${text(s.status)}`).join(", ")}`],
   ];
 }
 
-function rankingTable({ trials, ranking }: ReportData): TextTable {
+/** The ranking of the trials read in full; a last row counts the trials after them. */
+function rankingTable({ trials, ranking, trialCount }: ReportData): TextTable {
   const headers = ["rank", "trial", "params", "status", "best val_loss", "best epoch", "overfit epoch", "epochs"];
   headers.push("test loss", "test accuracy", "tested on");
   const rows = trials.map((trial: TrialView) => {
@@ -123,6 +124,13 @@ function rankingTable({ trials, ranking }: ReportData): TextTable {
       row?.test_weights ? `${row.test_weights} epoch (${row.test_epoch ?? "?"})` : "—",
     ];
   });
+  const more = trialCount - trials.length;
+  if (more > 0)
+    rows.push([
+      "…",
+      `${more} more trials (sweep results --offset ${trials.length})`,
+      ...headers.slice(2).map(() => ""),
+    ]);
   return { headers, rows };
 }
 

@@ -8,20 +8,35 @@ import {
   sweepWallSeconds,
   sweepWorkers,
   type TrialRankingRow,
+  type TrialScore,
   trialModels,
-  trialRanking,
+  trialRankingPage,
+  trialScores,
   trialStatusCounts,
 } from "@sweep/store";
 import { readTrialViews } from "../dashboard/trial-views.js";
 import type { TrialModelSummary } from "../models/trial-summary.js";
+
+/**
+ * The trials a report reads in full (curves, models), first in rank order: the
+ * sections (the best trial of each of the 20 best variants: the first 20 distinct
+ * variants in rank order), the figures and the ranking table come from them; the
+ * parameter effects weigh every trial (`scores`). Its memory is bounded however large
+ * the sweep.
+ */
+export const REPORT_TRIALS = 1000;
 
 /** Everything a report shows, read through the store's statements. */
 export interface ReportData {
   sweep: SweepRow;
   /** The stored config validated again; null when it no longer validates (it is then shown as stored). */
   config: SweepConfig | null;
-  /** In ranking order, with their curves. */
+  /** The first `REPORT_TRIALS` in ranking order, with their curves. */
   trials: TrialView[];
+  /** How many trials the sweep has. */
+  trialCount: number;
+  /** Every trial's params and best val_loss, for the parameter effects. */
+  scores: TrialScore[];
   /** The ranking rows by trial id (test loss, params, backend…). */
   ranking: Map<string, TrialRankingRow>;
   statuses: { status: string; trials: number }[];
@@ -29,17 +44,20 @@ export interface ReportData {
   wallSeconds: number | null;
 }
 
-/** Reads the sweep `sweepRef` names (id, id prefix or name) and its trials. */
+/** Reads the sweep `sweepRef` names (id, id prefix or name), its first trials in full and every trial's score. */
 export async function readReportData(db: Queryable, sweepRef: string): Promise<ReportData> {
   const sweep = await getSweep(db, sweepRef);
-  const trials = await readTrialViews(db, sweep.id);
-  const ranking = new Map((await trialRanking(db, sweep.id)).map((row) => [row.trial_id, row]));
+  const trials = await readTrialViews(db, sweep.id, { limit: REPORT_TRIALS });
+  const ranked = await trialRankingPage(db, sweep.id, { limit: REPORT_TRIALS });
+  const statuses = await trialStatusCounts(db, sweep.id);
   return {
     sweep,
     config: storedConfig(sweep.config),
     trials,
-    ranking,
-    statuses: await trialStatusCounts(db, sweep.id),
+    trialCount: statuses.reduce((sum, row) => sum + row.trials, 0),
+    scores: await trialScores(db, sweep.id),
+    ranking: new Map(ranked.map((row) => [row.trial_id, row])),
+    statuses,
     workers: await sweepWorkers(db, sweep.id),
     wallSeconds: await sweepWallSeconds(db, sweep.id),
   };

@@ -39,7 +39,7 @@ export async function writeReport(db: Queryable, request: ReportRequest): Promis
     return model ? describeModel(model) : "unknown";
   };
   const plan = planSections(data.trials, variantNamer(data.config?.variants?.map((v) => v.name) ?? [], layersOf));
-  const scored = data.trials.map((trial) => ({ params: trial.params, score: trial.bestValLoss }));
+  const scored = data.scores.map((row) => ({ params: row.params, score: row.best_val_loss }));
   const effects = parameterEffects(scored, data.config);
   const shownTrials = plan.sections.map((section) => section.trial);
   const figures = await renderReportFigures({
@@ -62,5 +62,5 @@ export async function writeReport(db: Queryable, request: ReportRequest): Promis
       files.push(await writeOutputFile(dir, `${figure.file}.png`, figure.png()));
     page = await writeOutputFile(dir, `${base}.md`, markdownReport(content));
   }
-  return { page, files, sections: plan.sections.length, trials: data.trials.length };
+  return { page, files, sections: plan.sections.length, trials: data.trialCount };
 }
