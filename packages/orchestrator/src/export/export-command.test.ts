@@ -71,7 +71,7 @@ describe("sweep export after a local sweep run", () => {
     const sizes = await Promise.all(files.map(async (file) => (await stat(path.join(db, "models", file))).size));
     const total = sizes.reduce((sum, size) => sum + size, 0);
     const status = await sweep("status", "tiny export");
-    expect(status.stdout).toContain(`  kept:     weights of 2 trials, 4 files, ${(total / 1024).toFixed(1)} KB\n`);
+    expect(status.stdout).toContain(`  kept:     weights of 2 trials, 4 files, ${(total / 1024).toFixed(1)} KiB\n`);
   });
 
   it("writes the sweep's best trial by val_loss as a Layers model with its card", async () => {
