@@ -141,6 +141,49 @@ describe("sweep export after a local sweep run", () => {
     expect(refused.stderr).toMatch(/^sweep: <images...>: ".*big.png" is 30x30, the model takes 28x28 images\n$/);
   });
 
+  it("keep_top drops the weights of trials beyond it, says so, and records why", async () => {
+    const config = path.join(dir, "top.yaml");
+    await writeFile(
+      config,
+      [
+        "name: tiny top",
+        "model: { conv: [{ filters: 2 }], dense: [] }",
+        "parameters: { training.seed: { values: [1, 2, 3] } }",
+        "training: { epochs: 1, batch_size: 64 }",
+        "dataset: { source: mnist, train_limit: 192, test_limit: 64 }",
+        "keep_top: 1",
+        "",
+      ].join("\n"),
+    );
+    const run = await sweep("run", config, "--threads", "1");
+    expect(run.code, run.stderr).toBe(0);
+    const query = await sweep(
+      "sql",
+      "SELECT r.rank, k.stored, k.trial_id FROM kept_weights k JOIN trial_ranking r ON r.trial_id = k.trial_id WHERE r.sweep_name = 'tiny top' ORDER BY r.rank",
+      "--format",
+      "json",
+    );
+    const rows = JSON.parse(query.stdout) as { rank: number; stored: boolean; trial_id: string }[];
+    expect(rows.map((row) => [row.rank, row.stored])).toEqual([
+      [1, true],
+      [2, false],
+      [3, false],
+    ]);
+    const dropped = rows.slice(1).map((row) => row.trial_id);
+    for (const trialId of dropped) {
+      expect(`${run.stdout}${run.stderr}`).toMatch(
+        new RegExp(
+          `kept best weights of ${trialId} \\(epoch 1\\) dropped: place \\d of the finished trials by val_loss, keep_top 1`,
+        ),
+      );
+    }
+    const files = await readdir(path.join(db, "models"));
+    expect(files.filter((file) => dropped.some((id) => file.startsWith(id)))).toEqual([]);
+    const refused = await sweep("export", dropped[0] as string, "--out", path.join(dir, "never"));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/weights \(epoch 1\) were not kept: dropped: place \d of the finished trials/);
+  });
+
   it("refuses, in one line with exit 2 and writing nothing: a bad reference, a trial that kept nothing, a non-empty --out", async () => {
     const [noneTrial] = await sql("SELECT id FROM trials WHERE params->>'training.keep_weights' = 'none' LIMIT 1");
     const [bothTrial] = await sql("SELECT id FROM trials WHERE params->>'training.keep_weights' = 'both' LIMIT 1");
