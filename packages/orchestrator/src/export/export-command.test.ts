@@ -117,7 +117,9 @@ describe("sweep export after a local sweep run", () => {
   });
 
   it("predict reads PNGs and IDX alike, from a folder or straight from a trial's kept weights", async () => {
-    const [trialId] = await sql("SELECT id FROM trials WHERE params->>'training.keep_weights' = 'both' LIMIT 1");
+    const [trialId] = await sql(
+      "SELECT id FROM trials WHERE params->>'training.keep_weights' = 'both' ORDER BY ordinal LIMIT 1",
+    );
     const { images, pixels } = await mnistTestSlice(dir, 3);
     const pngs = [0, 1, 2].map((i) => path.join(dir, `digit-${i}.png`));
     for (const [i, file] of pngs.entries()) {
@@ -136,6 +138,14 @@ describe("sweep export after a local sweep run", () => {
     );
     const tooBig = path.join(dir, "big.png");
     await writeFile(tooBig, encodePng(30, 30, 0, 1, new Uint8Array(900)));
+    const notAModel = path.join(dir, "not-a-model");
+    await mkdir(notAModel);
+    await writeFile(path.join(notAModel, "model.json"), "{ not json");
+    const unreadable = await sweep("predict", notAModel, pngs[0] as string);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toMatch(
+      /^sweep: <model dir \| trial>: ".*not-a-model" holds no TensorFlow.js Layers model this reads \(.*\)\n$/,
+    );
     const refused = await sweep("predict", path.join(dir, "last"), tooBig);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^sweep: <images...>: ".*big.png" is 30x30, the model takes 28x28 images\n$/);
