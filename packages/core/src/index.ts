@@ -36,7 +36,9 @@ export {
   keptKinds,
 } from "./weights/kept-weights.js";
 export {
+  decodeFloatFile,
   decodeWeightsFile,
+  encodeFloatFile,
   encodeWeightsFile,
   kerasWeightSpecs,
   type WeightSpec,

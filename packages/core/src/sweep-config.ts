@@ -22,6 +22,9 @@ export type Distribution = (typeof DISTRIBUTIONS)[number];
 /** No sweep expands to more trials than this, whatever its run_cap. */
 export const MAX_TRIALS = 10_000;
 
+/** `keep_top` when a config gives none: every trial of a sweep under 100 trials keeps its weights. */
+export const DEFAULT_KEEP_TOP = 100;
+
 export const metricSchema = z
   .object({
     name: z.enum(METRIC_NAMES).default("val_loss"),
@@ -83,6 +86,11 @@ export const sweepConfigSchema = z
     run_cap: z.number().int().positive().max(MAX_TRIALS).optional(),
     /** Seed of random and bayes search; default: training.seed. */
     seed: z.number().int().min(0).optional(),
+    /**
+     * Kept weights are bounded to the best this many finished trials by the metric; a
+     * trial that falls below has its weights dropped (and said). Default: DEFAULT_KEEP_TOP.
+     */
+    keep_top: z.number().int().positive().max(MAX_TRIALS).optional(),
   })
   .strict();
 

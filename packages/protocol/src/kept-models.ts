@@ -27,7 +27,8 @@ export async function openNatsModels(nc: NatsConnection, names: PipelineNames): 
     },
     async load(trialId, kind) {
       const blob = await store.getBlob(keptModelName(trialId, kind));
-      return blob?.slice();
+      // A plain copy of just these bytes: the blob may be a Buffer view into a larger one.
+      return blob ? new Uint8Array(blob) : undefined;
     },
     async remove(trialId, kind) {
       await store.delete(keptModelName(trialId, kind));

@@ -34,7 +34,10 @@ export {
   sweepsNamed,
 } from "./find-sweep.js";
 export {
+  type KeptBeyondTop,
   type KeptWeightsListing,
+  keptBeyondTop,
+  markKeptDropped,
   recordKeptWeights,
   sweepKeptWeights,
   trialKeptWeights,

@@ -63,32 +63,55 @@ export function encodeWeightsFile(header: WeightsFileHeader, values: Float32Arra
   if (values.length !== expected) {
     throw new Error(`weights file: ${values.length} values for weights that hold ${expected}`);
   }
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const dataOffset = align4(4 + json.length);
-  const bytes = new Uint8Array(dataOffset + 4 * values.length);
-  new DataView(bytes.buffer).setUint32(0, json.length, true);
-  bytes.set(json, 4);
-  new Float32Array(bytes.buffer, dataOffset, values.length).set(values);
-  return bytes;
+  return encodeFloatFile(header, [values]);
 }
 
 /** The header and values of a kept weights file; a file that is not one throws an Error saying so. */
 export function decodeWeightsFile(bytes: Uint8Array): { header: WeightsFileHeader; values: Float32Array } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = bytes.byteLength >= 4 ? view.getUint32(0, true) : Number.POSITIVE_INFINITY;
-  if (4 + headerLength > bytes.byteLength) throw new Error("weights file: truncated header");
-  let header: WeightsFileHeader;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as WeightsFileHeader;
-  } catch {
-    throw new Error("weights file: the header is not JSON");
-  }
+  const { header, values } = decodeFloatFile<WeightsFileHeader>(bytes, "weights file");
   if (header?.format !== 1 || !Array.isArray(header.weights)) throw new Error("weights file: unknown format");
   const floats = header.weights.reduce((sum, { shape }) => sum + size(shape), 0);
-  const dataOffset = align4(4 + headerLength);
-  if (bytes.byteLength - dataOffset !== 4 * floats) throw new Error("weights file: truncated data");
-  const values = new Float32Array(bytes.slice(dataOffset).buffer);
+  if (values.length !== floats) throw new Error("weights file: truncated data");
   return { header, values };
+}
+
+/**
+ * The framing of kept weights files and checkpoints: uint32 header length
+ * (little-endian), the header as JSON, zero padding to a multiple of 4, then the
+ * float32 arrays one after another.
+ */
+export function encodeFloatFile(header: object, arrays: readonly Float32Array[]): Uint8Array {
+  const json = new TextEncoder().encode(JSON.stringify(header));
+  const dataOffset = align4(4 + json.length);
+  const floats = arrays.reduce((sum, array) => sum + array.length, 0);
+  const bytes = new Uint8Array(dataOffset + 4 * floats);
+  new DataView(bytes.buffer).setUint32(0, json.length, true);
+  bytes.set(json, 4);
+  const data = new Float32Array(bytes.buffer, dataOffset, floats);
+  let offset = 0;
+  for (const array of arrays) {
+    data.set(array, offset);
+    offset += array.length;
+  }
+  return bytes;
+}
+
+/** The header and every value of `encodeFloatFile`'s bytes; bytes that are not its framing throw an Error naming `what`. */
+export function decodeFloatFile<Header>(bytes: Uint8Array, what: string): { header: Header; values: Float32Array } {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const headerLength = bytes.byteLength >= 4 ? view.getUint32(0, true) : Number.POSITIVE_INFINITY;
+  if (4 + headerLength > bytes.byteLength) throw new Error(`${what}: truncated header`);
+  let header: Header;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(4, 4 + headerLength))) as Header;
+  } catch {
+    throw new Error(`${what}: the header is not JSON`);
+  }
+  const dataOffset = align4(4 + headerLength);
+  if (bytes.byteLength < dataOffset || (bytes.byteLength - dataOffset) % 4 !== 0) {
+    throw new Error(`${what}: truncated data`);
+  }
+  return { header, values: new Float32Array(bytes.slice(dataOffset).buffer) };
 }
 
 const size = (shape: readonly number[]) => shape.reduce((product, dim) => product * dim, 1);

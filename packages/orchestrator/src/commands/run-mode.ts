@@ -61,6 +61,7 @@ export function startRun(options: NatsOptions, plan: RunPlan, onEvent: (event: T
       checkpointDir: checkpointDirOf(plan.target),
       modelDir: modelDirOf(plan.target),
       onEvent,
+      log,
       controller: localController(database, plan.config, sweep.id),
     }),
   );

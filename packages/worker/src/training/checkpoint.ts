@@ -1,7 +1,7 @@
-import type { EpochMetrics } from "@sweep/core";
-import * as tf from "@tensorflow/tfjs-core";
+import { decodeFloatFile, type EpochMetrics, encodeFloatFile, errorMessage } from "@sweep/core";
+import type * as tf from "@tensorflow/tfjs-core";
 import { DeterministicTrialError } from "../protocol.js";
-import type { BestEpoch } from "./kept-weights.js";
+import { assignValues, type BestEpoch, readValues } from "./kept-weights.js";
 
 /**
  * A trial's state after a finished epoch, enough to continue as if never stopped.
@@ -32,23 +32,9 @@ export async function encodeCheckpoint(
   tensors: tf.Variable[],
   best?: BestEpoch,
 ): Promise<Uint8Array> {
-  const values = await Promise.all(tensors.map((tensor) => tensor.data<"float32">()));
-  if (best) values.push(best.values);
   const shapes = tensors.map((tensor) => tensor.shape);
   const header: CheckpointHeader = { format: 2, ...state, shapes, bestEpoch: best?.epoch ?? null };
-  const json = new TextEncoder().encode(JSON.stringify(header));
-  const dataOffset = align4(4 + json.length);
-  const floats = values.reduce((sum, array) => sum + array.length, 0);
-  const bytes = new Uint8Array(dataOffset + 4 * floats);
-  new DataView(bytes.buffer).setUint32(0, json.length, true);
-  bytes.set(json, 4);
-  const data = new Float32Array(bytes.buffer, dataOffset, floats);
-  let offset = 0;
-  for (const array of values) {
-    data.set(array, offset);
-    offset += array.length;
-  }
-  return bytes;
+  return encodeFloatFile(header, [await readValues(tensors), ...(best ? [best.values] : [])]);
 }
 
 /**
@@ -58,10 +44,13 @@ export async function encodeCheckpoint(
  * `DeterministicTrialError`.
  */
 export function restoreCheckpoint(bytes: Uint8Array, tensors: tf.Variable[]): TrainingState & { best?: BestEpoch } {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const headerLength = bytes.byteLength >= 4 ? view.getUint32(0, true) : Number.POSITIVE_INFINITY;
-  if (4 + headerLength > bytes.byteLength) throw new DeterministicTrialError("checkpoint: truncated header");
-  const header = parseHeader(bytes.subarray(4, 4 + headerLength));
+  let decoded: { header: CheckpointHeader; values: Float32Array };
+  try {
+    decoded = decodeFloatFile<CheckpointHeader>(bytes, "checkpoint");
+  } catch (error) {
+    throw new DeterministicTrialError(errorMessage(error));
+  }
+  const { header, values } = decoded;
   const expected = tensors.map((tensor) => tensor.shape.join("x")).join(",");
   if (
     (header.format !== 1 && header.format !== 2) ||
@@ -71,40 +60,13 @@ export function restoreCheckpoint(bytes: Uint8Array, tensors: tf.Variable[]): Tr
       `checkpoint: holds tensors ${header.shapes?.map((shape) => shape.join("x")).join(",")}, this trial's model needs ${expected}`,
     );
   }
-  const dataOffset = align4(4 + headerLength);
   const floats = tensors.reduce((sum, tensor) => sum + tensor.size, 0);
   const bestEpoch = header.bestEpoch ?? undefined;
-  if (
-    bytes.byteLength - dataOffset < 4 * floats ||
-    (bestEpoch === undefined && bytes.byteLength - dataOffset > 4 * floats)
-  ) {
+  if (values.length < floats || (bestEpoch === undefined && values.length > floats)) {
     throw new DeterministicTrialError("checkpoint: truncated data");
   }
-  const data = new Float32Array(bytes.slice(dataOffset).buffer);
-  let offset = 0;
-  for (const tensor of tensors) {
-    const saved = tf.tensor(data.subarray(offset, offset + tensor.size), tensor.shape);
-    tensor.assign(saved);
-    saved.dispose();
-    offset += tensor.size;
-  }
+  assignValues(tensors, values.subarray(0, floats));
   const { epoch, randomState, iterations, history } = header;
-  const best = bestEpoch === undefined ? undefined : { epoch: bestEpoch, values: data.slice(floats) };
+  const best = bestEpoch === undefined ? undefined : { epoch: bestEpoch, values: values.slice(floats) };
   return { epoch, randomState, iterations, history, ...(best ? { best } : {}) };
 }
-
-/** The JSON header; bytes that are not one (a damaged or foreign file) are a `DeterministicTrialError`. */
-function parseHeader(bytes: Uint8Array): CheckpointHeader {
-  let header: unknown;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes));
-  } catch {
-    throw new DeterministicTrialError("checkpoint: header is not JSON (damaged or not a sweep checkpoint)");
-  }
-  if (typeof header !== "object" || header === null || !Array.isArray((header as CheckpointHeader).shapes)) {
-    throw new DeterministicTrialError("checkpoint: header has no tensor shapes (damaged or not a sweep checkpoint)");
-  }
-  return header as CheckpointHeader;
-}
-
-const align4 = (n: number) => Math.ceil(n / 4) * 4;

@@ -75,6 +75,24 @@ describeOnBackends(["tensorflow", "wasm"], "kept weights", (name) => {
     }
   });
 
+  it("a pruned trial keeps its best epoch and the epoch it was pruned at", async () => {
+    // More epochs than it needs to overfit: at its last epoch a trial completes instead.
+    const base = overfittingTrial("both");
+    const trial: TrialSpec = {
+      ...base,
+      training: { ...base.training, epochs: 12 },
+      earlyTerminate: { type: "overfit", patience: 1, min_delta: 0 },
+    };
+    const { outcome, metrics } = await train(trial);
+    expect(outcome.status).toBe("pruned");
+    const pruned = outcome as Extract<TrainOutcome, { status: "pruned" }>;
+    expect(weightsOf(outcome).map(({ kind, epoch }) => [kind, epoch])).toEqual([
+      ["best", argminValLoss(metrics)],
+      ["last", pruned.epoch],
+    ]);
+    expect(pruned.epoch).toBe(metrics.length);
+  });
+
   it("keeps only what keep_weights asks for", async () => {
     const kinds = async (keep: "best" | "last" | "none") =>
       weightsOf(
