@@ -56,7 +56,8 @@ export class TestNetwork {
 
   /**
    * A machine: namespace `swf<pid>.<name>`, `eth0` on the bridge, a working directory,
-   * and an nft table whose set `cut` drops traffic to and from the addresses in it.
+   * and an nft table whose set `cut` drops traffic to and from the addresses in it
+   * (and whose set `refused` rejects what it sends them).
    * `clock` (faketime's `-f` offset, e.g. "+5m") shifts the clock of what it runs.
    */
   addMachine(name: string, options: { clock?: string } = {}): Machine {
@@ -78,7 +79,9 @@ export class TestNetwork {
       "add set inet fault cut { type ipv4_addr; }",
       "add chain inet fault out { type filter hook output priority 0; }",
       "add chain inet fault in { type filter hook input priority 0; }",
+      "add set inet fault refused { type ipv4_addr; }",
       "add rule inet fault out ip daddr @cut drop",
+      "add rule inet fault out ip daddr @refused reject",
       "add rule inet fault in ip saddr @cut drop",
     ]);
     return machine;
@@ -93,6 +96,19 @@ export class TestNetwork {
   heal(a: Machine, b: Machine): void {
     a.nft([`delete element inet fault cut { ${b.address} }`]);
     b.nft([`delete element inet fault cut { ${a.address} }`]);
+  }
+
+  /**
+   * Makes `b` refuse `a`'s connections at once (an ICMP reject on `a`'s way out), until
+   * `accept(a, b)`: an address out of reach that a client skips without waiting out a
+   * connect timeout, as it must with `partition`.
+   */
+  refuse(a: Machine, b: Machine): void {
+    a.nft([`add element inet fault refused { ${b.address} }`]);
+  }
+
+  accept(a: Machine, b: Machine): void {
+    a.nft([`delete element inet fault refused { ${b.address} }`]);
   }
 
   dispose(): void {
