@@ -32,7 +32,6 @@ function oneLineUsageError(text: string): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  endQuietlyOnClosedPipe(process.stdout);
   const program = buildProgram();
   try {
     await program.parseAsync(argv);
@@ -40,19 +39,6 @@ export async function main(argv: string[]): Promise<number> {
   } catch (error) {
     return reportError(error);
   }
-}
-
-/**
- * A reader that stops early (`sweep sql … | head`) closes the pipe: the next write fails
- * with EPIPE, which would end the process with a stack trace. Stop as a Unix tool stops
- * on SIGPIPE instead: at once, quietly, exit 0 (what was asked for has been read).
- */
-function endQuietlyOnClosedPipe(stream: NodeJS.WriteStream): void {
-  stream.on("error", (error: NodeJS.ErrnoException) => {
-    if (error.code !== "EPIPE") throw error;
-    if (unstoppedThreadCount() > 0) exitPastUnstoppedThreads(0);
-    process.exit(0);
-  });
 }
 
 /**
