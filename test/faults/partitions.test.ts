@@ -167,7 +167,8 @@ describe("faults across machines (network namespaces): partitions", () => {
         `fault 22 NATS node ${minority.name} (minority) partitioned from the other two mid-sweep, streams R3 (ready ${(readyMs / 1000).toFixed(1)} s after the nodes started), for the rest of the sweep: the worker connected to it moved (${moved}) and started ${byNear[0]?.n} trials after the cut, all terminal ${doneMs} ms after the cut (figures read in ${figuresMs} ms), ${describeFigures(f)}, trials redelivered ${f.redeliveredTrials}, finished trials redelivered and acked untrained ${p.finishedRedeliveries()}, epoch events lost before the stream ${f.epochsNotInStream}, lost by the recorder ${f.epochsNotRecorded}`,
       );
       expect(moved).not.toBe("none");
-      expect(byNear[0]?.n).toBeGreaterThan(0);
+      // How many trials the moved worker started after the cut is printed, not asserted: the
+      // other worker can finish the sweep before the move (0 in one CI run of 02cceef's code).
       expect(trials.map((t) => t.status)).toEqual(Array(TRIALS_22).fill("completed"));
       expect(f.lost).toBe(0);
       expect(f.duplicateEpochRows).toBe(0);
